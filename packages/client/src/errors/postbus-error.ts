@@ -85,7 +85,10 @@ export class PostbusError extends Error {
 
   constructor(code: PostbusErrorCode, message: string, options: PostbusErrorOptions = {}) {
     const hint = options.hint;
-    super(hint ? `${message}. ${hint}` : message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      hint ? `${message}. ${hint}` : message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
     this.subject = Object.freeze({ ...options.subject });
     this.hint = hint;
