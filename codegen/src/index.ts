@@ -1,1 +1,1 @@
-export {};
+export { type CliIo, runCli } from "./cli/run-cli.js";

@@ -1,1 +1,38 @@
-export {};
+export {
+  createPostbus,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_EVENTS,
+  type LatestEventsOptions,
+  type Postbus,
+  type PostbusOptions,
+  type PublishItem,
+  type PublishOptions,
+  type ReadEventsOptions,
+  type TransactionScope,
+  type WakeupMode,
+} from "./create-postbus.js";
+export type { Executor, Notification, QueryResult } from "./driver/executor.js";
+export { fromClient } from "./driver/from-client.js";
+export { fromPool } from "./driver/from-pool.js";
+export type { PgPoolClientLike, PgPoolLike, PgQueryable, PgQueryResultLike } from "./driver/pg-types.js";
+export { type Database, toExecutor } from "./driver/to-executor.js";
+export { redactSecrets } from "./driver/wrap-database-error.js";
+export type { Envelope, EventMetadata, StoredEvent } from "./envelope.js";
+export {
+  isPostbusError,
+  PostbusDatabaseError,
+  PostbusError,
+  type PostbusErrorCode,
+  type PostbusErrorOptions,
+  type PostbusErrorSubject,
+  PostbusInputError,
+} from "./errors/postbus-error.js";
+export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } from "./migrate/migrate.js";
+export type { EventOptions } from "./publish/prepare-event.js";
+export { MAX_READ_LIMIT } from "./read/check-limit.js";
+export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
+export { DEFAULT_JSON_LIMITS, type JsonLimits, toCheckedJson } from "./validate/check-json.js";
+export { checkEventName, MAX_NAME_BYTES } from "./validate/check-name.js";
+export type { StandardIssue, StandardResult, StandardSchemaV1, ValidatorRegistry } from "./validate/standard-schema.js";
+export type { UnknownEventTypePolicy } from "./validate/validate-payload.js";
+export { wakeChannel } from "./wake/wake-channel.js";

@@ -26,6 +26,8 @@ export type PostbusErrorCode =
   | "POSTBUS_METADATA_INVALID"
   | "POSTBUS_BATCH_TOO_LARGE"
   | "POSTBUS_OPTIONS_INVALID"
+  // command line
+  | "POSTBUS_USAGE"
   // contracts
   | "POSTBUS_VALIDATION_FAILED"
   | "POSTBUS_UNKNOWN_EVENT_TYPE"

@@ -1,0 +1,48 @@
+import { connect, type DatabaseFlags } from "../connect.js";
+import { eventLine } from "../print-event.js";
+import { usageError } from "../usage-error.js";
+
+/** Flags of `postbus publish`. */
+export interface PublishFlags extends DatabaseFlags {
+  readonly channel?: string | undefined;
+  readonly metadata?: string | undefined;
+  readonly producer?: string | undefined;
+}
+
+/** `postbus publish <event-type> <json>`: publishes one event and prints it as stored. */
+export async function publishCommand(
+  args: readonly string[],
+  flags: PublishFlags,
+  out: (line: string) => void,
+): Promise<void> {
+  const [eventType, json, ...rest] = args;
+  if (eventType === undefined || json === undefined || rest.length > 0) {
+    throw usageError("publish takes two arguments", "Usage: postbus publish <event-type> '<json payload>'");
+  }
+  const data = parseJson(json, "<json payload>");
+  const metadata = flags.metadata === undefined ? undefined : parseJson(flags.metadata, "--metadata");
+  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) {
+    throw usageError("--metadata must be a JSON object", `For example --metadata '{"correlation_id":"abc"}'`);
+  }
+  const connection = connect(flags);
+  try {
+    const event = await connection.bus.publish(eventType, data, {
+      ...(flags.channel === undefined ? {} : { channel: flags.channel }),
+      metadata: { ...(metadata as Record<string, unknown> | undefined), producer: flags.producer ?? "postbus-cli" },
+    });
+    out(eventLine(event));
+  } finally {
+    await connection.close();
+  }
+}
+
+function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw usageError(
+      `${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+      `Quote it for the shell, e.g. '{"symbol":"BTC-USD"}'`,
+    );
+  }
+}

@@ -1,0 +1,37 @@
+/** The rows and row count of one statement. */
+export interface QueryResult<Row> {
+  readonly rows: Row[];
+  readonly rowCount: number | null;
+}
+
+/** A notification delivered to a LISTEN callback. Postbus payloads are wake-up hints only. */
+export interface Notification {
+  readonly channel: string;
+  readonly payload: string | undefined;
+}
+
+/**
+ * The only seam between Postbus and the database: run one statement with
+ * parameters. Everything else (transactions, LISTEN) is optional and
+ * discovered by capability.
+ *
+ * @example
+ * ```ts
+ * const executor = fromPool(new pg.Pool({ connectionString }));
+ * const { rows } = await executor.query<{ n: number }>("select 1 as n");
+ * ```
+ */
+export interface Executor {
+  /** Runs one statement; `values` are always bound parameters, never spliced into `text`. */
+  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /**
+   * Runs `work` inside BEGIN … COMMIT on one connection, rolling back when it throws.
+   * Present on executors that own connections (pools); absent on one caller-owned client.
+   */
+  transaction?<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * True when statements already run inside a transaction the caller controls, so
+   * Postbus cannot know when (or whether) it commits.
+   */
+  readonly inCallerTransaction: boolean;
+}

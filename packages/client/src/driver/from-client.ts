@@ -1,0 +1,28 @@
+import type { Executor, QueryResult } from "./executor.js";
+import type { PgQueryable } from "./pg-types.js";
+import { runQuery } from "./run-query.js";
+
+/**
+ * Adapts one caller-owned `pg` client (a `Client` or a `PoolClient`), usually
+ * in the middle of the caller's own transaction. Postbus never begins, commits
+ * or releases it: events written through it commit or roll back with the
+ * caller's other writes (the transactional outbox).
+ *
+ * @example
+ * ```ts
+ * const client = await pool.connect();
+ * await client.query("BEGIN");
+ * await client.query("UPDATE orders SET status = 'placed' WHERE id = $1", [id]);
+ * await bus.publish("order.placed", { orderId: id }, { executor: fromClient(client) });
+ * await client.query("COMMIT");
+ * client.release();
+ * ```
+ */
+export function fromClient(client: PgQueryable, options: { inTransaction?: boolean } = {}): Executor {
+  return {
+    inCallerTransaction: options.inTransaction ?? true,
+    query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
+      return runQuery<Row>(client, text, values);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import { randomUUID } from "node:crypto";
+import type { Envelope, EventMetadata } from "../envelope.js";
+import { PostbusInputError } from "../errors/postbus-error.js";
+import { type JsonLimits, toCheckedJson } from "../validate/check-json.js";
+import { checkEventName } from "../validate/check-name.js";
+import type { ValidatorRegistry } from "../validate/standard-schema.js";
+import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
+
+/** Per-event options of `publish` and the items of `publishMany`. */
+export interface EventOptions {
+  /** Channel to write to; defaults to the event type, as in the ADR. */
+  readonly channel?: string;
+  /**
+   * Extra metadata. `event_id` (a UUID) may be given to make a publish idempotent upstream;
+   * `correlation_id` and `causation_id` override what `causedBy` derives.
+   */
+  readonly metadata?: Readonly<Record<string, unknown>>;
+  /** The event (or envelope) that caused this one: sets `correlation_id` and `causation_id`. */
+  readonly causedBy?: { readonly envelope: Envelope } | Envelope;
+}
+
+/** What the publishing side is configured with. */
+export interface PrepareContext {
+  readonly producer: string | null;
+  readonly validators: ValidatorRegistry | undefined;
+  readonly unknownEventTypes: UnknownEventTypePolicy;
+  readonly limits: JsonLimits;
+}
+
+/** An event checked and serialized, ready for the insert statement. */
+export interface PreparedEvent {
+  readonly channel: string;
+  readonly envelope: Envelope;
+  /** `JSON.stringify(envelope)`, checked to survive jsonb unchanged. */
+  readonly json: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Checks names, validates the payload against the registry, builds the ADR
+ * envelope and serializes it. Throws {@link PostbusInputError}; touches no database.
+ */
+export async function prepareEvent(
+  context: PrepareContext,
+  eventType: unknown,
+  data: unknown,
+  options: EventOptions = {},
+  index?: number,
+): Promise<PreparedEvent> {
+  const at = index === undefined ? {} : { index };
+  const type = checkEventName(eventType, "event type", { field: "eventType", ...at });
+  const channel = checkEventName(options.channel ?? type, "channel", { field: "channel", ...at });
+  const jsonContext = { eventType: type, ...at };
+
+  toCheckedJson(data, { pointer: "/data", ...jsonContext }, context.limits);
+  const validated = await validatePayload(context.validators, context.unknownEventTypes, type, data, index);
+  const dataJson = toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
+
+  const metadata = buildMetadata(context.producer, options, type, index);
+  const metadataJson = toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
+  const timestamp = new Date().toISOString();
+  const json = `{"event_type":${JSON.stringify(type)},"timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
+  const bytes = Buffer.byteLength(json, "utf8");
+  if (bytes > context.limits.maxBytes) {
+    throw new PostbusInputError(
+      "POSTBUS_JSON_TOO_LARGE",
+      `The envelope of "${type}" is ${bytes} bytes; the limit is ${context.limits.maxBytes}`,
+      { subject: { ...jsonContext, pointer: "" }, hint: "Store large content elsewhere and publish a reference to it" },
+    );
+  }
+  return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json };
+}
+
+function buildMetadata(
+  producer: string | null,
+  options: EventOptions,
+  eventType: string,
+  index: number | undefined,
+): EventMetadata {
+  const extra = options.metadata ?? {};
+  if (typeof extra !== "object" || extra === null || Array.isArray(extra)) {
+    throw metadataError(eventType, index, "", "metadata must be a plain object");
+  }
+  const eventId = extra.event_id ?? randomUUID();
+  if (typeof eventId !== "string" || !UUID.test(eventId)) {
+    throw metadataError(eventType, index, "/event_id", "metadata.event_id must be a UUID string");
+  }
+  const cause = options.causedBy === undefined ? undefined : envelopeOf(options.causedBy);
+  const causeId = typeof cause?.metadata.event_id === "string" ? cause.metadata.event_id : null;
+  const correlationId =
+    extra.correlation_id ?? (typeof cause?.metadata.correlation_id === "string" ? cause.metadata.correlation_id : null) ?? causeId ?? eventId;
+  if (typeof correlationId !== "string" || correlationId === "") {
+    throw metadataError(eventType, index, "/correlation_id", "metadata.correlation_id must be a non-empty string");
+  }
+  const causationId = extra.causation_id === undefined ? causeId : extra.causation_id;
+  if (causationId !== null && (typeof causationId !== "string" || causationId === "")) {
+    throw metadataError(eventType, index, "/causation_id", "metadata.causation_id must be a non-empty string or null");
+  }
+  const producerName = extra.producer === undefined ? producer : extra.producer;
+  if (producerName !== null && typeof producerName !== "string") {
+    throw metadataError(eventType, index, "/producer", "metadata.producer must be a string or null");
+  }
+  return {
+    ...extra,
+    event_id: eventId,
+    correlation_id: correlationId,
+    causation_id: causationId,
+    producer: producerName,
+  };
+}
+
+function envelopeOf(cause: { readonly envelope: Envelope } | Envelope): Envelope {
+  return "envelope" in cause ? cause.envelope : cause;
+}
+
+function metadataError(eventType: string, index: number | undefined, pointer: string, message: string) {
+  return new PostbusInputError("POSTBUS_METADATA_INVALID", `Invalid metadata for "${eventType}": ${message}`, {
+    subject: { eventType, field: "metadata", pointer: `/metadata${pointer}`, ...(index === undefined ? {} : { index }) },
+    hint: "Fix the metadata option; nothing was written",
+  });
+}

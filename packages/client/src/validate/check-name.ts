@@ -1,0 +1,92 @@
+import { PostbusInputError } from "../errors/postbus-error.js";
+
+/**
+ * Longest channel or event type name, in bytes. It is the ADR's
+ * `channel VARCHAR(50)`; names are ASCII, so bytes and characters agree.
+ */
+export const MAX_NAME_BYTES = 50;
+
+/**
+ * Channels and event types: ASCII letters and digits, separated by single
+ * `.`, `_`, `-` or `:` — e.g. `signal.triggered`, `orders:v2`, `setup-received`.
+ */
+const EVENT_NAME = /^[A-Za-z0-9]+(?:[._:-][A-Za-z0-9]+)*$/;
+
+/** SQL identifiers Postbus creates (schema names): lower case, digits and `_`, at most 48 bytes. */
+const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,47}$/;
+
+/** Which kind of name is being checked, for the error message. */
+export type NameKind = "channel" | "event type" | "producer" | "consumer group";
+
+/**
+ * Returns `name` when it is an allowed channel, event type, producer or group
+ * name; throws {@link PostbusInputError} (`POSTBUS_NAME_INVALID` or
+ * `POSTBUS_NAME_TOO_LONG`) otherwise.
+ *
+ * @example
+ * ```ts
+ * checkEventName("signal.triggered", "event type"); // "signal.triggered"
+ * checkEventName("drop table", "channel"); // throws POSTBUS_NAME_INVALID
+ * ```
+ */
+export function checkEventName(
+  name: unknown,
+  kind: NameKind,
+  subject: { readonly field?: string; readonly index?: number } = {},
+): string {
+  const field = subject.field ?? kind.replace(" ", "");
+  if (typeof name !== "string" || !EVENT_NAME.test(name)) {
+    throw new PostbusInputError(
+      "POSTBUS_NAME_INVALID",
+      `Invalid ${kind} ${describe(name)}`,
+      {
+        subject: { ...subjectFor(kind, name), field, ...(subject.index === undefined ? {} : { index: subject.index }) },
+        hint: `Use ASCII letters and digits separated by single '.', '_', '-' or ':' (for example "signal.triggered")`,
+      },
+    );
+  }
+  if (name.length > MAX_NAME_BYTES) {
+    throw new PostbusInputError(
+      "POSTBUS_NAME_TOO_LONG",
+      `The ${kind} "${name.slice(0, 20)}…" is ${name.length} bytes long; the limit is ${MAX_NAME_BYTES}`,
+      {
+        subject: { ...subjectFor(kind, name), field, ...(subject.index === undefined ? {} : { index: subject.index }) },
+        hint: `Shorten it to at most ${MAX_NAME_BYTES} bytes (the events.channel column is VARCHAR(50))`,
+      },
+    );
+  }
+  return name;
+}
+
+/**
+ * Returns `name` when it is an allowed schema name for Postbus's tables;
+ * throws `POSTBUS_NAME_INVALID` otherwise. The result is safe to quote as an identifier.
+ */
+export function checkSchemaName(name: unknown): string {
+  if (typeof name !== "string" || !SQL_IDENTIFIER.test(name)) {
+    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid schema name ${describe(name)}`, {
+      subject: { field: "schema" },
+      hint: "Use 1–48 lower-case letters, digits and '_', starting with a letter or '_' (default: public)",
+    });
+  }
+  return name;
+}
+
+/** Quotes an already allow-listed identifier for use in SQL text. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function subjectFor(kind: NameKind, name: unknown) {
+  const value = typeof name === "string" ? name : String(name);
+  if (kind === "channel") return { channel: value };
+  if (kind === "event type") return { eventType: value };
+  if (kind === "consumer group") return { group: value };
+  return {};
+}
+
+function describe(value: unknown): string {
+  if (typeof value !== "string") return `(a ${value === null ? "null" : typeof value}, expected a string)`;
+  if (value === "") return "(an empty string)";
+  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+}
