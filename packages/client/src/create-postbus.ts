@@ -1,5 +1,5 @@
-import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { Executor } from "./driver/executor.js";
+import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import { insertPrepared, type NotifyMode } from "./publish/insert-prepared.js";
@@ -14,8 +14,8 @@ import { DEFAULT_JSON_LIMITS, type JsonLimits } from "./validate/check-json.js";
 import { checkEventName, checkSchemaName, quoteIdentifier } from "./validate/check-name.js";
 import type { ValidatorRegistry } from "./validate/standard-schema.js";
 import type { UnknownEventTypePolicy } from "./validate/validate-payload.js";
-import { WakeNotifier } from "./wake/wake-notifier.js";
 import { wakeChannel } from "./wake/wake-channel.js";
+import { WakeNotifier } from "./wake/wake-notifier.js";
 
 /** Largest `publishMany` batch, in events. */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -162,7 +162,10 @@ export function createPostbus(options: PostbusOptions): Postbus {
       throw new PostbusInputError(
         "POSTBUS_BATCH_TOO_LARGE",
         `A batch of ${items.length} events is over the limit of ${MAX_BATCH_EVENTS}`,
-        { subject: { field: "items" }, hint: "Split it into several publishMany calls inside one transaction" },
+        {
+          subject: { field: "items" },
+          hint: "Split it into several publishMany calls inside one transaction",
+        },
       );
     }
     const prepared = [];
@@ -176,7 +179,10 @@ export function createPostbus(options: PostbusOptions): Postbus {
       throw new PostbusInputError(
         "POSTBUS_BATCH_TOO_LARGE",
         `A batch of ${bytes} bytes is over the limit of ${MAX_BATCH_BYTES}`,
-        { subject: { field: "items" }, hint: "Split it into several publishMany calls inside one transaction" },
+        {
+          subject: { field: "items" },
+          hint: "Split it into several publishMany calls inside one transaction",
+        },
       );
     }
     return prepared;
@@ -197,7 +203,10 @@ export function createPostbus(options: PostbusOptions): Postbus {
   }
 
   async function read(target: Database | undefined, text: string, values: unknown[]) {
-    const { rows } = await (target === undefined ? executor : toExecutor(target, true)).query<EventRow>(text, values);
+    const { rows } = await (target === undefined ? executor : toExecutor(target, true)).query<EventRow>(
+      text,
+      values,
+    );
     return rows.map(rowToEvent);
   }
 
@@ -285,14 +294,18 @@ function readOptions(options: PostbusOptions): ResolvedOptions {
   }
   const wakeups = options.wakeups ?? "after-commit";
   if (!["after-commit", "in-transaction", "off"].includes(wakeups)) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Unknown wakeups mode ${JSON.stringify(wakeups)}`, {
-      subject: { field: "wakeups" },
-      hint: 'Use "after-commit", "in-transaction" or "off"',
-    });
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      `Unknown wakeups mode ${JSON.stringify(wakeups)}`,
+      {
+        subject: { field: "wakeups" },
+        hint: 'Use "after-commit", "in-transaction" or "off"',
+      },
+    );
   }
   const unknownEventTypes = options.unknownEventTypes ?? "allow";
   if (unknownEventTypes !== "allow" && unknownEventTypes !== "reject") {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "unknownEventTypes must be \"allow\" or \"reject\"", {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", 'unknownEventTypes must be "allow" or "reject"', {
       subject: { field: "unknownEventTypes" },
     });
   }
@@ -313,7 +326,9 @@ function readOptions(options: PostbusOptions): ResolvedOptions {
       ((error: unknown) => {
         if (warned) return;
         warned = true;
-        process.emitWarning(`Postbus background work failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.emitWarning(
+          `Postbus background work failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }),
     prepare: Object.freeze({
       producer: options.producer === undefined ? null : checkEventName(options.producer, "producer"),

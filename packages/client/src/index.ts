@@ -1,8 +1,8 @@
 export {
   createPostbus,
+  type LatestEventsOptions,
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
-  type LatestEventsOptions,
   type Postbus,
   type PostbusOptions,
   type PublishItem,
@@ -33,6 +33,11 @@ export { MAX_READ_LIMIT } from "./read/check-limit.js";
 export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
 export { DEFAULT_JSON_LIMITS, type JsonLimits, toCheckedJson } from "./validate/check-json.js";
 export { checkEventName, MAX_NAME_BYTES } from "./validate/check-name.js";
-export type { StandardIssue, StandardResult, StandardSchemaV1, ValidatorRegistry } from "./validate/standard-schema.js";
+export type {
+  StandardIssue,
+  StandardResult,
+  StandardSchemaV1,
+  ValidatorRegistry,
+} from "./validate/standard-schema.js";
 export type { UnknownEventTypePolicy } from "./validate/validate-payload.js";
 export { wakeChannel } from "./wake/wake-channel.js";

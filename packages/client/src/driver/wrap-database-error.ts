@@ -24,7 +24,8 @@ export function redactSecrets(text: string): string {
 export function toPostbusError(error: unknown, trace: Error): PostbusError {
   if (error instanceof PostbusError) return error;
   const fields: DriverErrorFields = typeof error === "object" && error !== null ? error : {};
-  const sqlstate = typeof fields.code === "string" && /^[0-9A-Z]{5}$/.test(fields.code) ? fields.code : undefined;
+  const sqlstate =
+    typeof fields.code === "string" && /^[0-9A-Z]{5}$/.test(fields.code) ? fields.code : undefined;
   const raw = typeof fields.message === "string" ? fields.message : String(error);
   const message = redactSecrets(raw);
   const wrapped =

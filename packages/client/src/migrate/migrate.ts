@@ -35,10 +35,14 @@ const LOCK_NAMESPACE = 0x706f7374;
 export async function migrate(executor: Executor, options: MigrateOptions = {}): Promise<MigrateResult> {
   const schemaName = checkSchemaName(options.schema ?? "public");
   if (!executor.transaction) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "migrate() needs an executor that can open transactions", {
-      subject: { field: "executor" },
-      hint: "Pass fromPool(pool), not fromClient(client)",
-    });
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      "migrate() needs an executor that can open transactions",
+      {
+        subject: { field: "executor" },
+        hint: "Pass fromPool(pool), not fromClient(client)",
+      },
+    );
   }
   const schema = quoteIdentifier(schemaName);
   return executor.transaction(async (tx) => {

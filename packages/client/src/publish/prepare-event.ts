@@ -66,7 +66,10 @@ export async function prepareEvent(
     throw new PostbusInputError(
       "POSTBUS_JSON_TOO_LARGE",
       `The envelope of "${type}" is ${bytes} bytes; the limit is ${context.limits.maxBytes}`,
-      { subject: { ...jsonContext, pointer: "" }, hint: "Store large content elsewhere and publish a reference to it" },
+      {
+        subject: { ...jsonContext, pointer: "" },
+        hint: "Store large content elsewhere and publish a reference to it",
+      },
     );
   }
   return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json };
@@ -89,13 +92,26 @@ function buildMetadata(
   const cause = options.causedBy === undefined ? undefined : envelopeOf(options.causedBy);
   const causeId = typeof cause?.metadata.event_id === "string" ? cause.metadata.event_id : null;
   const correlationId =
-    extra.correlation_id ?? (typeof cause?.metadata.correlation_id === "string" ? cause.metadata.correlation_id : null) ?? causeId ?? eventId;
+    extra.correlation_id ??
+    (typeof cause?.metadata.correlation_id === "string" ? cause.metadata.correlation_id : null) ??
+    causeId ??
+    eventId;
   if (typeof correlationId !== "string" || correlationId === "") {
-    throw metadataError(eventType, index, "/correlation_id", "metadata.correlation_id must be a non-empty string");
+    throw metadataError(
+      eventType,
+      index,
+      "/correlation_id",
+      "metadata.correlation_id must be a non-empty string",
+    );
   }
   const causationId = extra.causation_id === undefined ? causeId : extra.causation_id;
   if (causationId !== null && (typeof causationId !== "string" || causationId === "")) {
-    throw metadataError(eventType, index, "/causation_id", "metadata.causation_id must be a non-empty string or null");
+    throw metadataError(
+      eventType,
+      index,
+      "/causation_id",
+      "metadata.causation_id must be a non-empty string or null",
+    );
   }
   const producerName = extra.producer === undefined ? producer : extra.producer;
   if (producerName !== null && typeof producerName !== "string") {
@@ -115,8 +131,17 @@ function envelopeOf(cause: { readonly envelope: Envelope } | Envelope): Envelope
 }
 
 function metadataError(eventType: string, index: number | undefined, pointer: string, message: string) {
-  return new PostbusInputError("POSTBUS_METADATA_INVALID", `Invalid metadata for "${eventType}": ${message}`, {
-    subject: { eventType, field: "metadata", pointer: `/metadata${pointer}`, ...(index === undefined ? {} : { index }) },
-    hint: "Fix the metadata option; nothing was written",
-  });
+  return new PostbusInputError(
+    "POSTBUS_METADATA_INVALID",
+    `Invalid metadata for "${eventType}": ${message}`,
+    {
+      subject: {
+        eventType,
+        field: "metadata",
+        pointer: `/metadata${pointer}`,
+        ...(index === undefined ? {} : { index }),
+      },
+      hint: "Fix the metadata option; nothing was written",
+    },
+  );
 }

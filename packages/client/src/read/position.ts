@@ -33,10 +33,14 @@ export function parsePosition(value: unknown, field = "after"): Position {
   const match = typeof value === "string" ? POSITION.exec(value) : null;
   const id = match ? Number(match[2]) : Number.NaN;
   if (!match || !Number.isSafeInteger(id) || id > 2_147_483_647 || BigInt(match[1]!) >= 2n ** 64n) {
-    throw new PostbusInputError("POSTBUS_POSITION_INVALID", `Invalid position ${JSON.stringify(value)} for ${field}`, {
-      subject: { field },
-      hint: 'Pass an event\'s "position" (the form "<tx>:<id>", e.g. "7421:96")',
-    });
+    throw new PostbusInputError(
+      "POSTBUS_POSITION_INVALID",
+      `Invalid position ${JSON.stringify(value)} for ${field}`,
+      {
+        subject: { field },
+        hint: 'Pass an event\'s "position" (the form "<tx>:<id>", e.g. "7421:96")',
+      },
+    );
   }
   return { tx: BigInt(match[1]!).toString(), id };
 }

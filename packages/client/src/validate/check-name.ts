@@ -36,21 +36,25 @@ export function checkEventName(
 ): string {
   const field = subject.field ?? kind.replace(" ", "");
   if (typeof name !== "string" || !EVENT_NAME.test(name)) {
-    throw new PostbusInputError(
-      "POSTBUS_NAME_INVALID",
-      `Invalid ${kind} ${describe(name)}`,
-      {
-        subject: { ...subjectFor(kind, name), field, ...(subject.index === undefined ? {} : { index: subject.index }) },
-        hint: `Use ASCII letters and digits separated by single '.', '_', '-' or ':' (for example "signal.triggered")`,
+    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid ${kind} ${describe(name)}`, {
+      subject: {
+        ...subjectFor(kind, name),
+        field,
+        ...(subject.index === undefined ? {} : { index: subject.index }),
       },
-    );
+      hint: `Use ASCII letters and digits separated by single '.', '_', '-' or ':' (for example "signal.triggered")`,
+    });
   }
   if (name.length > MAX_NAME_BYTES) {
     throw new PostbusInputError(
       "POSTBUS_NAME_TOO_LONG",
       `The ${kind} "${name.slice(0, 20)}…" is ${name.length} bytes long; the limit is ${MAX_NAME_BYTES}`,
       {
-        subject: { ...subjectFor(kind, name), field, ...(subject.index === undefined ? {} : { index: subject.index }) },
+        subject: {
+          ...subjectFor(kind, name),
+          field,
+          ...(subject.index === undefined ? {} : { index: subject.index }),
+        },
         hint: `Shorten it to at most ${MAX_NAME_BYTES} bytes (the events.channel column is VARCHAR(50))`,
       },
     );

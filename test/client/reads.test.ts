@@ -1,0 +1,124 @@
+import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../support/test-database.js";
+
+const db = useTestDatabase();
+let pool: pg.Pool;
+let bus: Postbus;
+
+beforeAll(async () => {
+  pool = db.pool();
+  await migrate(fromPool(pool));
+  bus = createPostbus({ db: pool });
+});
+afterAll(() => bus.close());
+
+describe("getLatestEvents", () => {
+  it("returns the newest events of one channel first, up to the limit (default 10)", async () => {
+    await bus.publishMany(Array.from({ length: 15 }, (_, n) => ({ type: "tick", data: { n } })));
+    await bus.publish("other", { n: 99 });
+    const latest = await bus.getLatestEvents("tick", { limit: 3 });
+    expect(latest.map((event) => event.data)).toEqual([{ n: 14 }, { n: 13 }, { n: 12 }]);
+    expect(await bus.getLatestEvents("tick")).toHaveLength(10);
+    expect(await bus.getLatestEvents("nothing.here")).toEqual([]);
+  });
+});
+
+describe("readEvents", () => {
+  it("replays several channels in delivery order, page by page, with nothing missed or repeated", async () => {
+    const written = await bus.publishMany(
+      Array.from({ length: 37 }, (_, n) => ({ type: n % 3 === 0 ? "replay.a" : "replay.b", data: { n } })),
+    );
+    await bus.publish("replay.c", { ignored: true });
+    const seen: number[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await bus.readEvents(["replay.a", "replay.b"], { limit: 5, ...(after ? { after } : {}) });
+      if (page.length === 0) break;
+      seen.push(...page.map((event) => event.id));
+      after = page.at(-1)!.position;
+    }
+    expect(seen).toEqual(written.map((event) => event.id));
+  });
+
+  it("does not return an event whose transaction commits after a later one until it has committed", async () => {
+    const early = await pool.connect();
+    try {
+      await early.query("BEGIN");
+      // Takes its id and transaction id first…
+      const first = await bus.publish("gap.test", { order: "first" }, { tx: early });
+      // …while a later transaction commits straight away.
+      const second = await bus.publish("gap.test", { order: "second" });
+      expect(second.id).toBeGreaterThan(first.id);
+
+      // A cursor "id > last" would hand out `second` now and never see `first`.
+      expect(await bus.readEvents("gap.test")).toEqual([]);
+
+      await early.query("COMMIT");
+      const events = await bus.readEvents("gap.test");
+      expect(events.map((event) => event.data)).toEqual([{ order: "first" }, { order: "second" }]);
+    } finally {
+      early.release();
+    }
+  });
+
+  it("orders by transaction first: a transaction's later ids come before a younger transaction's", async () => {
+    const older = await pool.connect();
+    try {
+      await older.query("BEGIN");
+      await bus.publish("order.test", { n: "older-1" }, { tx: older });
+      await bus.publish("order.test", { n: "younger" });
+      await bus.publish("order.test", { n: "older-2" }, { tx: older });
+      await older.query("COMMIT");
+    } finally {
+      older.release();
+    }
+    const events = await bus.readEvents("order.test");
+    expect(events.map((event) => event.data)).toEqual([{ n: "older-1" }, { n: "older-2" }, { n: "younger" }]);
+    const ids = events.map((event) => event.id);
+    expect(ids).not.toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it("a rolled-back transaction leaves no gap and does not stall reading", async () => {
+    const doomed = await pool.connect();
+    try {
+      await doomed.query("BEGIN");
+      await bus.publish("rollback.test", { n: "doomed" }, { tx: doomed });
+      await bus.publish("rollback.test", { n: "kept" });
+      await doomed.query("ROLLBACK");
+    } finally {
+      doomed.release();
+    }
+    expect((await bus.readEvents("rollback.test")).map((event) => event.data)).toEqual([{ n: "kept" }]);
+  });
+
+  it("reads after a position given by an earlier event", async () => {
+    const [a, b, c] = await bus.publishMany([
+      { type: "pos.test", data: 1 },
+      { type: "pos.test", data: 2 },
+      { type: "pos.test", data: 3 },
+    ]);
+    expect((await bus.readEvents("pos.test", { after: a!.position })).map((event) => event.id)).toEqual([
+      b!.id,
+      c!.id,
+    ]);
+    expect(await bus.readEvents("pos.test", { after: c!.position })).toEqual([]);
+  });
+});
+
+describe("created_at", () => {
+  it("is read as the instant NOW() wrote, whatever the session time zone", async () => {
+    const client = await pool.connect();
+    try {
+      await client.query("SET TIME ZONE 'America/New_York'");
+      const event = await bus.publish("tz.test", {}, { tx: client });
+      const [read] = await bus.readEvents("tz.test", { tx: client });
+      expect(Math.abs(event.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+      expect(read?.createdAt.getTime()).toBe(event.createdAt.getTime());
+    } finally {
+      await client.query("RESET TIME ZONE");
+      client.release();
+    }
+  });
+});
