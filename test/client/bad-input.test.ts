@@ -129,7 +129,7 @@ const cases: Array<[string, () => Promise<unknown>, string, Record<string, unkno
   ],
   [
     "a sparse array",
-    () => bus.publish("ok", { a: [1, , 3] }),
+    () => bus.publish("ok", { a: sparse() }),
     "POSTBUS_JSON_SPARSE_ARRAY",
     { pointer: "/data/a/1" },
   ],
@@ -270,3 +270,9 @@ describe("options", () => {
     await expect(closed.publish("ok", {})).rejects.toMatchObject({ code: "POSTBUS_CLOSED" });
   });
 });
+
+function sparse(): unknown[] {
+  const holes: unknown[] = [1];
+  holes[2] = 3;
+  return holes;
+}

@@ -22,13 +22,19 @@ export interface Connection {
 export function connect(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.env): Connection {
   const url = flags["database-url"] ?? env.DATABASE_URL;
   if (!url) {
-    throw usageError("No database given", "Pass --database-url postgres://user@host:5432/db or set DATABASE_URL");
+    throw usageError(
+      "No database given",
+      "Pass --database-url postgres://user@host:5432/db or set DATABASE_URL",
+    );
   }
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw usageError(`The database URL is not a URL: ${redactSecrets(url)}`, "Use the form postgres://user@host:5432/db");
+    throw usageError(
+      `The database URL is not a URL: ${redactSecrets(url)}`,
+      "Use the form postgres://user@host:5432/db",
+    );
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
     throw usageError(`The database URL must start with postgres:// (got ${parsed.protocol}//)`);

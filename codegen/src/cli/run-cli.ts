@@ -77,7 +77,10 @@ function parseFlags(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(error instanceof Error ? error.message : String(error), "Run postbus --help for the options");
+    throw usageError(
+      error instanceof Error ? error.message : String(error),
+      "Run postbus --help for the options",
+    );
   }
 }
 

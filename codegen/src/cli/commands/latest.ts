@@ -1,6 +1,6 @@
 import { connect, type DatabaseFlags } from "../connect.js";
-import { eventLine } from "../print-event.js";
 import { parseLimit } from "../parse-limit.js";
+import { eventLine } from "../print-event.js";
 import { usageError } from "../usage-error.js";
 
 /** `postbus latest <channel> [--limit N]`: the newest events of a channel, newest first, as JSON lines. */

@@ -6,9 +6,7 @@ export async function migrateCommand(flags: DatabaseFlags, out: (line: string) =
   const connection = connect(flags);
   try {
     const result = await migrate(fromPool(connection.pool), { schema: connection.bus.schema });
-    out(
-      JSON.stringify({ schema: connection.bus.schema, applied: result.applied, version: result.version }),
-    );
+    out(JSON.stringify({ schema: connection.bus.schema, applied: result.applied, version: result.version }));
   } finally {
     await connection.close();
   }

@@ -21,14 +21,20 @@ export async function publishCommand(
   }
   const data = parseJson(json, "<json payload>");
   const metadata = flags.metadata === undefined ? undefined : parseJson(flags.metadata, "--metadata");
-  if (metadata !== undefined && (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))) {
+  if (
+    metadata !== undefined &&
+    (typeof metadata !== "object" || metadata === null || Array.isArray(metadata))
+  ) {
     throw usageError("--metadata must be a JSON object", `For example --metadata '{"correlation_id":"abc"}'`);
   }
   const connection = connect(flags);
   try {
     const event = await connection.bus.publish(eventType, data, {
       ...(flags.channel === undefined ? {} : { channel: flags.channel }),
-      metadata: { ...(metadata as Record<string, unknown> | undefined), producer: flags.producer ?? "postbus-cli" },
+      metadata: {
+        ...(metadata as Record<string, unknown> | undefined),
+        producer: flags.producer ?? "postbus-cli",
+      },
     });
     out(eventLine(event));
   } finally {

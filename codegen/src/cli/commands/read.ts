@@ -1,6 +1,6 @@
 import { connect, type DatabaseFlags } from "../connect.js";
-import { eventLine } from "../print-event.js";
 import { parseLimit } from "../parse-limit.js";
+import { eventLine } from "../print-event.js";
 import { usageError } from "../usage-error.js";
 
 /**
@@ -13,7 +13,10 @@ export async function readCommand(
   out: (line: string) => void,
 ): Promise<void> {
   if (args.length === 0) {
-    throw usageError("read takes one or more channels", "Usage: postbus read <channel>... [--after <tx>:<id>] [--limit N]");
+    throw usageError(
+      "read takes one or more channels",
+      "Usage: postbus read <channel>... [--after <tx>:<id>] [--limit N]",
+    );
   }
   const limit = parseLimit(flags.limit, 100);
   const connection = connect(flags);
