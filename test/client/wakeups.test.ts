@@ -1,0 +1,139 @@
+import { createPostbus, fromPool, migrate, type Postbus, wakeChannel } from "@postbus/client";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useTestDatabase } from "../support/test-database.js";
+
+const db = useTestDatabase();
+let pool: pg.Pool;
+let listener: pg.Client;
+let bus: Postbus;
+const received: Array<{ payload: string; at: number }> = [];
+
+beforeAll(async () => {
+  pool = db.pool();
+  await migrate(fromPool(pool));
+  listener = new pg.Client({ connectionString: db.url, application_name: "wakeups-test-listener" });
+  await listener.connect();
+  listener.on("notification", (message) => received.push({ payload: message.payload ?? "", at: Date.now() }));
+  await listener.query(`LISTEN "${wakeChannel("public")}"`);
+  bus = createPostbus({ db: pool });
+});
+afterAll(async () => {
+  await bus.close();
+  await listener.end();
+});
+
+async function next(
+  predicate: (payload: string) => boolean,
+  timeoutMs = 3_000,
+): Promise<{ payload: string; at: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = received.find((message) => predicate(message.payload));
+    if (found) return found;
+    if (Date.now() > deadline)
+      throw new Error(`no matching notification within ${timeoutMs} ms: ${JSON.stringify(received)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("wake-ups", () => {
+  it("a plain ADR insert from another writer wakes readers (empty payload: look at every channel)", async () => {
+    received.length = 0;
+    await pool.query(
+      `INSERT INTO events (channel, data) VALUES ('setup.received', '{"event_type":"setup.received","timestamp":"2025-05-15T10:30:45Z","data":{},"metadata":{}}')`,
+    );
+    expect((await next((payload) => payload === "")).payload).toBe("");
+  });
+
+  it("a Postbus publish wakes readers after commit with the channel, and the event is readable by then", async () => {
+    received.length = 0;
+    const event = await bus.publish("signal.triggered", { n: 1 });
+    const message = await next((payload) => payload.split(",").includes("signal.triggered"));
+    expect(message.payload).toBe("signal.triggered");
+    const { rows } = await pool.query("SELECT 1 FROM events WHERE id = $1", [event.id]);
+    expect(rows).toHaveLength(1);
+    await settle(50);
+    expect(received.filter((m) => m.payload === "")).toEqual([]); // the trigger stayed quiet
+  });
+
+  it("an event in the caller's transaction wakes readers only once it commits, without notifying inside it", async () => {
+    received.length = 0;
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await bus.publish("order.placed", { orderId: "o-1" }, { tx: client });
+      await settle(150);
+      expect(received).toEqual([]);
+      const committedAt = Date.now();
+      await client.query("COMMIT");
+      const message = await next((payload) => payload === "order.placed");
+      expect(message.at).toBeGreaterThanOrEqual(committedAt);
+      await settle(50);
+      expect(received.map((m) => m.payload)).toEqual(["order.placed"]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("a rolled-back caller transaction wakes nobody", async () => {
+    received.length = 0;
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await bus.publish("order.voided", { orderId: "o-2" }, { tx: client });
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
+    }
+    await settle(300);
+    expect(received).toEqual([]);
+  });
+
+  it("withTransaction wakes readers after commit, and not when it rolls back", async () => {
+    received.length = 0;
+    await bus.withTransaction(async (tx) => {
+      await tx.publish("fill.a", {});
+      await tx.publish("fill.b", {});
+    });
+    const message = await next((payload) => payload.includes("fill."));
+    expect(message.payload.split(",").sort()).toEqual(["fill.a", "fill.b"]);
+    received.length = 0;
+    await bus
+      .withTransaction(async (tx) => {
+        await tx.publish("fill.c", {});
+        throw new Error("nope");
+      })
+      .catch(() => {});
+    await settle(200);
+    expect(received).toEqual([]);
+  });
+
+  it("coalesces: many concurrent publishes share few notifications, and every channel is named", async () => {
+    received.length = 0;
+    const channels = Array.from({ length: 20 }, (_, n) => `burst.${n}`);
+    await Promise.all(Array.from({ length: 200 }, (_, n) => bus.publish(channels[n % 20]!, { n })));
+    await settle(200);
+    const named = new Set(received.flatMap((message) => message.payload.split(",")));
+    expect([...named].sort()).toEqual([...channels].sort());
+    expect(received.length).toBeLessThan(100);
+  });
+
+  it('"in-transaction" mode lets the trigger notify inside the transaction; "off" sends nothing', async () => {
+    const exact = createPostbus({ db: pool, wakeups: "in-transaction" });
+    const silent = createPostbus({ db: pool, wakeups: "off" });
+    try {
+      received.length = 0;
+      await exact.publish("mode.exact", {});
+      await next((payload) => payload === "");
+      received.length = 0;
+      await silent.publish("mode.silent", {});
+      await settle(200);
+      expect(received).toEqual([]);
+    } finally {
+      await exact.close();
+      await silent.close();
+    }
+  });
+});
