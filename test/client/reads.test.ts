@@ -80,6 +80,28 @@ describe("readEvents", () => {
     expect(ids).not.toEqual([...ids].sort((a, b) => a - b));
   });
 
+  it("orders transaction ids as numbers, not as text (9 before 10 before 100)", async () => {
+    // Explicit small tx values are below every running transaction, so they are deliverable.
+    await pool.query(`INSERT INTO events (channel, data, tx) VALUES
+      ('xid.order', '{"event_type":"xid.order","data":"tx 100"}', '100'),
+      ('xid.order', '{"event_type":"xid.order","data":"tx 9"}', '9'),
+      ('xid.order', '{"event_type":"xid.order","data":"tx 10"}', '10')`);
+    expect((await bus.readEvents("xid.order")).map((event) => event.data)).toEqual([
+      "tx 9",
+      "tx 10",
+      "tx 100",
+    ]);
+    expect((await bus.getLatestEvents("xid.order")).map((event) => event.data)).toEqual([
+      "tx 100",
+      "tx 10",
+      "tx 9",
+    ]);
+    const [, second] = await bus.readEvents("xid.order");
+    expect(
+      (await bus.readEvents("xid.order", { after: second!.position })).map((event) => event.data),
+    ).toEqual(["tx 100"]);
+  });
+
   it("a rolled-back transaction leaves no gap and does not stall reading", async () => {
     const doomed = await pool.connect();
     try {

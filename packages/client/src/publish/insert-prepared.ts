@@ -30,8 +30,8 @@ export async function insertPrepared(
     return {
       id: row.id,
       channel: event.channel,
-      position: formatPosition({ tx: row.tx, id: row.id }),
-      createdAt: row.created_at,
+      position: formatPosition({ tx: row.tx_text, id: row.id }),
+      createdAt: row.created_at_tz,
       envelope: event.envelope,
       type: event.envelope.event_type,
       data: event.envelope.data,

@@ -12,8 +12,8 @@ export function rowToEvent(row: EventRow): StoredEvent {
   return {
     id: row.id,
     channel: row.channel,
-    position: `${row.tx}:${row.id}`,
-    createdAt: row.created_at,
+    position: `${row.tx_text}:${row.id}`,
+    createdAt: row.created_at_tz,
     envelope,
     type: envelope.event_type,
     data: envelope.data,
@@ -29,12 +29,12 @@ function toEnvelope(row: EventRow): Envelope {
     return {
       ...stored,
       event_type: stored.event_type,
-      timestamp: typeof stored.timestamp === "string" ? stored.timestamp : row.created_at.toISOString(),
+      timestamp: typeof stored.timestamp === "string" ? stored.timestamp : row.created_at_tz.toISOString(),
       data: "data" in stored ? stored.data : null,
       metadata: isRecord(stored.metadata) ? (stored.metadata as EventMetadata) : {},
     };
   }
-  return { event_type: row.channel, timestamp: row.created_at.toISOString(), data: stored, metadata: {} };
+  return { event_type: row.channel, timestamp: row.created_at_tz.toISOString(), data: stored, metadata: {} };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

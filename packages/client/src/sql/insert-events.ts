@@ -13,12 +13,12 @@ SELECT e.channel, e.data
 FROM ROWS FROM (unnest($1::varchar[]), jsonb_array_elements($2::jsonb)) WITH ORDINALITY AS e(channel, data, n)
 WHERE set_config('postbus.notify', $3::text, true) IS NOT NULL
 ORDER BY e.n
-RETURNING id, tx::text AS tx, created_at::timestamptz AS created_at`;
+RETURNING id, tx::text AS tx_text, created_at::timestamptz AS created_at_tz`;
 }
 
 /** A row returned by {@link insertEventsSql}. */
 export interface InsertedRow {
   readonly id: number;
-  readonly tx: string;
-  readonly created_at: Date;
+  readonly tx_text: string;
+  readonly created_at_tz: Date;
 }

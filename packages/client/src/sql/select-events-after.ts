@@ -10,10 +10,10 @@ import { EVENT_COLUMNS } from "./select-latest-events.js";
  * commits last is read in its place, never skipped.
  */
 export function selectEventsAfterSql(schema: string): string {
-  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events
-WHERE channel = ANY($1::varchar[])
-  AND (tx, id) > ($2::xid8, $3::int)
-  AND tx < pg_snapshot_xmin(pg_current_snapshot())
-ORDER BY tx, id
+  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events AS e
+WHERE e.channel = ANY($1::varchar[])
+  AND (e.tx, e.id) > ($2::xid8, $3::int)
+  AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.tx, e.id
 LIMIT $4`;
 }
