@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   else log("▶ using DATABASE_URL");
   const url = process.env.DATABASE_URL ?? embedded!.url;
   const pool = new pg.Pool({ connectionString: url, user: process.env.PGUSER || "postgres", max: 4 });
+  // An idle connection the server drops (restart, failover) must not crash the process.
+  pool.on("error", (error) => log(`▶ pool: idle connection lost (${error.message})`));
   try {
     await run(pool);
   } finally {
