@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { LATEST_MIGRATION } from "@postbus/client";
 import { runCli } from "@postbus/codegen";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase, withClient } from "../support/test-database.js";
@@ -24,7 +25,7 @@ beforeAll(async () => {
 describe("postbus cli", () => {
   it("migrate is idempotent and says what it applied", async () => {
     const again = await cli("migrate", "--database-url", db.url);
-    expect(again.json()).toEqual([{ schema: "public", applied: [], version: 1 }]);
+    expect(again.json()).toEqual([{ schema: "public", applied: [], version: LATEST_MIGRATION }]);
   });
 
   it("publish prints the stored event as a JSON line shaped like the ADR row", async () => {

@@ -13,12 +13,15 @@ beforeAll(() => {
 describe("migrate", () => {
   it("creates the tables once and is idempotent", async () => {
     const first = await migrate(fromPool(pool));
-    expect(first.applied).toEqual(["000001_events"]);
+    expect(first.applied).toEqual(["000001_events", "000002_consumer_groups"]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
     expect(second).toEqual({ applied: [], version: LATEST_MIGRATION });
     const { rows } = await pool.query("SELECT id, name FROM postbus_migrations ORDER BY id");
-    expect(rows).toEqual([{ id: 1, name: "000001_events" }]);
+    expect(rows).toEqual([
+      { id: 1, name: "000001_events" },
+      { id: 2, name: "000002_consumer_groups" },
+    ]);
   });
 
   it("is safe when ten processes migrate a fresh schema at once", async () => {
@@ -27,9 +30,9 @@ describe("migrate", () => {
     );
     expect(runs.filter((run) => run.status === "rejected")).toEqual([]);
     const applied = runs.flatMap((run) => (run.status === "fulfilled" ? run.value.applied : []));
-    expect(applied).toEqual(["000001_events"]);
+    expect(applied).toEqual(["000001_events", "000002_consumer_groups"]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
-    expect(rows[0].n).toBe(1);
+    expect(rows[0].n).toBe(LATEST_MIGRATION);
   });
 
   it("puts the tables in the configured schema and publishes and reads there", async () => {

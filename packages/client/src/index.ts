@@ -1,15 +1,9 @@
+export type { PostbusOptions, WakeupMode } from "./config/postbus-options.js";
 export {
   createPostbus,
   type LatestEventsOptions,
-  MAX_BATCH_BYTES,
-  MAX_BATCH_EVENTS,
   type Postbus,
-  type PostbusOptions,
-  type PublishItem,
-  type PublishOptions,
   type ReadEventsOptions,
-  type TransactionScope,
-  type WakeupMode,
 } from "./create-postbus.js";
 export type { Executor, Notification, QueryResult } from "./driver/executor.js";
 export { fromClient } from "./driver/from-client.js";
@@ -29,6 +23,13 @@ export {
 } from "./errors/postbus-error.js";
 export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } from "./migrate/migrate.js";
 export type { EventOptions } from "./publish/prepare-event.js";
+export {
+  MAX_BATCH_BYTES,
+  MAX_BATCH_EVENTS,
+  type PublishItem,
+  type PublishOptions,
+  type TransactionScope,
+} from "./publish/publisher.js";
 export { MAX_READ_LIMIT } from "./read/check-limit.js";
 export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
 export { DEFAULT_JSON_LIMITS, type JsonLimits, toCheckedJson } from "./validate/check-json.js";

@@ -1,0 +1,33 @@
+import type { Database } from "../driver/to-executor.js";
+import type { JsonLimits } from "../validate/check-json.js";
+import type { ValidatorRegistry } from "../validate/standard-schema.js";
+import type { UnknownEventTypePolicy } from "../validate/validate-payload.js";
+
+/** How readers are woken when events commit. */
+export type WakeupMode =
+  /** Default: Postbus sends one coalesced NOTIFY after commit; publishing transactions pay no notify lock. */
+  | "after-commit"
+  /** The table's trigger notifies inside every publishing transaction (exact, but serializes commits). */
+  | "in-transaction"
+  /** No wake-ups from Postbus's publishers: readers find events by polling. */
+  | "off";
+
+/** Options of {@link createPostbus}. */
+export interface PostbusOptions {
+  /** Where events live: a `pg.Pool` (recommended), an {@link Executor}, or a `pg` client used outside transactions. */
+  readonly db: Database;
+  /** Schema of the events table. Default `public`, as in the ADR. */
+  readonly schema?: string;
+  /** Name of this service or slice, written to `metadata.producer`. */
+  readonly producer?: string;
+  /** Event type → validator (any Standard Schema, e.g. zod). Payloads are validated before anything is written. */
+  readonly validators?: ValidatorRegistry;
+  /** What to do with an event type that has no validator when `validators` is given. Default `"allow"`. */
+  readonly unknownEventTypes?: UnknownEventTypePolicy;
+  /** Wake-up strategy. Default `"after-commit"`. */
+  readonly wakeups?: WakeupMode;
+  /** Payload limits. Default: depth 64, 1 MiB per envelope. */
+  readonly limits?: Partial<JsonLimits>;
+  /** Called with errors of background work (wake-ups); never thrown into a publish. Default: one process warning. */
+  readonly onBackgroundError?: (error: unknown) => void;
+}

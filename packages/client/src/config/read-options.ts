@@ -1,0 +1,68 @@
+import { PostbusInputError } from "../errors/postbus-error.js";
+import type { PrepareContext } from "../publish/prepare-event.js";
+import { DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
+import { checkEventName, checkSchemaName } from "../validate/check-name.js";
+import type { PostbusOptions, WakeupMode } from "./postbus-options.js";
+
+/** {@link PostbusOptions} checked once, defaults applied, frozen. */
+export interface ResolvedOptions {
+  readonly schema: string;
+  readonly wakeups: WakeupMode;
+  readonly prepare: PrepareContext;
+  readonly onBackgroundError: (error: unknown) => void;
+}
+
+/** Checks {@link PostbusOptions}; throws `POSTBUS_OPTIONS_INVALID` naming the option. */
+export function readOptions(options: PostbusOptions): ResolvedOptions {
+  if (typeof options !== "object" || options === null || options.db === undefined) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "createPostbus needs { db }", {
+      subject: { field: "db" },
+      hint: "Pass a pg.Pool: createPostbus({ db: new pg.Pool({ connectionString }) })",
+    });
+  }
+  const wakeups = options.wakeups ?? "after-commit";
+  if (!["after-commit", "in-transaction", "off"].includes(wakeups)) {
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      `Unknown wakeups mode ${JSON.stringify(wakeups)}`,
+      {
+        subject: { field: "wakeups" },
+        hint: 'Use "after-commit", "in-transaction" or "off"',
+      },
+    );
+  }
+  const unknownEventTypes = options.unknownEventTypes ?? "allow";
+  if (unknownEventTypes !== "allow" && unknownEventTypes !== "reject") {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", 'unknownEventTypes must be "allow" or "reject"', {
+      subject: { field: "unknownEventTypes" },
+    });
+  }
+  const limits: JsonLimits = Object.freeze({ ...DEFAULT_JSON_LIMITS, ...options.limits });
+  for (const key of ["maxDepth", "maxBytes"] as const) {
+    if (!Number.isInteger(limits[key]) || limits[key] < 1) {
+      throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `limits.${key} must be a positive integer`, {
+        subject: { field: `limits.${key}` },
+      });
+    }
+  }
+  let warned = false;
+  return Object.freeze({
+    schema: checkSchemaName(options.schema ?? "public"),
+    wakeups,
+    onBackgroundError:
+      options.onBackgroundError ??
+      ((error: unknown) => {
+        if (warned) return;
+        warned = true;
+        process.emitWarning(
+          `Postbus background work failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }),
+    prepare: Object.freeze({
+      producer: options.producer === undefined ? null : checkEventName(options.producer, "producer"),
+      validators: options.validators,
+      unknownEventTypes,
+      limits,
+    }),
+  });
+}
