@@ -1,5 +1,10 @@
 import type { PostbusOptions } from "./config/postbus-options.js";
 import { readOptions } from "./config/read-options.js";
+import type { ConsumerStats } from "./consume/consumer-loop.js";
+import { readConsumerOptions, type StartFrom, type SubscribeOptions } from "./consume/consumer-options.js";
+import { resetGroup } from "./consume/ensure-group.js";
+import type { BatchDeps } from "./consume/run-batch.js";
+import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
 import type { Executor } from "./driver/executor.js";
 import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
@@ -13,6 +18,7 @@ import {
 import { checkLimit } from "./read/check-limit.js";
 import { parsePosition, START } from "./read/position.js";
 import { rowToEvent } from "./read/row-to-event.js";
+import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertEventsSql } from "./sql/insert-events.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -52,7 +58,19 @@ export interface Postbus {
   getLatestEvents(channel: string, options?: LatestEventsOptions): Promise<StoredEvent[]>;
   /** Events of the channels in delivery order after a position: replay, page by page. */
   readEvents(channels: string | readonly string[], options?: ReadEventsOptions): Promise<StoredEvent[]>;
-  /** Sends pending wake-ups and stops background work. Does not end a pool it was given. */
+  /**
+   * Joins a consumer group: handles its channels' events in delivery order, in
+   * batches, each in one transaction with the group's cursor. Runs until closed.
+   */
+  subscribe(options: SubscribeOptions): Subscription;
+  /** Handles what is deliverable for the group now, then returns the counters. */
+  drain(options: SubscribeOptions): Promise<ConsumerStats>;
+  /** Moves a group's cursors on `channels` back (replay) or forward (skip) to `to`. */
+  resetGroup(
+    group: string,
+    options: { readonly channels: string | readonly string[]; readonly to: StartFrom },
+  ): Promise<void>;
+  /** Closes this client's subscriptions, sends pending wake-ups and stops background work. Does not end a pool it was given. */
   close(): Promise<void>;
 }
 
@@ -83,7 +101,33 @@ export function createPostbus(options: PostbusOptions): Postbus {
   });
   const notifier = new WakeNotifier(executor, wakeChannel(config.schema), config.onBackgroundError);
   const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
+  const consumerSql = consumerStatements(schema);
+  const subscriptions = new Set<Subscription>();
   let closed = false;
+
+  const localWakes: WakeSource = {
+    subscribe(onWake) {
+      const off = notifier.onCommitted((channels) => onWake(channels));
+      return async () => {
+        off();
+      };
+    },
+  };
+  const wakes: WakeSource = combineWakes(localWakes);
+
+  function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
+    const consumer = readConsumerOptions(options);
+    return {
+      executor,
+      statements: consumerSql,
+      lockKey: `${config.schema}.${consumer.group}`,
+      config: consumer,
+      publisher,
+      validators: config.prepare.validators,
+      unknownEventTypes: config.prepare.unknownEventTypes,
+      committed: (channels) => notifier.committed(channels),
+    };
+  }
 
   function assertOpen(): void {
     if (closed) {
@@ -153,10 +197,49 @@ export function createPostbus(options: PostbusOptions): Postbus {
       return read(readOptions.tx, sql.after, [list, after.tx, after.id, limit]);
     },
 
+    subscribe(subscribeOptions: SubscribeOptions): Subscription {
+      assertOpen();
+      const deps = consumerDeps(subscribeOptions);
+      const subscription = startSubscription(deps, wakes, new AbortController());
+      subscriptions.add(subscription);
+      return subscription;
+    },
+
+    async drain(subscribeOptions: SubscribeOptions): Promise<ConsumerStats> {
+      assertOpen();
+      return drainGroup(consumerDeps(subscribeOptions));
+    },
+
+    async resetGroup(
+      group: string,
+      resetOptions: { readonly channels: string | readonly string[]; readonly to: StartFrom },
+    ) {
+      assertOpen();
+      const consumer = readConsumerOptions({
+        group,
+        channels: resetOptions.channels,
+        from: resetOptions.to,
+        handler: () => {},
+      });
+      await resetGroup(executor, consumerSql, `${config.schema}.${consumer.group}`, consumer);
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await notifier.close();
     },
   });
+}
+
+function combineWakes(...sources: WakeSource[]): WakeSource {
+  return {
+    subscribe(onWake, onReconnect) {
+      const offs = sources.map((source) => source.subscribe(onWake, onReconnect));
+      return async () => {
+        await Promise.all(offs.map((off) => off()));
+      };
+    },
+  };
 }

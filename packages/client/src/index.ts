@@ -1,4 +1,12 @@
 export type { PostbusOptions, WakeupMode } from "./config/postbus-options.js";
+export type { ConsumerStats } from "./consume/consumer-loop.js";
+export type {
+  ConsumerContext,
+  EventHandler,
+  StartFrom,
+  SubscribeOptions,
+} from "./consume/consumer-options.js";
+export type { Subscription, WakeChannels, WakeSource } from "./consume/subscription.js";
 export {
   createPostbus,
   type LatestEventsOptions,

@@ -1,3 +1,5 @@
+import type { ListenConnection } from "./listen-connection.js";
+
 /** The rows and row count of one statement. */
 export interface QueryResult<Row> {
   readonly rows: Row[];
@@ -29,6 +31,17 @@ export interface Executor {
    * Present on executors that own connections (pools); absent on one caller-owned client.
    */
   transaction?<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
+  /**
+   * Opens a connection of its own for `LISTEN`, outside any pool and
+   * transaction. Absent where that is impossible (one caller-owned client);
+   * readers then poll.
+   *
+   * @example
+   * ```ts
+   * const connection = await executor.openListenConnection?.();
+   * ```
+   */
+  openListenConnection?(): Promise<ListenConnection>;
   /**
    * True when statements already run inside a transaction the caller controls, so
    * Postbus cannot know when (or whether) it commits.

@@ -1,11 +1,14 @@
 import type { Executor, QueryResult } from "./executor.js";
+import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
 import { toPostbusError } from "./wrap-database-error.js";
 
 /**
  * Adapts a `pg.Pool`. Each statement runs on whichever connection is free and
- * commits on its own; `transaction()` checks out one connection for BEGIN … COMMIT.
+ * commits on its own; `transaction()` checks out one connection for BEGIN … COMMIT;
+ * `openListenConnection()` opens a dedicated `"postbus-listener"` client from the
+ * pool's configuration (or borrows one and destroys it on close).
  *
  * @example
  * ```ts
@@ -18,6 +21,9 @@ export function fromPool(pool: PgPoolLike): Executor {
     inCallerTransaction: false,
     query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
       return runQuery<Row>(pool, text, values);
+    },
+    openListenConnection(): Promise<ListenConnection> {
+      return openPoolListenConnection(pool);
     },
     async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
       const client = await connect(pool);

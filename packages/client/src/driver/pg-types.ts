@@ -24,4 +24,33 @@ export interface PgPoolLike extends PgQueryable {
   connect(): Promise<PgPoolClientLike>;
   end(): Promise<void>;
   readonly totalCount: number;
+  /** pg-pool's client constructor; with `options`, lets Postbus open a dedicated LISTEN connection. */
+  readonly Client?: new (
+    config: Record<string, unknown>,
+  ) => PgClientLike;
+  /** pg-pool's copy of the pool configuration, used to configure that dedicated connection. */
+  readonly options?: object;
+}
+
+/** A notification as `pg` emits it. */
+export interface PgNotificationLike {
+  channel: string;
+  payload?: string | undefined;
+}
+
+/** The parts of a `pg` client that a LISTEN connection uses: its events and backend pid. */
+export interface PgListenClientLike extends PgQueryable {
+  on(event: "notification", listener: (message: PgNotificationLike) => void): unknown;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  on(event: "end", listener: () => void): unknown;
+  /** The backend's process id once connected (`pg` names it `processID`). */
+  readonly processID?: number | null;
+  /** `pg`'s wire connection; only used to drop the socket of a peer that stopped answering. */
+  readonly connection?: { readonly stream?: { destroy(): void } };
+}
+
+/** A `pg.Client` Postbus creates and owns. */
+export interface PgClientLike extends PgListenClientLike {
+  connect(): Promise<unknown>;
+  end(): Promise<void>;
 }

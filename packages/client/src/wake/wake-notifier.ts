@@ -34,6 +34,7 @@ export class WakeNotifier {
   readonly #tracked = new Map<string, Tracked>();
   #trackTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  readonly #local = new Set<(channels: readonly string[]) => void>();
 
   constructor(executor: Executor, channel: string, onError: (error: unknown) => void) {
     this.#executor = executor;
@@ -44,8 +45,17 @@ export class WakeNotifier {
   /** Channels whose events just committed: wake their readers soon. */
   committed(channels: Iterable<string>): void {
     if (this.#closed) return;
-    for (const channel of channels) this.#committed.add(channel);
+    const list = [...channels];
+    for (const channel of list) this.#committed.add(channel);
+    // Readers in this process hear it at once, without the round trip through the server.
+    for (const listener of this.#local) listener(list);
     this.#schedule();
+  }
+
+  /** Hears this client's own commits directly; returns the unsubscribe. */
+  onCommitted(listener: (channels: readonly string[]) => void): () => void {
+    this.#local.add(listener);
+    return () => this.#local.delete(listener);
   }
 
   /** Events written in a caller's transaction `tx`: wake readers once it commits. */

@@ -1,0 +1,115 @@
+import { recordFailure } from "./record-failure.js";
+import { redriveDeadLetters } from "./redrive-dead-letters.js";
+import type { BatchDeps, BatchResult } from "./run-batch.js";
+import { runBatch } from "./run-batch.js";
+import type { Sleeper } from "./sleeper.js";
+
+/** Counters of one subscription (or drain). */
+export interface ConsumerStats {
+  /** Events handled and committed. */
+  handled: number;
+  /** Failed attempts booked. */
+  failedAttempts: number;
+  /** Events moved to the dead letters. */
+  deadLettered: number;
+  /** Dead letters handled again on redrive. */
+  redriven: number;
+}
+
+/** First re-read after a wake-up that found nothing (the event may sit behind a running transaction). */
+const QUICK_RETRY_MS = 5;
+
+/**
+ * Runs batches until `shouldStop()`: handles what is there, books failures,
+ * then sleeps until a wake-up, the retry time of a failing event, or the
+ * polling backstop. Returns when stopped (or, with `once`, when caught up).
+ */
+export async function consumeLoop(
+  deps: BatchDeps,
+  sleeper: Sleeper,
+  stats: ConsumerStats,
+  shouldStop: () => boolean,
+  once = false,
+): Promise<void> {
+  const { config } = deps;
+  let quickDelay = QUICK_RETRY_MS;
+  let lastWake: "wake" | "timeout" = "timeout";
+  let errorDelay = 50;
+  let busyRounds = 0;
+  while (!shouldStop()) {
+    let result: BatchResult;
+    try {
+      result = await runBatch(deps, config.batchSize);
+      if (result.kind === "failed" && !shouldStop()) result = await settleFailure(deps, result, stats);
+      if (result.kind !== "busy" && result.state.redrive && !shouldStop()) {
+        stats.redriven += await redriveDeadLetters(deps);
+      }
+      errorDelay = 50;
+    } catch (error) {
+      if (shouldStop()) return;
+      config.onError(error);
+      lastWake = await sleeper.sleep(jitter(errorDelay));
+      errorDelay = Math.min(errorDelay * 2, config.pollIntervalMs * 5);
+      continue;
+    }
+    switch (result.kind) {
+      case "handled":
+        stats.handled += result.count;
+        if (result.count > 0) {
+          quickDelay = QUICK_RETRY_MS;
+          if (result.count >= config.batchSize) continue;
+        }
+        if (once) return;
+        if (result.count === 0 && lastWake === "wake") {
+          // Woken, yet nothing deliverable: the event's transaction, or an older one, is still
+          // running. Look again soon, backing off towards the polling interval.
+          lastWake = await sleeper.sleep(quickDelay);
+          if (lastWake === "timeout") lastWake = quickDelay < config.pollIntervalMs ? "wake" : "timeout";
+          quickDelay = Math.min(quickDelay * 2, config.pollIntervalMs);
+          continue;
+        }
+        lastWake = await sleeper.sleep(config.pollIntervalMs);
+        continue;
+      case "failed":
+        continue; // booked; the group now waits for the retry time
+      case "waiting":
+        lastWake = await sleeper.sleep(
+          Math.min(Math.max(result.retryAt.getTime() - Date.now(), 5), config.pollIntervalMs),
+        );
+        continue;
+      case "busy":
+        if (once && ++busyRounds > 3) return;
+        lastWake = await sleeper.sleep(config.pollIntervalMs);
+        continue;
+    }
+  }
+}
+
+/**
+ * After a failure at `index`: commits the events before it (their handlers run
+ * again in a fresh transaction; the first run was rolled back), then books the
+ * failed attempt. If a re-run fails earlier, that event is booked instead.
+ */
+async function settleFailure(
+  deps: BatchDeps,
+  failed: Extract<BatchResult, { kind: "failed" }>,
+  stats: ConsumerStats,
+): Promise<BatchResult> {
+  let current = failed;
+  while (current.index > 0) {
+    const prefix = await runBatch(deps, current.index);
+    if (prefix.kind !== "failed") {
+      if (prefix.kind === "handled") stats.handled += prefix.count;
+      break;
+    }
+    current = prefix;
+  }
+  const outcome = await recordFailure(deps, current);
+  if (outcome !== "busy") stats.failedAttempts += 1;
+  if (outcome === "dead-lettered") stats.deadLettered += 1;
+  return current;
+}
+
+function jitter(ms: number): number {
+  return Math.round(ms / 2 + Math.random() * (ms / 2));
+}

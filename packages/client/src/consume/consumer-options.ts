@@ -1,0 +1,137 @@
+import type { StoredEvent } from "../envelope.js";
+import { PostbusInputError } from "../errors/postbus-error.js";
+import type { TransactionScope } from "../publish/publisher.js";
+import { type Position, parsePosition } from "../read/position.js";
+import { checkEventName } from "../validate/check-name.js";
+
+/** What a handler gets besides the event. */
+export interface ConsumerContext {
+  /** The consumer group handling the event. */
+  readonly group: string;
+  /** 1 on the first try, then 2, 3… while the event keeps failing (and on redrives, after the dead letter's attempts). */
+  readonly attempt: number;
+  /**
+   * The batch's transaction: its writes commit exactly once, together with the group's cursor.
+   * Events published through it are written in the same transaction.
+   */
+  readonly tx: TransactionScope;
+  /** Aborted when the subscription is closing; long handlers may stop early (the batch then rolls back). */
+  readonly signal: AbortSignal;
+}
+
+/** Handles one event. Throwing rolls the batch back; the event is retried, then dead-lettered. */
+export type EventHandler<Event extends StoredEvent = StoredEvent> = (
+  event: Event,
+  context: ConsumerContext,
+) => unknown;
+
+/** Where a new group (or a group's new channel) starts, or where a reset moves it. */
+export type StartFrom =
+  /** Every event still in the table. */
+  | "beginning"
+  /** Only events committed from now on (everything already deliverable is skipped). */
+  | "now"
+  /** After a position, `"<tx>:<id>"`, as events carry it. */
+  | string
+  /** After the last event written before this time (per channel). */
+  | Date;
+
+/** Options of `subscribe` and `drain`. */
+export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
+  /** Durable name of the group: processes with the same group share its work and its cursor. */
+  readonly group: string;
+  /** Channels the group reads. */
+  readonly channels: string | readonly string[];
+  /** Called once per event, in delivery order. */
+  readonly handler: EventHandler<Event>;
+  /** Where a new group starts on each channel it does not read yet. Default `"beginning"`. */
+  readonly from?: StartFrom;
+  /** Events per batch (one transaction). Default 100. */
+  readonly batchSize?: number;
+  /** Attempts before an event is moved to the dead letters. Default 5. */
+  readonly maxAttempts?: number;
+  /** Delay before retry `attempt` (1, 2, …), in ms. Default: 500 ms doubling, at most 5 minutes. */
+  readonly retryDelayMs?: (attempt: number) => number;
+  /** Polling backstop when no wake-up arrives, in ms. Default 1000. */
+  readonly pollIntervalMs?: number;
+  /** Stops the subscription like `close()`. */
+  readonly signal?: AbortSignal;
+  /** Errors of the loop itself (the database unreachable, …); it keeps retrying. Default: a process warning. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** {@link SubscribeOptions} checked, with defaults. */
+export interface ConsumerConfig {
+  readonly group: string;
+  readonly channels: readonly string[];
+  readonly handler: EventHandler;
+  readonly from: "beginning" | "now" | Position | Date;
+  readonly batchSize: number;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: (attempt: number) => number;
+  readonly pollIntervalMs: number;
+  readonly signal: AbortSignal | undefined;
+  readonly onError: (error: unknown) => void;
+}
+
+const defaultRetryDelay = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 300_000);
+
+/** Checks subscribe options before anything touches the database. */
+export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
+  if (typeof options !== "object" || options === null)
+    throw invalid("options", "subscribe expects an options object");
+  const group = checkEventName(options.group, "consumer group", { field: "group" });
+  const list = typeof options.channels === "string" ? [options.channels] : options.channels;
+  if (!Array.isArray(list) || list.length === 0)
+    throw invalid("channels", "a consumer group needs at least one channel");
+  const channels = [
+    ...new Set(
+      list.map((channel, index) => checkEventName(channel, "channel", { field: `channels[${index}]` })),
+    ),
+  ];
+  if (typeof options.handler !== "function") throw invalid("handler", "handler must be a function");
+  return Object.freeze({
+    group,
+    channels,
+    handler: options.handler as EventHandler,
+    from: readFrom(options.from),
+    batchSize: positiveInteger(options.batchSize, 100, "batchSize", 10_000),
+    maxAttempts: positiveInteger(options.maxAttempts, 5, "maxAttempts", 1_000),
+    retryDelayMs: options.retryDelayMs ?? defaultRetryDelay,
+    pollIntervalMs: positiveInteger(options.pollIntervalMs, 1_000, "pollIntervalMs", 3_600_000),
+    signal: options.signal,
+    onError: options.onError ?? warnOnce(group),
+  });
+}
+
+function readFrom(from: StartFrom | undefined): ConsumerConfig["from"] {
+  if (from === undefined || from === "beginning") return "beginning";
+  if (from === "now") return "now";
+  if (from instanceof Date) {
+    if (Number.isNaN(from.getTime())) throw invalid("from", "from is an invalid Date");
+    return from;
+  }
+  return parsePosition(from, "from");
+}
+
+function positiveInteger(value: number | undefined, fallback: number, field: string, max: number): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < 1 || result > max) {
+    throw invalid(field, `${field} must be an integer from 1 to ${max} (got ${String(value)})`);
+  }
+  return result;
+}
+
+function invalid(field: string, message: string): PostbusInputError {
+  return new PostbusInputError("POSTBUS_OPTIONS_INVALID", message, { subject: { field } });
+}
+
+function warnOnce(group: string): (error: unknown) => void {
+  let warned = false;
+  return (error) => {
+    if (warned) return;
+    warned = true;
+    const message = error instanceof Error ? error.message : String(error);
+    process.emitWarning(`Postbus consumer group "${group}" hit an error and keeps retrying: ${message}`);
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * The statements of the consuming side, built once per client for its quoted
+ * schema. Each is documented where it is defined; parameters are always bound.
+ */
+import { EVENT_COLUMNS } from "./select-latest-events.js";
+
+/** First key of a consumer group's advisory lock ("pbgr"); the second is `hashtext(schema.group)`. */
+export const GROUP_LOCK_NAMESPACE = 0x70626772;
+
+/**
+ * Takes the group's lease for the rest of the transaction without waiting: $1 `schema.group`.
+ * An advisory lock, not `FOR UPDATE`: it assigns no transaction id, so a batch being handled does
+ * not hold back `pg_snapshot_xmin` — and with it every other reader — until it writes.
+ */
+export const TRY_LEASE_SQL = `SELECT pg_try_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1)) AS held`;
+
+/** Waits for the group's lease (for resets, which must not run beside a batch): $1 `schema.group`. */
+export const WAIT_LEASE_SQL = `SELECT pg_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1))`;
+
+/** Builds the consumer statements for a quoted schema. */
+export function consumerStatements(schema: string) {
+  return Object.freeze({
+    /** Creates the group if missing: $1 group. */
+    ensureGroup: `INSERT INTO ${schema}.postbus_groups (name) VALUES ($1) ON CONFLICT (name) DO NOTHING`,
+
+    /** Adds cursors for channels the group does not read yet: $1 group, $2 channels, $3 tx[], $4 id[]. */
+    addCursors: `INSERT INTO ${schema}.postbus_cursors (group_name, channel, tx, id)
+SELECT $1, v.channel, v.tx, v.id FROM unnest($2::varchar[], $3::xid8[], $4::int[]) AS v(channel, tx, id)
+ON CONFLICT (group_name, channel) DO NOTHING`,
+
+    /** Sets cursors, forwards or backwards (reset, rewind): same parameters as addCursors. */
+    setCursors: `INSERT INTO ${schema}.postbus_cursors (group_name, channel, tx, id)
+SELECT $1, v.channel, v.tx, v.id FROM unnest($2::varchar[], $3::xid8[], $4::int[]) AS v(channel, tx, id)
+ON CONFLICT (group_name, channel) DO UPDATE SET tx = EXCLUDED.tx, id = EXCLUDED.id, updated_at = now()`,
+
+    /** The horizon every start position is taken below: rows of transactions at or above it are still to come. */
+    horizon: "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin",
+
+    /** The position of the last event of each channel written before a time: $1 channels, $2 time. */
+    positionsBefore: `SELECT c.channel, last.tx::text AS tx_text, last.id
+FROM unnest($1::varchar[]) AS c(channel)
+LEFT JOIN LATERAL (
+  SELECT ev.tx, ev.id FROM ${schema}.events AS ev
+  WHERE ev.channel = c.channel AND ev.created_at::timestamptz < $2::timestamptz
+  ORDER BY ev.tx DESC, ev.id DESC LIMIT 1
+) AS last ON true`,
+
+    /**
+     * The group's state and its next batch, in one statement: $1 group, $2 limit.
+     * No row: the group does not exist. One row with a null id: nothing to do now (or `waiting`
+     * for a retry). Otherwise the events in (tx, id) order across the group's channels, each
+     * channel read from its own cursor with the index, below the horizon (see readEvents).
+     */
+    readBatch: `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+grp AS MATERIALIZED (
+  SELECT g.name, g.failing_tx, g.failing_id, g.failing_attempts, g.failing_since,
+    (g.retry_at IS NOT NULL AND g.retry_at > now()) AS waiting, g.retry_at,
+    EXISTS (SELECT 1 FROM ${schema}.postbus_dead_letters AS d WHERE d.group_name = g.name AND d.status = 'redrive') AS redrive
+  FROM ${schema}.postbus_groups AS g WHERE g.name = $1
+)
+SELECT grp.failing_tx::text AS failing_tx, grp.failing_id, grp.failing_attempts, grp.failing_since,
+  grp.waiting, grp.retry_at, grp.redrive, b.id, b.channel, b.data, b.tx_text, b.created_at_tz
+FROM grp
+LEFT JOIN LATERAL (
+  SELECT ${EVENT_COLUMNS}, e.tx AS tx_sort
+  FROM ${schema}.postbus_cursors AS c
+  CROSS JOIN horizon AS h
+  CROSS JOIN LATERAL (
+    SELECT ev.* FROM ${schema}.events AS ev
+    WHERE ev.channel = c.channel AND ev.tx >= c.tx AND (ev.tx, ev.id) > (c.tx, c.id) AND ev.tx < h.xmin
+    ORDER BY ev.tx, ev.id LIMIT $2
+  ) AS e
+  WHERE c.group_name = grp.name AND NOT grp.waiting
+  ORDER BY e.tx, e.id LIMIT $2
+) AS b ON true
+ORDER BY b.tx_sort, b.id`,
+
+    /**
+     * Advances cursors by compare-and-set and clears the group's failure: $1 group, $2 channels,
+     * $3 tx[], $4 id[]. `moved` below the number of channels means someone else moved a cursor.
+     */
+    advance: `WITH moved AS (
+  UPDATE ${schema}.postbus_cursors AS c SET tx = v.tx, id = v.id, updated_at = now()
+  FROM unnest($2::varchar[], $3::xid8[], $4::int[]) AS v(channel, tx, id)
+  WHERE c.group_name = $1 AND c.channel = v.channel AND (c.tx, c.id) < (v.tx, v.id)
+  RETURNING 1
+), touched AS (
+  UPDATE ${schema}.postbus_groups SET last_active_at = now(), failing_tx = NULL, failing_id = NULL,
+    failing_attempts = 0, failing_since = NULL, last_error = NULL, retry_at = NULL
+  WHERE name = $1 RETURNING 1
+)
+SELECT (SELECT count(*) FROM moved)::int AS moved`,
+
+    /** Records a failed attempt and when to retry: $1 group, $2 tx, $3 id, $4 attempts, $5 error, $6 delay ms. */
+    recordFailure: `UPDATE ${schema}.postbus_groups SET failing_tx = $2::xid8, failing_id = $3, failing_attempts = $4,
+  failing_since = CASE WHEN failing_tx = $2::xid8 AND failing_id = $3 THEN failing_since ELSE now() END,
+  last_error = $5, retry_at = now() + make_interval(secs => $6::float8 / 1000), last_active_at = now()
+WHERE name = $1`,
+
+    /**
+     * Moves an event to the dead letters and the group past it: $1 group, $2 event id, $3 tx,
+     * $4 error, $5 attempts. Returns the dead letter's id and whether the cursor moved.
+     */
+    deadLetter: `WITH dl AS (
+  INSERT INTO ${schema}.postbus_dead_letters (group_name, event_id, channel, event_tx, data, error, attempts, first_failed_at)
+  SELECT $1::varchar, ev.id, ev.channel, ev.tx, ev.data, $4::text, $5::int, coalesce(g.failing_since, now())
+  FROM ${schema}.events AS ev, ${schema}.postbus_groups AS g
+  WHERE ev.id = $2::int AND g.name = $1::varchar
+  ON CONFLICT (group_name, event_id) DO UPDATE SET status = 'dead', error = EXCLUDED.error,
+    attempts = ${schema}.postbus_dead_letters.attempts + EXCLUDED.attempts, dead_at = now(), redriven_at = NULL
+  RETURNING id, channel
+), moved AS (
+  UPDATE ${schema}.postbus_cursors AS c SET tx = $3::xid8, id = $2::int, updated_at = now()
+  FROM dl WHERE c.group_name = $1::varchar AND c.channel = dl.channel AND (c.tx, c.id) < ($3::xid8, $2::int)
+  RETURNING 1
+), cleared AS (
+  UPDATE ${schema}.postbus_groups SET failing_tx = NULL, failing_id = NULL, failing_attempts = 0,
+    failing_since = NULL, last_error = NULL, retry_at = NULL, last_active_at = now()
+  WHERE name = $1::varchar RETURNING 1
+)
+SELECT (SELECT id FROM dl)::text AS dead_letter_id, (SELECT count(*) FROM moved)::int AS moved`,
+
+    /** The next dead letters to redrive: $1 group, $2 limit. */
+    readRedrives: `SELECT d.id::text AS dead_letter_id, d.attempts, d.event_id AS id, d.channel, d.data,
+  d.event_tx::text AS tx_text, coalesce(ev.created_at::timestamptz, d.dead_at) AS created_at_tz
+FROM ${schema}.postbus_dead_letters AS d
+LEFT JOIN ${schema}.events AS ev ON ev.id = d.event_id
+WHERE d.group_name = $1 AND d.status = 'redrive'
+ORDER BY d.id LIMIT $2`,
+
+    /** Marks redriven dead letters handled: $1 dead letter ids. */
+    redriven: `UPDATE ${schema}.postbus_dead_letters SET status = 'redriven', redriven_at = now() WHERE id = ANY($1::bigint[])`,
+
+    /** A redrive that failed again goes back to dead: $1 dead letter id, $2 error. */
+    redriveFailed: `UPDATE ${schema}.postbus_dead_letters SET status = 'dead', error = $2, attempts = attempts + 1, dead_at = now()
+WHERE id = $1::bigint`,
+  });
+}
+
+/** The consumer statements of one schema. */
+export type ConsumerStatements = ReturnType<typeof consumerStatements>;
