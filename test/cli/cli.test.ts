@@ -101,6 +101,18 @@ describe("postbus cli", () => {
     }
   });
 
+  it.each([
+    ["an unparseable URL", "postgres://me:pa ss/word@127.0.0.1:1/db"],
+    ["a password with a slash", "postgres://me:pa/ss@127.0.0.1:1/db"],
+    ["a password with an @", "postgres://me:p@ss@127.0.0.1:1/db"],
+  ])("never echoes %s", async (_name, url) => {
+    const result = await cli("latest", "ok", "--database-url", url);
+    expect(result.status).toBeGreaterThan(0);
+    const printed = result.err.join("\n");
+    expect(printed).toMatch(/POSTBUS_(USAGE|DATABASE_ERROR)/);
+    for (const secret of ["pa ss", "pa/ss", "p@ss"]) expect(printed).not.toContain(secret);
+  });
+
   it("never prints the password of a database URL", async () => {
     const result = await cli("latest", "ok", "--database-url", "postgres://me:hunter2-secret@127.0.0.1:1/db");
     expect(result.status).toBe(1);

@@ -1,4 +1,4 @@
-import { createPostbus, type Postbus, redactSecrets } from "@postbus/client";
+import { createPostbus, type Postbus } from "@postbus/client";
 import pg from "pg";
 import { usageError } from "./usage-error.js";
 
@@ -31,9 +31,10 @@ export function connect(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.e
   try {
     parsed = new URL(url);
   } catch {
+    // Never echo it: the part that fails to parse may be the password.
     throw usageError(
-      `The database URL is not a URL: ${redactSecrets(url)}`,
-      "Use the form postgres://user@host:5432/db",
+      `The ${flags["database-url"] === undefined ? "DATABASE_URL" : "--database-url"} value is not a valid URL`,
+      "Use the form postgres://user:password@host:5432/db (percent-encode special characters in the password)",
     );
   }
   if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {

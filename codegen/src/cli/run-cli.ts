@@ -86,7 +86,8 @@ function parseFlags(argv: readonly string[]) {
 
 function report(error: unknown, io: CliIo): number {
   if (isPostbusError(error)) {
-    io.err(redactSecrets(`postbus: ${error.code}: ${error.message}`));
+    // The hint is ours and never holds secrets; the message may quote the server or the driver.
+    io.err(`postbus: ${error.code}: ${redactSecrets(error.reason)}${error.hint ? `. ${error.hint}` : ""}`);
     return error.code === "POSTBUS_USAGE" ? 2 : 1;
   }
   const message = error instanceof Error ? error.message : String(error);

@@ -8,10 +8,19 @@ interface DriverErrorFields {
   schema?: unknown;
 }
 
-const URL_WITH_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)[^\s/@]*@/gi;
-const PASSWORD_PAIR = /(password\s*=\s*)\S+/gi;
+// Everything between "scheme://" and the LAST "@" of the token: passwords may hold "/", ":" or "@".
+const URL_WITH_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)\S*@/gi;
+// key=value connection strings: password='a b' (quotes doubled inside) or password=secret.
+const PASSWORD_PAIR = /(password\s*=\s*)('(?:[^']|'')*'|\S+)/gi;
 
-/** Removes credentials from any text that might quote a connection string. */
+/**
+ * Removes credentials from any text that might quote a connection string.
+ *
+ * @example
+ * ```ts
+ * redactSecrets("connect postgres://me:p/a@ss@db:5432/app failed"); // "connect postgres://***@db:5432/app failed"
+ * ```
+ */
 export function redactSecrets(text: string): string {
   return text.replace(URL_WITH_CREDENTIALS, "$1***@").replace(PASSWORD_PAIR, "$1***");
 }

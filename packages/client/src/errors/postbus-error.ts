@@ -84,6 +84,8 @@ export class PostbusError extends Error {
   readonly subject: PostbusErrorSubject;
   /** What to do about it. */
   readonly hint: string | undefined;
+  /** What went wrong, without the hint (`message` is both). */
+  readonly reason: string;
 
   constructor(code: PostbusErrorCode, message: string, options: PostbusErrorOptions = {}) {
     const hint = options.hint;
@@ -92,6 +94,7 @@ export class PostbusError extends Error {
       options.cause === undefined ? undefined : { cause: options.cause },
     );
     this.code = code;
+    this.reason = message;
     this.subject = Object.freeze({ ...options.subject });
     this.hint = hint;
   }
