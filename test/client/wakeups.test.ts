@@ -1,4 +1,4 @@
-import { createPostbus, fromPool, migrate, type Postbus, wakeChannel } from "@postbus/client";
+import { createPostbus, fromClient, fromPool, migrate, type Postbus, wakeChannel } from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../support/test-database.js";
@@ -118,6 +118,36 @@ describe("wake-ups", () => {
     const named = new Set(received.flatMap((message) => message.payload.split(",")));
     expect([...named].sort()).toEqual([...channels].sort());
     expect(received.length).toBeLessThan(100);
+  });
+
+  it("a plain INSERT after a Postbus publish in the same transaction still wakes readers", async () => {
+    received.length = 0;
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      await bus.publish("mixed.postbus", {}, { tx: client });
+      await client.query(
+        `INSERT INTO events (channel, data) VALUES ('mixed.plain', '{"event_type":"mixed.plain","data":{}}')`,
+      );
+      await client.query("COMMIT");
+    } finally {
+      client.release();
+    }
+    await next((payload) => payload === "");
+    await next((payload) => payload === "mixed.postbus");
+  });
+
+  it("a client built on one caller-owned connection lets the trigger wake readers", async () => {
+    received.length = 0;
+    const client = await pool.connect();
+    const onConnection = createPostbus({ db: fromClient(client) });
+    try {
+      await onConnection.publish("single.connection", {});
+      await next((payload) => payload === "");
+    } finally {
+      await onConnection.close();
+      client.release();
+    }
   });
 
   it('"in-transaction" mode lets the trigger notify inside the transaction; "off" sends nothing', async () => {

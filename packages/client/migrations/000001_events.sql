@@ -20,13 +20,17 @@ ALTER TABLE {{schema}}.events
 CREATE INDEX IF NOT EXISTS events_channel_tx_id_idx ON {{schema}}.events (channel, tx, id);
 
 -- Wake-ups. Postbus's own publishers notify after commit, coalesced, and mark their inserts with
--- the transaction-local setting postbus.notify = 'after-commit'. Any other writer's statement
+-- the transaction-local setting postbus.notify = 'after-commit' (the trigger clears it again). Any
+-- other writer's statement
 -- (for example a plain ADR INSERT from another language) wakes readers from this trigger.
 -- The notification carries no event data: it only tells readers to look at the table.
 CREATE OR REPLACE FUNCTION {{schema}}.postbus_wake_readers() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('postbus.notify', true) IS DISTINCT FROM 'after-commit' THEN
+  IF current_setting('postbus.notify', true) = 'after-commit' THEN
+    -- This statement was Postbus's own; a later plain INSERT in the same transaction must notify.
+    PERFORM set_config('postbus.notify', '', true);
+  ELSE
     PERFORM pg_notify('postbus.' || TG_TABLE_SCHEMA, '');
   END IF;
   RETURN NULL;

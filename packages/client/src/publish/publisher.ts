@@ -4,7 +4,7 @@ import type { Database } from "../driver/to-executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
-import { insertPrepared } from "./insert-prepared.js";
+import { insertPrepared, type NotifyMode } from "./insert-prepared.js";
 import { type EventOptions, type PreparedEvent, prepareEvent } from "./prepare-event.js";
 
 /** Largest `publishMany` batch, in events. */
@@ -61,7 +61,7 @@ export function createPublisher(
   notifier: WakeNotifier,
   config: ResolvedOptions,
 ): Publisher {
-  const notifyMode = config.wakeups === "in-transaction" ? "in-transaction" : "after-commit";
+  const notifyMode: NotifyMode = config.wakeups === "in-transaction" ? "in-transaction" : "after-commit";
 
   async function prepareBatch(items: readonly PublishItem[]): Promise<PreparedEvent[]> {
     if (!Array.isArray(items)) {
@@ -85,8 +85,15 @@ export function createPublisher(
   async function write(target: Executor, items: readonly PublishItem[], afterCommit?: Set<string>) {
     const prepared = await prepareBatch(items);
     if (prepared.length === 0) return [];
-    const stored = await insertPrepared(target, insertSql, prepared, notifyMode);
-    if (config.wakeups === "after-commit") {
+    // Postbus can notify after commit when it runs the transaction, the write committed on its
+    // own, or it can watch the caller's transaction through its own executor. Otherwise (a client
+    // created on one caller-owned connection) the table's trigger notifies, inside the transaction.
+    const canNotifyAfterCommit =
+      afterCommit !== undefined || !target.inCallerTransaction || !executor.inCallerTransaction;
+    const mode: NotifyMode =
+      notifyMode === "after-commit" && !canNotifyAfterCommit ? "in-transaction" : notifyMode;
+    const stored = await insertPrepared(target, insertSql, prepared, mode);
+    if (config.wakeups === "after-commit" && canNotifyAfterCommit) {
       const channels = new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);
       else if (!target.inCallerTransaction) notifier.committed(channels);
