@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { LATEST_MIGRATION } from "@postbus/client";
 import { runCli } from "@postbus/codegen";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deliverable } from "../support/deliverable.js";
 import { useTestDatabase, withClient } from "../support/test-database.js";
 
 const db = useTestDatabase();
@@ -59,6 +60,9 @@ describe("postbus cli", () => {
   it("read replays in delivery order after a position", async () => {
     const first = (await cli("publish", "replay.cli", "1", "--database-url", db.url)).json()[0];
     await cli("publish", "replay.cli", "2", "--database-url", db.url);
+    const pool = db.pool();
+    await deliverable(pool);
+    await pool.end();
     const all = (await cli("read", "replay.cli", "--database-url", db.url)).json();
     expect(all.map((event) => event.data.data)).toEqual([1, 2]);
     const rest = (

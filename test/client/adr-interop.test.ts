@@ -1,6 +1,7 @@
 import { createPostbus, fromPool, migrate } from "@postbus/client";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { deliverable } from "../support/deliverable.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
@@ -24,6 +25,7 @@ beforeAll(async () => {
 describe("a writer that follows only the ADR", () => {
   it("keeps the rows of an events table that existed before Postbus and makes them deliverable", async () => {
     const bus = createPostbus({ db: pool });
+    await deliverable(pool);
     const events = await bus.readEvents("setup.received");
     await bus.close();
     expect(events.map((event) => event.data)).toContainEqual({ setupId: "legacy-1" });
@@ -42,6 +44,7 @@ describe("a writer that follows only the ADR", () => {
     ]);
     const bus = createPostbus({ db: pool });
     const [latest] = await bus.getLatestEvents("signal.triggered", { limit: 1 });
+    await deliverable(pool);
     const replay = await bus.readEvents(["signal.triggered"]);
     await bus.close();
     expect(latest?.id).toBe(inserted.rows[0].id);
@@ -72,6 +75,7 @@ describe("a writer that follows only the ADR", () => {
       `INSERT INTO events (channel, data) VALUES ('raw.metrics', '{"event_type":"raw.metrics","data":{"cpu":0.5}}')`,
     );
     const bus = createPostbus({ db: pool });
+    await deliverable(pool);
     const events = await bus.readEvents("raw.metrics");
     await bus.close();
     expect(events.map((event) => [event.type, event.data])).toEqual([

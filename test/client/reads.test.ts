@@ -1,6 +1,7 @@
 import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverable } from "../support/deliverable.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
@@ -31,6 +32,7 @@ describe("readEvents", () => {
       Array.from({ length: 37 }, (_, n) => ({ type: n % 3 === 0 ? "replay.a" : "replay.b", data: { n } })),
     );
     await bus.publish("replay.c", { ignored: true });
+    await deliverable(pool);
     const seen: number[] = [];
     let after: string | undefined;
     for (;;) {
@@ -56,6 +58,7 @@ describe("readEvents", () => {
       expect(await bus.readEvents("gap.test")).toEqual([]);
 
       await early.query("COMMIT");
+      await deliverable(pool);
       const events = await bus.readEvents("gap.test");
       expect(events.map((event) => event.data)).toEqual([{ order: "first" }, { order: "second" }]);
     } finally {
@@ -74,6 +77,7 @@ describe("readEvents", () => {
     } finally {
       older.release();
     }
+    await deliverable(pool);
     const events = await bus.readEvents("order.test");
     expect(events.map((event) => event.data)).toEqual([{ n: "older-1" }, { n: "older-2" }, { n: "younger" }]);
     const ids = events.map((event) => event.id);
@@ -112,6 +116,7 @@ describe("readEvents", () => {
     } finally {
       doomed.release();
     }
+    await deliverable(pool);
     expect((await bus.readEvents("rollback.test")).map((event) => event.data)).toEqual([{ n: "kept" }]);
   });
 
@@ -121,6 +126,7 @@ describe("readEvents", () => {
       { type: "pos.test", data: 2 },
       { type: "pos.test", data: 3 },
     ]);
+    await deliverable(pool);
     expect((await bus.readEvents("pos.test", { after: a!.position })).map((event) => event.id)).toEqual([
       b!.id,
       c!.id,
@@ -135,6 +141,7 @@ describe("created_at", () => {
     try {
       await client.query("SET TIME ZONE 'America/New_York'");
       const event = await bus.publish("tz.test", {}, { tx: client });
+      await deliverable(client);
       const [read] = await bus.readEvents("tz.test", { tx: client });
       expect(Math.abs(event.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
       expect(read?.createdAt.getTime()).toBe(event.createdAt.getTime());

@@ -8,6 +8,7 @@ import {
 } from "@postbus/client";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deliverable } from "../support/deliverable.js";
 import { eventually } from "../support/eventually.js";
 import { useTestDatabase } from "../support/test-database.js";
 
@@ -82,6 +83,7 @@ describe("consumer groups", () => {
 
   it("drain handles what is deliverable and returns; a second drain finds nothing", async () => {
     await bus.publishMany([1, 2, 3].map((n) => ({ type: "cg.drain", data: n })));
+    await deliverable(pool);
     const seen: unknown[] = [];
     const stats = await bus.drain({
       group: "drainer",
@@ -97,6 +99,7 @@ describe("consumer groups", () => {
     const [first, second, third] = await bus.publishMany(
       [1, 2, 3].map((n) => ({ type: "cg.start", data: n })),
     );
+    await deliverable(pool);
     const collect = async (group: string, from?: string) => {
       const seen: unknown[] = [];
       await bus.drain({
@@ -123,6 +126,7 @@ describe("consumer groups", () => {
       { type: "cg.poison", data: { n: 2, poison: true } },
       { type: "cg.poison", data: { n: 3 } },
     ]);
+    await deliverable(pool);
     let poisonCalls = 0;
     let cured = false;
     const attempts: number[] = [];
