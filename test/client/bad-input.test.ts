@@ -184,6 +184,20 @@ const cases: Array<[string, () => Promise<unknown>, string, Record<string, unkno
   ],
   ["a latest of a bad channel", () => bus.getLatestEvents("x;y"), "POSTBUS_NAME_INVALID", { channel: "x;y" }],
   [
+    "null publish options",
+    () => bus.publish("ok", {}, null as never),
+    "POSTBUS_OPTIONS_INVALID",
+    { field: "options" },
+  ],
+  ["causedBy null", () => bus.publish("ok", {}, { causedBy: null as never }), "POSTBUS_METADATA_INVALID", {}],
+  [
+    "causedBy without metadata",
+    () => bus.publish("ok", {}, { causedBy: { envelope: {} } as never }),
+    "POSTBUS_METADATA_INVALID",
+    {},
+  ],
+  ["a read of a number", () => bus.readEvents(42 as never), "POSTBUS_OPTIONS_INVALID", { field: "channels" }],
+  [
     "a batch over 10000 events",
     () => bus.publishMany(Array.from({ length: 10_001 }, () => ({ type: "ok", data: 1 }))),
     "POSTBUS_BATCH_TOO_LARGE",

@@ -26,6 +26,8 @@ describe("database errors", () => {
       expect((dbError.cause as { code?: string }).code).toBe("23514");
       expect(dbError.message).toContain("refused by policy");
       expect(dbError.stack).toContain("database-errors.test.ts");
+      // The caller's frames, not the driver's socket parser.
+      expect(dbError.stack).not.toMatch(/node_modules[\\/]pg[\\/]|node:net/);
     } finally {
       await bus.close();
       await pool.query("DROP TRIGGER refuse ON events");

@@ -150,6 +150,7 @@ export function createPostbus(options: PostbusOptions): Postbus {
 
     async publish(eventType: string, data: unknown, publishOptions: PublishOptions = {}) {
       assertOpen();
+      checkOptionsObject(publishOptions);
       const [event] = await publisher.write(targetOf(publishOptions.tx), [
         { ...publishOptions, type: eventType, data },
       ]);
@@ -184,12 +185,23 @@ export function createPostbus(options: PostbusOptions): Postbus {
 
     async readEvents(channels: string | readonly string[], readOptions: ReadEventsOptions = {}) {
       assertOpen();
+      if (typeof channels !== "string" && !Array.isArray(channels)) {
+        throw new PostbusInputError(
+          "POSTBUS_OPTIONS_INVALID",
+          "readEvents expects a channel or an array of channels",
+          {
+            subject: { field: "channels" },
+            hint: 'Pass a channel name or an array of them, e.g. ["signal.triggered"]',
+          },
+        );
+      }
       const list = (typeof channels === "string" ? [channels] : [...channels]).map((channel, index) =>
         checkEventName(channel, "channel", { field: `channels[${index}]` }),
       );
       if (list.length === 0) {
         throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "readEvents needs at least one channel", {
           subject: { field: "channels" },
+          hint: "Name the channels to read",
         });
       }
       const after = readOptions.after === undefined ? START : parsePosition(readOptions.after);
@@ -242,4 +254,13 @@ function combineWakes(...sources: WakeSource[]): WakeSource {
       };
     },
   };
+}
+
+function checkOptionsObject(options: unknown): void {
+  if (typeof options !== "object" || options === null) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "Options must be an object", {
+      subject: { field: "options" },
+      hint: "Pass {} or leave the argument out",
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
-import { DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
+import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";
 import type { PostbusOptions, WakeupMode } from "./postbus-options.js";
 
@@ -38,13 +38,7 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
     });
   }
   const limits: JsonLimits = Object.freeze({ ...DEFAULT_JSON_LIMITS, ...options.limits });
-  for (const key of ["maxDepth", "maxBytes"] as const) {
-    if (!Number.isInteger(limits[key]) || limits[key] < 1) {
-      throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `limits.${key} must be a positive integer`, {
-        subject: { field: `limits.${key}` },
-      });
-    }
-  }
+  checkJsonLimits(limits);
   let warned = false;
   return Object.freeze({
     schema: checkSchemaName(options.schema ?? "public"),

@@ -123,7 +123,10 @@ function positiveInteger(value: number | undefined, fallback: number, field: str
 }
 
 function invalid(field: string, message: string): PostbusInputError {
-  return new PostbusInputError("POSTBUS_OPTIONS_INVALID", message, { subject: { field } });
+  return new PostbusInputError("POSTBUS_OPTIONS_INVALID", message, {
+    subject: { field },
+    hint: `Fix the ${field} option of subscribe()`,
+  });
 }
 
 function warnOnce(group: string): (error: unknown) => void {

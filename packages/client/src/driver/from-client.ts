@@ -13,7 +13,7 @@ import { runQuery } from "./run-query.js";
  * const client = await pool.connect();
  * await client.query("BEGIN");
  * await client.query("UPDATE orders SET status = 'placed' WHERE id = $1", [id]);
- * await bus.publish("order.placed", { orderId: id }, { executor: fromClient(client) });
+ * await bus.publish("order.placed", { orderId: id }, { tx: fromClient(client) }); // or simply { tx: client }
  * await client.query("COMMIT");
  * client.release();
  * ```

@@ -17,6 +17,9 @@ export interface MigrateResult {
   readonly version: number;
 }
 
+/** `server_version_num` of PostgreSQL 13, the first with `xid8` and `pg_current_xact_id()`. */
+const MIN_SERVER_VERSION = 130_000;
+
 /** First key of Postbus's advisory locks ("post" in ASCII); the second is the schema's hash. */
 const LOCK_NAMESPACE = 0x706f7374;
 
@@ -46,6 +49,16 @@ export async function migrate(executor: Executor, options: MigrateOptions = {}):
   }
   const schema = quoteIdentifier(schemaName);
   return executor.transaction(async (tx) => {
+    const version = await tx.query<{ version: number }>(
+      "SELECT current_setting('server_version_num')::int AS version",
+    );
+    if ((version.rows[0]?.version ?? 0) < MIN_SERVER_VERSION) {
+      throw new PostbusDatabaseError(
+        "POSTBUS_MIGRATION_FAILED",
+        `PostgreSQL ${version.rows[0]?.version} is too old: Postbus needs 13 or newer (for xid8 and pg_snapshot_xmin)`,
+        { hint: "Upgrade the server; nothing was changed" },
+      );
+    }
     await tx.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCK_NAMESPACE, schemaName]);
     const exists = await tx.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schemaName]);
     if (exists.rows.length === 0) await tx.query(`CREATE SCHEMA ${schema}`);

@@ -1,5 +1,6 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
+import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { formatPosition } from "../read/position.js";
 import type { InsertedRow } from "../sql/insert-events.js";
 import type { PreparedEvent } from "./prepare-event.js";
@@ -24,6 +25,14 @@ export async function insertPrepared(
     json,
     notify === "after-commit" ? "after-commit" : "",
   ]);
+  if (rows.length !== events.length) {
+    // Only a BEFORE trigger of the user's that skips rows can do this; the statement committed what it wrote.
+    throw new PostbusDatabaseError(
+      "POSTBUS_DATABASE_ERROR",
+      `The events table stored ${rows.length} of ${events.length} events: a trigger on it skipped some`,
+      { hint: "Check the BEFORE INSERT triggers on the events table" },
+    );
+  }
   rows.sort((a, b) => a.id - b.id);
   return events.map((event, index) => {
     const row = rows[index]!;

@@ -33,6 +33,8 @@ export interface PreparedEvent {
   readonly envelope: Envelope;
   /** `JSON.stringify(envelope)`, checked to survive jsonb unchanged. */
   readonly json: string;
+  /** UTF-8 size of `json`. */
+  readonly bytes: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,13 +51,23 @@ export async function prepareEvent(
   index?: number,
 ): Promise<PreparedEvent> {
   const at = index === undefined ? {} : { index };
+  if (typeof options !== "object" || options === null) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "Publish options must be an object", {
+      subject: { field: "options", ...at },
+      hint: "Pass {} or leave the argument out",
+    });
+  }
   const type = checkEventName(eventType, "event type", { field: "eventType", ...at });
   const channel = checkEventName(options.channel ?? type, "channel", { field: "channel", ...at });
   const jsonContext = { eventType: type, ...at };
 
-  toCheckedJson(data, { pointer: "/data", ...jsonContext }, context.limits);
+  const rawJson = toCheckedJson(data, { pointer: "/data", ...jsonContext }, context.limits);
   const validated = await validatePayload(context.validators, context.unknownEventTypes, type, data, index);
-  const dataJson = toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
+  // A validator may return a new value (defaults, transforms): that is what gets stored, so check it too.
+  const dataJson =
+    validated === data
+      ? rawJson
+      : toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
 
   const metadata = buildMetadata(context.producer, options, type, index);
   const metadataJson = toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
@@ -72,7 +84,7 @@ export async function prepareEvent(
       },
     );
   }
-  return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json };
+  return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json, bytes };
 }
 
 function buildMetadata(
@@ -89,7 +101,7 @@ function buildMetadata(
   if (typeof eventId !== "string" || !UUID.test(eventId)) {
     throw metadataError(eventType, index, "/event_id", "metadata.event_id must be a UUID string");
   }
-  const cause = options.causedBy === undefined ? undefined : envelopeOf(options.causedBy);
+  const cause = options.causedBy === undefined ? undefined : envelopeOf(options.causedBy, eventType, index);
   const causeId = typeof cause?.metadata.event_id === "string" ? cause.metadata.event_id : null;
   const correlationId =
     extra.correlation_id ??
@@ -126,8 +138,19 @@ function buildMetadata(
   };
 }
 
-function envelopeOf(cause: { readonly envelope: Envelope } | Envelope): Envelope {
-  return "envelope" in cause ? cause.envelope : cause;
+function envelopeOf(cause: unknown, eventType: string, index: number | undefined): Envelope {
+  const envelope =
+    typeof cause === "object" && cause !== null && "envelope" in cause
+      ? (cause as { envelope: unknown }).envelope
+      : cause;
+  const metadata =
+    typeof envelope === "object" && envelope !== null
+      ? (envelope as { metadata?: unknown }).metadata
+      : undefined;
+  if (typeof metadata !== "object" || metadata === null) {
+    throw metadataError(eventType, index, "", "causedBy must be a stored event or an envelope with metadata");
+  }
+  return envelope as Envelope;
 }
 
 function metadataError(eventType: string, index: number | undefined, pointer: string, message: string) {

@@ -75,7 +75,7 @@ export function createPublisher(
     let bytes = 0;
     for (const [index, item] of items.entries()) {
       const event = await prepareEvent(config.prepare, item?.type, item?.data, item, index);
-      bytes += event.json.length;
+      bytes += event.bytes;
       prepared.push(event);
     }
     if (bytes > MAX_BATCH_BYTES) throw batchTooLarge(`${bytes} bytes`, `${MAX_BATCH_BYTES} bytes`);

@@ -10,10 +10,18 @@ import { EVENT_COLUMNS } from "./select-latest-events.js";
  * commits last is read in its place, never skipped.
  */
 export function selectEventsAfterSql(schema: string): string {
-  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events AS e
-WHERE e.channel = ANY($1::varchar[])
-  AND (e.tx, e.id) > ($2::xid8, $3::int)
-  AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+  // One index-ordered scan per channel, each stopping after $4 rows, then a merge of those:
+  // a page costs O(channels × limit) index entries, however long the backlog.
+  return `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)
+SELECT ${EVENT_COLUMNS}
+FROM (SELECT DISTINCT unnest($1::varchar[]) AS channel) AS c
+CROSS JOIN horizon AS h
+CROSS JOIN LATERAL (
+  SELECT ev.* FROM ${schema}.events AS ev
+  WHERE ev.channel = c.channel AND ev.tx >= $2::xid8 AND (ev.tx, ev.id) > ($2::xid8, $3::int) AND ev.tx < h.xmin
+  ORDER BY ev.tx, ev.id
+  LIMIT $4
+) AS e
 ORDER BY e.tx, e.id
 LIMIT $4`;
 }

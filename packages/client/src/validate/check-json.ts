@@ -424,6 +424,19 @@ class JsonWalker {
   }
 }
 
+/**
+ * Throws `POSTBUS_OPTIONS_INVALID` unless `maxDepth` is an integer from 0 to
+ * {@link MAX_JSON_DEPTH} and `maxBytes` a positive integer.
+ *
+ * @example
+ * ```ts
+ * checkJsonLimits({ maxDepth: 16, maxBytes: 65_536 }); // fine
+ * ```
+ */
+export function checkJsonLimits(limits: JsonLimits): void {
+  checkLimits(limits, { pointer: "" });
+}
+
 function checkLimits(limits: JsonLimits, context: Context): void {
   const { maxDepth, maxBytes } = limits;
   if (!Number.isInteger(maxDepth) || maxDepth < 0 || maxDepth > MAX_JSON_DEPTH) {

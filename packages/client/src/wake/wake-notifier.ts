@@ -34,6 +34,8 @@ export class WakeNotifier {
   readonly #tracked = new Map<string, Tracked>();
   #trackTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  #checking: Promise<void> | undefined;
+  #closing = false;
   readonly #local = new Set<(channels: readonly string[]) => void>();
 
   constructor(executor: Executor, channel: string, onError: (error: unknown) => void) {
@@ -68,10 +70,18 @@ export class WakeNotifier {
     this.#scheduleTrack(TRACK_DELAYS[0]!);
   }
 
-  /** Sends what is queued, then stops watching. */
+  /**
+   * Sends what is queued and checks the watched caller transactions once more
+   * (waking readers for those that committed), then stops. Watched transactions
+   * still running are left to the readers' polling.
+   */
   async close(): Promise<void> {
-    this.#closed = true;
+    this.#closing = true;
     if (this.#trackTimer) clearTimeout(this.#trackTimer);
+    this.#trackTimer = undefined;
+    await this.#checking;
+    if (this.#tracked.size > 0) await this.#checkTracked();
+    this.#closed = true;
     this.#tracked.clear();
     await this.#flushing;
     if (this.#committed.size > 0) await this.#flush();
@@ -104,10 +114,12 @@ export class WakeNotifier {
   }
 
   #scheduleTrack(delay: number): void {
-    if (this.#trackTimer || this.#closed) return;
+    if (this.#trackTimer || this.#closing) return;
     this.#trackTimer = setTimeout(() => {
       this.#trackTimer = undefined;
-      void this.#checkTracked();
+      this.#checking = this.#checkTracked().finally(() => {
+        this.#checking = undefined;
+      });
     }, delay);
     this.#trackTimer.unref();
   }
