@@ -306,20 +306,21 @@ describe("the process-wide wake listener", () => {
     try {
       const listener = createWakeListener(executor, {
         ...collecting().options,
-        heartbeatIntervalMs: 30,
-        heartbeatTimeoutMs: 1_000,
+        heartbeatIntervalMs: 150,
+        heartbeatTimeoutMs: 60_000, // a deadline timer left behind would still be pending at the end
       });
       listener.subscribe("postbus.timers", recorder().subscriber);
       await waitFor("listening", () => listening(listener));
-      await sleep(100); // a few heartbeats
+      await sleep(400); // two heartbeats
       expect(pending.size).toBeGreaterThan(0); // the hook does see the listener's timers
       await listener.close();
+      await sleep(20); // destroy hooks are emitted asynchronously
+      expect([...pending.values()]).toEqual([]);
       expect(listener.state).toBe("closed");
       expect(listener.processId).toBeUndefined();
       expect(() => listener.subscribe("postbus.timers", recorder().subscriber)).toThrow(/closed/);
+      // close() waited for the socket to close; the server needs a moment to remove the backend.
       await waitFor("the backend to exit", async () => (await listenerBackends()).length === 0, 1_000);
-      await new Promise((resolve) => setImmediate(resolve)); // destroy hooks are emitted asynchronously
-      expect([...pending.values()]).toEqual([]);
     } finally {
       hook.disable();
     }
