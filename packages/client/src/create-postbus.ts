@@ -23,6 +23,7 @@ import { insertEventsSql } from "./sql/insert-events.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
 import { checkEventName, quoteIdentifier } from "./validate/check-name.js";
+import { sharedListener, type WakeListener } from "./wake/listener.js";
 import { wakeChannel } from "./wake/wake-channel.js";
 import { WakeNotifier } from "./wake/wake-notifier.js";
 
@@ -113,7 +114,18 @@ export function createPostbus(options: PostbusOptions): Postbus {
       };
     },
   };
-  const wakes: WakeSource = combineWakes(localWakes);
+  let listener: WakeListener | undefined;
+  const serverWakes: WakeSource = {
+    subscribe(onWake, onReconnect) {
+      if (config.listen === false) return async () => {};
+      listener ??= sharedListener(executor, { onError: config.onBackgroundError, ...config.listen });
+      return listener.subscribe(wakeChannel(config.schema), {
+        onWake: (payload) => onWake(payload === "" ? "all" : payload.split(",")),
+        onReconnect,
+      });
+    },
+  };
+  const wakes: WakeSource = combineWakes(localWakes, serverWakes);
 
   function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
     const consumer = readConsumerOptions(options);
@@ -212,7 +224,15 @@ export function createPostbus(options: PostbusOptions): Postbus {
     subscribe(subscribeOptions: SubscribeOptions): Subscription {
       assertOpen();
       const deps = consumerDeps(subscribeOptions);
-      const subscription = startSubscription(deps, wakes, new AbortController());
+      const running = startSubscription(deps, wakes, new AbortController());
+      const subscription: Subscription = {
+        ...running,
+        stats: running.stats,
+        close: async () => {
+          await running.close();
+          subscriptions.delete(subscription);
+        },
+      };
       subscriptions.add(subscription);
       return subscription;
     },
@@ -240,6 +260,7 @@ export function createPostbus(options: PostbusOptions): Postbus {
       if (closed) return;
       closed = true;
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
+      await listener?.close();
       await notifier.close();
     },
   });

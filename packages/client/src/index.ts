@@ -16,7 +16,16 @@ export {
 export type { Executor, Notification, QueryResult } from "./driver/executor.js";
 export { fromClient } from "./driver/from-client.js";
 export { fromPool } from "./driver/from-pool.js";
-export type { PgPoolClientLike, PgPoolLike, PgQueryable, PgQueryResultLike } from "./driver/pg-types.js";
+export type { ListenConnection } from "./driver/listen-connection.js";
+export type {
+  PgClientLike,
+  PgListenClientLike,
+  PgNotificationLike,
+  PgPoolClientLike,
+  PgPoolLike,
+  PgQueryable,
+  PgQueryResultLike,
+} from "./driver/pg-types.js";
 export { type Database, toExecutor } from "./driver/to-executor.js";
 export { redactSecrets } from "./driver/wrap-database-error.js";
 export type { Envelope, EventMetadata, StoredEvent } from "./envelope.js";
@@ -49,4 +58,13 @@ export type {
   ValidatorRegistry,
 } from "./validate/standard-schema.js";
 export type { UnknownEventTypePolicy } from "./validate/validate-payload.js";
+export {
+  createWakeListener,
+  PROBE_PAYLOAD_PREFIX,
+  sharedListener,
+  type WakeListener,
+  type WakeListenerOptions,
+  type WakeListenerState,
+  type WakeSubscriber,
+} from "./wake/listener.js";
 export { wakeChannel } from "./wake/wake-channel.js";

@@ -2,6 +2,7 @@ import type { Database } from "../driver/to-executor.js";
 import type { JsonLimits } from "../validate/check-json.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import type { UnknownEventTypePolicy } from "../validate/validate-payload.js";
+import type { WakeListenerOptions } from "../wake/listener.js";
 
 /** How readers are woken when events commit. */
 export type WakeupMode =
@@ -28,6 +29,12 @@ export interface PostbusOptions {
   readonly wakeups?: WakeupMode;
   /** Payload limits. Default: depth 64, 1 MiB per envelope. */
   readonly limits?: Partial<JsonLimits>;
+  /**
+   * How subscriptions hear about new events across processes: one LISTEN connection per pool,
+   * shared by every subscription of the process. `false` polls only. Default: on, with the
+   * listener's defaults (heartbeat every 5 s, dead after 5 s more).
+   */
+  readonly listen?: boolean | WakeListenerOptions;
   /** Called with errors of background work (wake-ups); never thrown into a publish. Default: one process warning. */
   readonly onBackgroundError?: (error: unknown) => void;
 }

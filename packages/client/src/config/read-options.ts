@@ -2,6 +2,7 @@ import { PostbusInputError } from "../errors/postbus-error.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";
+import type { WakeListenerOptions } from "../wake/listener.js";
 import type { PostbusOptions, WakeupMode } from "./postbus-options.js";
 
 /** {@link PostbusOptions} checked once, defaults applied, frozen. */
@@ -10,6 +11,8 @@ export interface ResolvedOptions {
   readonly wakeups: WakeupMode;
   readonly prepare: PrepareContext;
   readonly onBackgroundError: (error: unknown) => void;
+  /** Options of the shared LISTEN connection, or false for polling only. */
+  readonly listen: false | WakeListenerOptions;
 }
 
 /** Checks {@link PostbusOptions}; throws `POSTBUS_OPTIONS_INVALID` naming the option. */
@@ -42,6 +45,12 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   let warned = false;
   return Object.freeze({
     schema: checkSchemaName(options.schema ?? "public"),
+    listen:
+      options.listen === false
+        ? false
+        : options.listen === true || options.listen === undefined
+          ? {}
+          : options.listen,
     wakeups,
     onBackgroundError:
       options.onBackgroundError ??

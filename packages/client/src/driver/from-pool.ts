@@ -17,6 +17,18 @@ import { toPostbusError } from "./wrap-database-error.js";
  * ```
  */
 export function fromPool(pool: PgPoolLike): Executor {
+  // One executor per pool, so everything keyed by executor (the shared LISTEN connection) is per pool.
+  let executor = executors.get(pool);
+  if (!executor) {
+    executor = adaptPool(pool);
+    executors.set(pool, executor);
+  }
+  return executor;
+}
+
+const executors = new WeakMap<PgPoolLike, Executor>();
+
+function adaptPool(pool: PgPoolLike): Executor {
   return {
     inCallerTransaction: false,
     query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
