@@ -24,6 +24,7 @@ import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
 import { checkEventName, quoteIdentifier } from "./validate/check-name.js";
 import { sharedListener, type WakeListener } from "./wake/listener.js";
+import { onLocalCommit } from "./wake/local-commits.js";
 import { wakeChannel } from "./wake/wake-channel.js";
 import { WakeNotifier } from "./wake/wake-notifier.js";
 
@@ -108,7 +109,7 @@ export function createPostbus(options: PostbusOptions): Postbus {
 
   const localWakes: WakeSource = {
     subscribe(onWake) {
-      const off = notifier.onCommitted((channels) => onWake(channels));
+      const off = onLocalCommit(executor, wakeChannel(config.schema), (channels) => onWake(channels));
       return async () => {
         off();
       };

@@ -1,4 +1,5 @@
 import type { Executor } from "../driver/executor.js";
+import { emitLocalCommit } from "./local-commits.js";
 import { MAX_WAKE_PAYLOAD } from "./wake-channel.js";
 
 /** Delays between checks of a caller's transaction that is still running, in ms. */
@@ -36,7 +37,6 @@ export class WakeNotifier {
   #closed = false;
   #checking: Promise<void> | undefined;
   #closing = false;
-  readonly #local = new Set<(channels: readonly string[]) => void>();
 
   constructor(executor: Executor, channel: string, onError: (error: unknown) => void) {
     this.#executor = executor;
@@ -50,14 +50,8 @@ export class WakeNotifier {
     const list = [...channels];
     for (const channel of list) this.#committed.add(channel);
     // Readers in this process hear it at once, without the round trip through the server.
-    for (const listener of this.#local) listener(list);
+    emitLocalCommit(this.#executor, this.#channel, list);
     this.#schedule();
-  }
-
-  /** Hears this client's own commits directly; returns the unsubscribe. */
-  onCommitted(listener: (channels: readonly string[]) => void): () => void {
-    this.#local.add(listener);
-    return () => this.#local.delete(listener);
   }
 
   /** Events written in a caller's transaction `tx`: wake readers once it commits. */

@@ -1,0 +1,120 @@
+/**
+ * What `readStatus` reports: the shape `postbus status --json` prints and a
+ * service exports as metrics. Times are `Date`s (ISO strings in JSON);
+ * positions are `"<tx>:<id>"`.
+ */
+
+/** A snapshot of one Postbus schema and of the server's read horizon. */
+export interface PostbusStatus {
+  readonly server: ServerStatus;
+  /**
+   * Running transactions that hold the read horizon — delivery of every event
+   * written after them, on every channel and in every database of the server,
+   * waits until they end. Oldest first; usually empty or one.
+   */
+  readonly holdingBack: readonly HoldingTransaction[];
+  /** Every consumer group, by name. */
+  readonly groups: readonly GroupStatus[];
+  /** Every channel that has events, by name. */
+  readonly channels: readonly ChannelStatus[];
+  readonly table: TableStatus;
+}
+
+/** The server and where delivery stands. */
+export interface ServerStatus {
+  /** `server_version`, e.g. `"16.4"`. */
+  readonly version: string;
+  /**
+   * `pg_snapshot_xmin(pg_current_snapshot())` as text: events of transactions
+   * below it are deliverable; events at or above it wait.
+   */
+  readonly readHorizon: string;
+}
+
+/** A transaction that holds the read horizon. */
+export interface HoldingTransaction {
+  /** Backend process id (`pg_terminate_backend(pid)` ends it); null for a prepared transaction. */
+  readonly pid: number | null;
+  /** The database it runs in; often not this one, as the horizon is server-wide. */
+  readonly database: string | null;
+  /** `pg_stat_activity.state` (`"idle in transaction"` is the usual culprit), or `"prepared"`. */
+  readonly state: string | null;
+  /** When the transaction started (or was prepared). */
+  readonly xactStart: Date | null;
+  /** How long it has been running, in seconds. */
+  readonly ageSeconds: number;
+  /** Its transaction id (32-bit `xid`, as text). */
+  readonly backendXid: string;
+  /** Its current or last statement, first 200 characters; `PREPARE TRANSACTION '<gid>'` when prepared. */
+  readonly query: string | null;
+}
+
+/** One consumer group. */
+export interface GroupStatus {
+  readonly group: string;
+  /** Its cursor on each channel it reads, by channel name. */
+  readonly channels: readonly GroupChannelStatus[];
+  /** When it last handled a batch or booked a failure; null if never. */
+  readonly lastActiveAt: Date | null;
+  /** The event it keeps failing on, or null when nothing fails. */
+  readonly failing: FailingEvent | null;
+  /** Its dead letters by status. */
+  readonly deadLetters: DeadLetterCounts;
+}
+
+/** A group's cursor on one channel and how far behind it is. */
+export interface GroupChannelStatus {
+  readonly channel: string;
+  /** The last event handled, `"<tx>:<id>"` (`"0:0"` before the first). */
+  readonly position: string;
+  /** Events after the cursor, deliverable or not; at most the count cap (then `lagCapped`). */
+  readonly lagEvents: number;
+  /** True when counting stopped at the cap: the lag is at least `lagEvents`. */
+  readonly lagCapped: boolean;
+  /** Age of the next event to handle (the first after the cursor in delivery order), in seconds; 0 when caught up. */
+  readonly lagSeconds: number;
+}
+
+/** The event a group is retrying. */
+export interface FailingEvent {
+  readonly position: string;
+  /** Failed attempts so far. */
+  readonly attempts: number;
+  /** The last error, as stored (credentials removed). */
+  readonly lastError: string | null;
+  /** When it will be tried again. */
+  readonly retryAt: Date | null;
+}
+
+/** Dead letters by status. */
+export interface DeadLetterCounts {
+  /** Given up on. */
+  readonly dead: number;
+  /** Waiting for a running subscription of the group to handle them again. */
+  readonly redrive: number;
+  /** Handled on redrive. */
+  readonly redriven: number;
+}
+
+/** One channel of the events table. */
+export interface ChannelStatus {
+  readonly channel: string;
+  /** Its events; at most the count cap (then `eventsCapped`). */
+  readonly events: number;
+  /** True when counting stopped at the cap. */
+  readonly eventsCapped: boolean;
+  /** `created_at` of its last event in delivery order. */
+  readonly lastEventAt: Date | null;
+}
+
+/** The tables as a whole. */
+export interface TableStatus {
+  /** Events in the table: the sum of the channel counts (a lower bound when `eventsCapped`). */
+  readonly events: number;
+  /** True when a channel's count stopped at the cap. */
+  readonly eventsCapped: boolean;
+  /** `pg_total_relation_size` of the events table: rows, TOAST and indexes, in bytes. */
+  readonly totalBytes: number;
+  /** Rows in `postbus_dead_letters`, every status. */
+  readonly deadLetters: number;
+}

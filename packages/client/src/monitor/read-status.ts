@@ -1,0 +1,84 @@
+import type { Executor } from "../driver/executor.js";
+import { PostbusInputError } from "../errors/postbus-error.js";
+import { monitorStatements } from "../sql/monitor-statements.js";
+import { checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
+import type { PostbusStatus } from "./postbus-status.js";
+import { readChannels } from "./read-channels.js";
+import { readGroups } from "./read-groups.js";
+import { readServer } from "./read-server.js";
+
+/** Default {@link ReadStatusOptions.countCap}. */
+export const DEFAULT_COUNT_CAP = 100_000;
+
+/** Options of {@link readStatus}. */
+export interface ReadStatusOptions {
+  /** Schema that holds Postbus's tables. Default `public`. */
+  readonly schema?: string;
+  /**
+   * Stop counting a channel's events, or a cursor's lag, at this many (1…10,000,000);
+   * the result then says `lagCapped` / `eventsCapped`. Counting walks the index, so the
+   * cap bounds the cost of a status on a large table. Default 100,000.
+   */
+  readonly countCap?: number;
+}
+
+/**
+ * Reads the figures of `postbus status`: the read horizon and the transactions
+ * holding it, each consumer group's cursors, lag, failing event and dead
+ * letters, and each channel's events. Four read-only statements, none of
+ * which takes a transaction id (so a status never holds delivery back).
+ *
+ * Transactions of other users show in `holdingBack` only when the role may
+ * see them (superuser, or a member of `pg_read_all_stats` / `pg_monitor`).
+ *
+ * @example
+ * ```ts
+ * const status = await readStatus(fromPool(pool), { schema: "public" });
+ * for (const group of status.groups) {
+ *   for (const cursor of group.channels) {
+ *     lagGauge.set({ group: group.group, channel: cursor.channel }, cursor.lagEvents);
+ *   }
+ * }
+ * if (status.holdingBack[0] && status.holdingBack[0].ageSeconds > 60) {
+ *   console.warn(`pid ${status.holdingBack[0].pid} holds delivery back`);
+ * }
+ * ```
+ */
+export async function readStatus(
+  executor: Executor,
+  options: ReadStatusOptions = {},
+): Promise<PostbusStatus> {
+  const schemaName = checkSchemaName(options.schema ?? "public");
+  const cap = checkCountCap(options.countCap);
+  const statements = monitorStatements(quoteIdentifier(schemaName));
+  const [server, groups, channels, table] = await Promise.all([
+    readServer(executor, statements),
+    readGroups(executor, statements, cap),
+    readChannels(executor, statements, cap),
+    executor.query<{ total_bytes: number; dead_letters: number }>(statements.table, [schemaName]),
+  ]);
+  const sizes = table.rows[0];
+  return {
+    server: server.server,
+    holdingBack: server.holdingBack,
+    groups,
+    channels,
+    table: {
+      events: channels.reduce((sum, channel) => sum + channel.events, 0),
+      eventsCapped: channels.some((channel) => channel.eventsCapped),
+      totalBytes: sizes?.total_bytes ?? 0,
+      deadLetters: sizes?.dead_letters ?? 0,
+    },
+  };
+}
+
+function checkCountCap(value: unknown): number {
+  const cap = value ?? DEFAULT_COUNT_CAP;
+  if (typeof cap !== "number" || !Number.isInteger(cap) || cap < 1 || cap > 10_000_000) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid countCap ${String(value)}`, {
+      subject: { field: "countCap" },
+      hint: "Pass an integer from 1 to 10000000",
+    });
+  }
+  return cap;
+}
