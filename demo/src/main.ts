@@ -10,7 +10,7 @@
  * - a service in another language writes a plain ADR row that everyone reads like any other.
  */
 import { join } from "node:path";
-import { createPostbus, fromPool, migrate, type Postbus, type StoredEvent } from "@postbus/client";
+import { createPostbus, fromPool, migrate, type StoredEvent } from "@postbus/client";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.js";
 

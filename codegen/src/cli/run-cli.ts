@@ -1,9 +1,12 @@
 import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
+import { consumeCommand } from "./commands/consume.js";
+import { dlqCommand } from "./commands/dlq.js";
 import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
+import { statusCommand } from "./commands/status.js";
 import { usageError } from "./usage-error.js";
 
 const HELP = `postbus — typed events on one PostgreSQL events table
@@ -15,6 +18,21 @@ Usage:
   postbus latest <channel> [--limit N]         newest events first (default 10), JSON lines
   postbus read <channel>... [--after POS] [--limit N]
                                                replay in delivery order (default 100), JSON lines
+  postbus consume <group> --channel C [--channel C2...]
+        [--from beginning|now|POS|TIME] [--once] [--json]
+                                               join consumer group <group>: print each event it
+                                               handles as a JSON line and commit its cursor; until
+                                               Ctrl-C / SIGTERM, or with --once until caught up.
+                                               --from applies to channels the group does not read
+                                               yet (default beginning). Counters go to stderr, or
+                                               to stdout as a JSON line with --json
+  postbus dlq list [--group G] [--status dead|redrive|redriven] [--limit N]
+                                               dead letters, oldest first (default 100), JSON lines
+  postbus dlq redrive <group> [--id ID...]     have the group's running subscription handle its
+                                               dead letters (or just these) again
+  postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
+                                               letters), channels, table size, and transactions
+                                               holding delivery back
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -26,11 +44,17 @@ Errors go to stderr with a stable code; exit status 1 (failure) or 2 (bad usage)
 const OPTIONS = {
   "database-url": { type: "string" },
   schema: { type: "string" },
-  channel: { type: "string" },
+  channel: { type: "string", multiple: true },
   metadata: { type: "string" },
   producer: { type: "string" },
   limit: { type: "string" },
   after: { type: "string" },
+  from: { type: "string" },
+  once: { type: "boolean" },
+  json: { type: "boolean" },
+  group: { type: "string" },
+  status: { type: "string" },
+  id: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -38,6 +62,8 @@ const OPTIONS = {
 export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
+  /** Stops a command that runs until interrupted (`consume`), like SIGINT does. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -57,13 +83,22 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         await migrateCommand(values, io.out);
         return 0;
       case "publish":
-        await publishCommand(args, values, io.out);
+        await publishCommand(args, { ...values, channel: singleChannel(values.channel) }, io.out);
         return 0;
       case "latest":
         await latestCommand(args, values, io.out);
         return 0;
       case "read":
         await readCommand(args, values, io.out);
+        return 0;
+      case "consume":
+        await consumeCommand(args, values, io);
+        return 0;
+      case "dlq":
+        await dlqCommand(args, values, io.out);
+        return 0;
+      case "status":
+        await statusCommand(args, values, io.out);
         return 0;
       default:
         throw usageError(`Unknown command "${command}"`, "Run postbus --help for the list");
@@ -82,6 +117,13 @@ function parseFlags(argv: readonly string[]) {
       "Run postbus --help for the options",
     );
   }
+}
+
+function singleChannel(channels: readonly string[] | undefined): string | undefined {
+  if (channels !== undefined && channels.length > 1) {
+    throw usageError("publish takes one --channel", "An event is written to one channel");
+  }
+  return channels?.[0];
 }
 
 function report(error: unknown, io: CliIo): number {

@@ -2,6 +2,12 @@ import type { PostbusOptions } from "./config/postbus-options.js";
 import { readOptions } from "./config/read-options.js";
 import type { ConsumerStats } from "./consume/consumer-loop.js";
 import { readConsumerOptions, type StartFrom, type SubscribeOptions } from "./consume/consumer-options.js";
+import {
+  type DeadLetter,
+  type ListDeadLettersOptions,
+  listDeadLetters,
+  requestRedrive,
+} from "./consume/dead-letters.js";
 import { resetGroup } from "./consume/ensure-group.js";
 import type { BatchDeps } from "./consume/run-batch.js";
 import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
@@ -9,6 +15,8 @@ import type { Executor } from "./driver/executor.js";
 import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
+import type { PostbusStatus } from "./monitor/postbus-status.js";
+import { readStatus } from "./monitor/read-status.js";
 import {
   createPublisher,
   type PublishItem,
@@ -24,7 +32,7 @@ import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
 import { checkEventName, quoteIdentifier } from "./validate/check-name.js";
 import { sharedListener, type WakeListener } from "./wake/listener.js";
-import { onLocalCommit } from "./wake/local-commits.js";
+import { emitLocalCommit, onLocalCommit } from "./wake/local-commits.js";
 import { wakeChannel } from "./wake/wake-channel.js";
 import { WakeNotifier } from "./wake/wake-notifier.js";
 
@@ -72,6 +80,12 @@ export interface Postbus {
     group: string,
     options: { readonly channels: string | readonly string[]; readonly to: StartFrom },
   ): Promise<void>;
+  /** Where every group is, what lags, what failed, and which transactions hold delivery back. */
+  status(options?: { readonly countCap?: number }): Promise<PostbusStatus>;
+  /** Dead letters, oldest first. */
+  listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
+  /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
+  requestRedrive(group: string, options?: { readonly ids?: readonly (string | number)[] }): Promise<number>;
   /** Closes this client's subscriptions, sends pending wake-ups and stops background work. Does not end a pool it was given. */
   close(): Promise<void>;
 }
@@ -255,6 +269,27 @@ export function createPostbus(options: PostbusOptions): Postbus {
         handler: () => {},
       });
       await resetGroup(executor, consumerSql, `${config.schema}.${consumer.group}`, consumer);
+    },
+
+    async status(statusOptions = {}) {
+      assertOpen();
+      return readStatus(executor, { ...statusOptions, schema: config.schema });
+    },
+
+    async listDeadLetters(listOptions = {}) {
+      assertOpen();
+      return listDeadLetters(executor, { ...listOptions, schema: config.schema });
+    },
+
+    async requestRedrive(
+      group: string,
+      redriveOptions: { readonly ids?: readonly (string | number)[] } = {},
+    ) {
+      assertOpen();
+      const marked = await requestRedrive(executor, { ...redriveOptions, group, schema: config.schema });
+      // Subscriptions of this process hear it at once.
+      if (marked > 0) emitLocalCommit(executor, wakeChannel(config.schema), "all");
+      return marked;
     },
 
     async close() {

@@ -6,6 +6,14 @@ export type {
   StartFrom,
   SubscribeOptions,
 } from "./consume/consumer-options.js";
+export {
+  type DeadLetter,
+  type DeadLetterStatus,
+  type ListDeadLettersOptions,
+  listDeadLetters,
+  type RequestRedriveOptions,
+  requestRedrive,
+} from "./consume/dead-letters.js";
 export type { Subscription, WakeChannels, WakeSource } from "./consume/subscription.js";
 export {
   createPostbus,
@@ -39,6 +47,18 @@ export {
   PostbusInputError,
 } from "./errors/postbus-error.js";
 export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } from "./migrate/migrate.js";
+export type {
+  ChannelStatus,
+  DeadLetterCounts,
+  FailingEvent,
+  GroupChannelStatus,
+  GroupStatus,
+  HoldingTransaction,
+  PostbusStatus,
+  ServerStatus,
+  TableStatus,
+} from "./monitor/postbus-status.js";
+export { DEFAULT_COUNT_CAP, type ReadStatusOptions, readStatus } from "./monitor/read-status.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,

@@ -141,7 +141,10 @@ export async function requestRedrive(executor: Executor, options: RequestRedrive
     const payload = [...new Set(rows.map((row) => row.channel))].join(",");
     // A hint only: the marks are committed, and subscriptions find them by polling too.
     await executor
-      .query("SELECT pg_notify($1, $2)", [wakeChannel(schemaName), payload.length > MAX_WAKE_PAYLOAD ? "" : payload])
+      .query("SELECT pg_notify($1, $2)", [
+        wakeChannel(schemaName),
+        payload.length > MAX_WAKE_PAYLOAD ? "" : payload,
+      ])
       .catch(() => {});
   }
   return rows.length;

@@ -51,11 +51,12 @@ export async function readStatus(
   const schemaName = checkSchemaName(options.schema ?? "public");
   const cap = checkCountCap(options.countCap);
   const statements = monitorStatements(quoteIdentifier(schemaName));
-  const [server, groups, channels, table] = await Promise.all([
-    readServer(executor, statements),
-    readGroups(executor, statements, cap),
-    readChannels(executor, statements, cap),
-    executor.query<{ total_bytes: number; dead_letters: number }>(statements.table, [schemaName]),
+  // One after another: the executor may be a single client, which must not run two statements at once.
+  const server = await readServer(executor, statements);
+  const groups = await readGroups(executor, statements, cap);
+  const channels = await readChannels(executor, statements, cap);
+  const table = await executor.query<{ total_bytes: number; dead_letters: number }>(statements.table, [
+    schemaName,
   ]);
   const sizes = table.rows[0];
   return {

@@ -93,7 +93,7 @@ WHERE f.channel IS NOT NULL
 ORDER BY f.channel`,
 
     /** The events table's size with its indexes and TOAST, and the dead letters: $1 the unquoted schema. */
-    table: `SELECT pg_total_relation_size(format('%I.events', $1::text)::regclass)::float8 AS total_bytes,
+    table: `SELECT coalesce(pg_total_relation_size(to_regclass(format('%I.events', $1::text))), 0)::float8 AS total_bytes,
   (SELECT count(*) FROM ${schema}.postbus_dead_letters)::int AS dead_letters`,
 
     /**

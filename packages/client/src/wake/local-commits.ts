@@ -1,6 +1,6 @@
 import type { Executor } from "../driver/executor.js";
 
-type Listener = (channels: readonly string[]) => void;
+type Listener = (channels: readonly string[] | "all") => void;
 
 /** Per executor (so per pool), per NOTIFY channel: the in-process listeners of commits. */
 const registries = new WeakMap<Executor, Map<string, Set<Listener>>>();
@@ -31,7 +31,7 @@ export function onLocalCommit(executor: Executor, notifyChannel: string, listene
 export function emitLocalCommit(
   executor: Executor,
   notifyChannel: string,
-  channels: readonly string[],
+  channels: readonly string[] | "all",
 ): void {
   const listeners = registries.get(executor)?.get(notifyChannel);
   if (!listeners) return;

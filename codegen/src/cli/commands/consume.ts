@@ -1,0 +1,137 @@
+import {
+  type ConsumerStats,
+  isPostbusError,
+  redactSecrets,
+  type StartFrom,
+  type StoredEvent,
+} from "@postbus/client";
+import { connect, type DatabaseFlags } from "../connect.js";
+import { eventLine } from "../print-event.js";
+import { usageError } from "../usage-error.js";
+
+/** Flags of `postbus consume`. */
+export interface ConsumeFlags extends DatabaseFlags {
+  readonly channel?: readonly string[] | undefined;
+  readonly from?: string | undefined;
+  readonly once?: boolean | undefined;
+  readonly json?: boolean | undefined;
+}
+
+/** Where `consume` writes, and what stops it besides SIGINT/SIGTERM. */
+export interface ConsumeIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  readonly signal?: AbortSignal | undefined;
+}
+
+const USAGE =
+  "Usage: postbus consume <group> --channel C [--channel C2…] [--from beginning|now|<tx>:<id>|<ISO time>] [--once] [--json]";
+
+/**
+ * `postbus consume <group> --channel C…`: joins consumer group `<group>` and
+ * prints each event it handles as a JSON line, committing the group's cursor
+ * batch by batch (a line may print twice if its batch fails to commit). With
+ * `--once` it handles what is deliverable now and exits; otherwise it runs
+ * until SIGINT or SIGTERM, then closes the subscription and the pool. The
+ * counters go to stderr when it ends, or to stdout as a JSON line with `--json`.
+ */
+export async function consumeCommand(
+  args: readonly string[],
+  flags: ConsumeFlags,
+  io: ConsumeIo,
+): Promise<void> {
+  const [group, ...rest] = args;
+  if (group === undefined || rest.length > 0) throw usageError("consume takes one consumer group", USAGE);
+  const channels = flags.channel ?? [];
+  if (channels.length === 0) throw usageError("consume needs at least one --channel", USAGE);
+  const from = parseFrom(flags.from);
+  const stop = stopOnSignals(io.signal);
+  const connection = connect(flags);
+  try {
+    const options = {
+      group,
+      channels,
+      ...(from === undefined ? {} : { from }),
+      signal: stop.signal,
+      handler: (event: StoredEvent) => io.out(eventLine(event)),
+      onError: warnOnChange(io.err),
+    };
+    let stats: ConsumerStats;
+    if (flags.once) {
+      stats = await connection.bus.drain(options);
+    } else {
+      const subscription = connection.bus.subscribe(options);
+      try {
+        await subscription.ready;
+        await stop.stopped;
+      } finally {
+        await subscription.close();
+      }
+      stats = subscription.stats;
+    }
+    const summary = { group, ...stats };
+    if (flags.json) io.out(JSON.stringify(summary));
+    else io.err(`postbus: consumer group "${group}" handled ${describeStats(stats)}`);
+  } finally {
+    stop.dispose();
+    await connection.close();
+  }
+}
+
+function parseFrom(value: string | undefined): StartFrom | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{4}-\d{2}-\d{2}/.test(value)) {
+    const time = new Date(value);
+    if (Number.isNaN(time.getTime()))
+      throw usageError(`--from ${JSON.stringify(value)} is not a valid time`, USAGE);
+    return time;
+  }
+  return value; // beginning, now, or a position, which subscribe checks
+}
+
+/** An AbortSignal that fires on SIGINT, SIGTERM or `outer`; `stopped` resolves then. */
+function stopOnSignals(outer: AbortSignal | undefined) {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  // `once`: a second Ctrl-C while closing gets Node's default and ends the process.
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  outer?.addEventListener("abort", onSignal, { once: true });
+  if (outer?.aborted) abort.abort();
+  const stopped = new Promise<void>((resolve) => {
+    if (abort.signal.aborted) resolve();
+    else abort.signal.addEventListener("abort", () => resolve(), { once: true });
+  });
+  return {
+    signal: abort.signal,
+    stopped,
+    dispose() {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+      outer?.removeEventListener("abort", onSignal);
+    },
+  };
+}
+
+/** Prints loop errors (the database unreachable, …) as warnings, each distinct one once in a row. */
+function warnOnChange(err: (line: string) => void): (error: unknown) => void {
+  let last: string | undefined;
+  return (error) => {
+    const text = isPostbusError(error)
+      ? `${error.code}: ${error.reason}`
+      : error instanceof Error
+        ? error.message
+        : String(error);
+    if (text === last) return;
+    last = text;
+    err(redactSecrets(`postbus: warning: ${text} (retrying)`));
+  };
+}
+
+function describeStats(stats: ConsumerStats): string {
+  const parts = [`${stats.handled} event${stats.handled === 1 ? "" : "s"}`];
+  if (stats.redriven > 0) parts.push(`${stats.redriven} redriven`);
+  if (stats.failedAttempts > 0) parts.push(`${stats.failedAttempts} failed attempts`);
+  if (stats.deadLettered > 0) parts.push(`${stats.deadLettered} dead-lettered`);
+  return parts.join(", ");
+}
