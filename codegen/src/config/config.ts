@@ -1,0 +1,38 @@
+/**
+ * `postbus.config.json` at a project's root, as written and as resolved.
+ *
+ * ```json
+ * {
+ *   "schemas": "schemas",
+ *   "definitions": ["schemas/shared/**"],
+ *   "packages": { "types": { "dir": "packages/types", "name": "@postbus/types" } },
+ *   "docs": "docs/catalog"
+ * }
+ * ```
+ */
+export interface PostbusConfigFile {
+  /** Folder of schema files (`*.json`, `*.yaml`, `*.yml`), relative to the config file. Default `schemas`. */
+  readonly schemas?: string;
+  /** Globs (relative to the config file) of files that only hold shared definitions, not events. */
+  readonly definitions?: readonly string[];
+  /** Generated packages. */
+  readonly packages?: {
+    /** The types package: TypeScript types, zod validators, JSON Schemas, the registry. Default `packages/types`, `@postbus/types`. */
+    readonly types?: { readonly dir?: string; readonly name?: string };
+  };
+  /** Folder of the generated event catalog. Default `docs/catalog`. */
+  readonly docs?: string;
+}
+
+/** The config with defaults applied and paths made absolute. */
+export interface ResolvedConfig {
+  /** Absolute folder holding the config file; every relative path starts here. */
+  readonly root: string;
+  /** Absolute schema folder. */
+  readonly schemasDir: string;
+  /** Definition-only globs, relative to `root`. */
+  readonly definitions: readonly string[];
+  readonly types: { readonly dir: string; readonly name: string };
+  /** Docs folder, relative to `root`. */
+  readonly docs: string;
+}

@@ -1,0 +1,89 @@
+/**
+ * The generator's intermediate representation: what the loader and validator
+ * produce and every emitter consumes. Readonly and `kind`-discriminated;
+ * emitters switch on `kind` exhaustively. Nothing here touches the disk.
+ *
+ * Schema files → load (positions) → validate (diagnostics) → ContractModel → emitters → GeneratedFile[]
+ */
+
+/** Where something came from: file (relative to the config's root, `/`-separated), JSON pointer, 1-based line and column. */
+export interface SourceLocation {
+  readonly file: string;
+  readonly pointer: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * A JSON Schema after loading, in one dialect (2020-12 keywords; draft-07 input is converted:
+ * `definitions` → `$defs`, array-form `items` → `prefixItems` + `items`, `dependencies` rejected),
+ * with every `$ref` rewritten to `#/$defs/<Name>` where `<Name>` is the `name` of a
+ * {@link SchemaDefinition} of the model (cross-file, `$id` and local refs alike).
+ * `x-postbus` is removed; `title`, `description`, `examples`, `default`, `deprecated` are kept.
+ */
+export type NormalizedSchema = boolean | { readonly [keyword: string]: unknown };
+
+/** A named, reusable schema: a shared definition file, a `$defs` entry, or any other `$ref` target. */
+export interface SchemaDefinition {
+  readonly kind: "definition";
+  /** Unique PascalCase name across the model, e.g. `Money`, `OrderSide`. Stable across runs. */
+  readonly name: string;
+  readonly schema: NormalizedSchema;
+  readonly description: string | undefined;
+  readonly source: SourceLocation;
+}
+
+/** Facts about an event, from the `x-postbus` block or derived from the file's path. */
+export interface EventContract {
+  readonly kind: "event";
+  /** e.g. `signal.triggered` (allow-listed like every Postbus event type, ≤ 50 bytes). */
+  readonly eventType: string;
+  /** Contract version, ≥ 1. */
+  readonly version: number;
+  /** Channel it is published on; defaults to the event type. */
+  readonly channel: string;
+  /** PascalCase TypeScript name of the payload type, e.g. `SignalTriggered` (plus `V2`… for older/newer versions). */
+  readonly typeName: string;
+  /** The slice or domain that owns it, e.g. `signals` (from `x-postbus.domain` or the folder). */
+  readonly domain: string;
+  readonly title: string | undefined;
+  readonly description: string | undefined;
+  /** Services or slices that publish it. */
+  readonly producers: readonly string[];
+  /** Services or slices that consume it. */
+  readonly consumers: readonly string[];
+  /** Deprecated, with the reason when one is given. */
+  readonly deprecated: false | { readonly reason: string | undefined };
+  /** Example payloads (from `examples`), each valid against `schema`. */
+  readonly examples: readonly unknown[];
+  /** For request events (request-response): the event type of the reply. */
+  readonly responseType: string | undefined;
+  /** The payload schema (the event's `data`). */
+  readonly schema: NormalizedSchema;
+  readonly source: SourceLocation;
+}
+
+/** Everything the emitters need. Events sorted by (eventType, version), definitions by name. */
+export interface ContractModel {
+  readonly kind: "model";
+  readonly events: readonly EventContract[];
+  readonly definitions: readonly SchemaDefinition[];
+}
+
+/** One file an emitter wants written; the core never writes it. */
+export interface GeneratedFile {
+  /** Path relative to the config's root, `/`-separated. */
+  readonly path: string;
+  readonly contents: string;
+}
+
+/** One problem found while loading or validating schemas. */
+export interface Diagnostic {
+  /** Stable code, e.g. `POSTBUS_SCHEMA_UNKNOWN_KEY`. */
+  readonly code: string;
+  /** What is wrong, in one sentence. */
+  readonly message: string;
+  /** What to do about it. */
+  readonly hint: string;
+  readonly location: SourceLocation;
+}
