@@ -69,6 +69,30 @@ export {
 } from "./publish/publisher.js";
 export { MAX_READ_LIMIT } from "./read/check-limit.js";
 export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
+export type {
+  ChannelOf,
+  ContractEntry,
+  ContractRegistry,
+  DataOf,
+  EventTypeOf,
+  EventTypesOn,
+  PayloadOf,
+  SchemaInput,
+  SchemaOutput,
+  TypedEvent,
+  TypedEventOn,
+} from "./typed/contract-registry.js";
+export { createTypedPostbus } from "./typed/create-typed-postbus.js";
+export type {
+  TypedConsumerContext,
+  TypedEventOptions,
+  TypedPostbus,
+  TypedPostbusOptions,
+  TypedPublishItem,
+  TypedPublishOptions,
+  TypedSubscribeOptions,
+  TypedTransactionScope,
+} from "./typed/typed-postbus.js";
 export { DEFAULT_JSON_LIMITS, type JsonLimits, toCheckedJson } from "./validate/check-json.js";
 export { checkEventName, MAX_NAME_BYTES } from "./validate/check-name.js";
 export type {

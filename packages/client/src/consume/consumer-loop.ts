@@ -1,4 +1,3 @@
-import { recordFailure } from "./record-failure.js";
 import { redriveDeadLetters } from "./redrive-dead-letters.js";
 import type { BatchDeps, BatchResult } from "./run-batch.js";
 import { runBatch } from "./run-batch.js";
@@ -20,9 +19,9 @@ export interface ConsumerStats {
 const QUICK_RETRY_MS = 5;
 
 /**
- * Runs batches until `shouldStop()`: handles what is there, books failures,
- * then sleeps until a wake-up, the retry time of a failing event, or the
- * polling backstop. Returns when stopped (or, with `once`, when caught up).
+ * Runs batches until `shouldStop()`: handles what is there, then sleeps until
+ * a wake-up, the retry time of a failing event, or the polling backstop.
+ * Returns when stopped (or, with `once`, when caught up).
  */
 export async function consumeLoop(
   deps: BatchDeps,
@@ -40,7 +39,6 @@ export async function consumeLoop(
     let result: BatchResult;
     try {
       result = await runBatch(deps, config.batchSize);
-      if (result.kind === "failed" && !shouldStop()) result = await settleFailure(deps, result, stats);
       if (result.kind !== "busy" && result.state.redrive && !shouldStop()) {
         stats.redriven += await redriveDeadLetters(deps);
       }
@@ -55,6 +53,11 @@ export async function consumeLoop(
     switch (result.kind) {
       case "handled":
         stats.handled += result.count;
+        if (result.failure) {
+          stats.failedAttempts += 1;
+          if (result.failure.outcome === "dead-lettered") stats.deadLettered += 1;
+          continue; // the group now waits for the retry time, or moves past the dead letter
+        }
         if (result.count > 0) {
           quickDelay = QUICK_RETRY_MS;
           if (result.count >= config.batchSize) continue;
@@ -70,12 +73,8 @@ export async function consumeLoop(
         }
         lastWake = await sleeper.sleep(config.pollIntervalMs);
         continue;
-      case "failed":
-        continue; // booked; the group now waits for the retry time
       case "waiting":
-        lastWake = await sleeper.sleep(
-          Math.min(Math.max(result.retryAt.getTime() - Date.now(), 5), config.pollIntervalMs),
-        );
+        lastWake = await sleeper.sleep(Math.min(Math.max(result.waitMs, 5), config.pollIntervalMs));
         continue;
       case "busy":
         if (once && ++busyRounds > 3) return;
@@ -83,31 +82,6 @@ export async function consumeLoop(
         continue;
     }
   }
-}
-
-/**
- * After a failure at `index`: commits the events before it (their handlers run
- * again in a fresh transaction; the first run was rolled back), then books the
- * failed attempt. If a re-run fails earlier, that event is booked instead.
- */
-async function settleFailure(
-  deps: BatchDeps,
-  failed: Extract<BatchResult, { kind: "failed" }>,
-  stats: ConsumerStats,
-): Promise<BatchResult> {
-  let current = failed;
-  while (current.index > 0) {
-    const prefix = await runBatch(deps, current.index);
-    if (prefix.kind !== "failed") {
-      if (prefix.kind === "handled") stats.handled += prefix.count;
-      break;
-    }
-    current = prefix;
-  }
-  const outcome = await recordFailure(deps, current);
-  if (outcome !== "busy") stats.failedAttempts += 1;
-  if (outcome === "dead-lettered") stats.deadLettered += 1;
-  return current;
 }
 
 function jitter(ms: number): number {

@@ -1,4 +1,4 @@
-import type { Executor } from "../driver/executor.js";
+import type { Executor, TransactionOptions } from "../driver/executor.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { type ConsumerStatements, WAIT_LEASE_SQL } from "../sql/consumer-statements.js";
 import type { ConsumerConfig } from "./consumer-options.js";
@@ -45,16 +45,22 @@ export async function resetGroup(
       starts.map((start) => start.tx),
       starts.map((start) => start.id),
     ]);
+    // A failure being retried belongs to where the group was; it must not hold the new position back.
+    await tx.query(statements.clearFailure, [config.group]);
   });
 }
 
 /** Runs `work` in a transaction of the executor, or explains why it cannot. */
-export function inTransaction<T>(executor: Executor, work: (tx: Executor) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  executor: Executor,
+  work: (tx: Executor) => Promise<T>,
+  options: TransactionOptions = {},
+): Promise<T> {
   if (!executor.transaction) {
     throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "Consumers need a pool", {
       subject: { field: "db" },
       hint: "Create the client with a pg.Pool (or an executor with transaction())",
     });
   }
-  return executor.transaction(work);
+  return executor.transaction(work, options);
 }

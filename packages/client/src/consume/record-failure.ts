@@ -1,40 +1,53 @@
-import { TRY_LEASE_SQL } from "../sql/consumer-statements.js";
+import type { Executor } from "../driver/executor.js";
+import type { StoredEvent } from "../envelope.js";
 import { describeError } from "./describe-error.js";
-import { inTransaction } from "./ensure-group.js";
-import type { BatchDeps, BatchResult } from "./run-batch.js";
+import type { BatchDeps } from "./run-batch.js";
 
 /** What became of a failed event. */
-export type FailureOutcome = "retry-later" | "dead-lettered" | "busy";
+export type FailureOutcome = "retry-later" | "dead-lettered";
+
+/** Longest wait before a retry: a day. */
+const MAX_RETRY_DELAY_MS = 86_400_000;
 
 /**
- * Books a failed attempt in its own transaction. Below `maxAttempts` the group
- * waits `retryDelayMs(attempt)` and tries the event again; at `maxAttempts` the
- * event moves to the dead letters, with the error and its attempts, and the
- * group's cursor moves past it.
+ * Books a failed attempt of `event` inside the batch's transaction, under the
+ * group's lease: attempts are counted in the database (so every member of the
+ * group counts the same), and at `maxAttempts` the event moves to the dead
+ * letters with the error and its attempts while the group's cursor moves past it.
+ * Below that, the group waits `retryDelayMs(attempt)` before trying it again.
  */
-export async function recordFailure(
+export async function bookFailure(
   deps: BatchDeps,
-  failed: Extract<BatchResult, { kind: "failed" }>,
+  tx: Executor,
+  event: StoredEvent,
+  error: unknown,
 ): Promise<FailureOutcome> {
   const { config, statements } = deps;
-  const error = describeError(failed.error);
-  const tx = failed.event.position.split(":")[0]!;
-  return inTransaction(deps.executor, async (db) => {
-    const lease = await db.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
-    if (!lease.rows[0]?.held) return "busy";
-    if (failed.attempt >= config.maxAttempts) {
-      await db.query(statements.deadLetter, [config.group, failed.event.id, tx, error, failed.attempt]);
-      return "dead-lettered";
-    }
-    const delay = Math.max(0, config.retryDelayMs(failed.attempt));
-    await db.query(statements.recordFailure, [
-      config.group,
-      tx,
-      failed.event.id,
-      failed.attempt,
-      error,
-      delay,
-    ]);
-    return "retry-later";
-  });
+  const text = describeError(error);
+  const eventTx = event.position.split(":")[0]!;
+  const { rows } = await tx.query<{ failing_attempts: number }>(statements.countFailure, [
+    config.group,
+    eventTx,
+    event.id,
+    text,
+  ]);
+  const attempts = rows[0]?.failing_attempts ?? 1;
+  if (attempts >= config.maxAttempts) {
+    await tx.query(statements.deadLetter, [config.group, event.id, eventTx, text, attempts]);
+    return "dead-lettered";
+  }
+  await tx.query(statements.scheduleRetry, [config.group, retryDelay(config.retryDelayMs, attempts)]);
+  return "retry-later";
+}
+
+/** The user's delay for `attempt`, made safe: a finite number of ms from 0 to a day. */
+function retryDelay(delay: (attempt: number) => number, attempt: number): number {
+  let ms: number;
+  try {
+    ms = Number(delay(attempt));
+  } catch {
+    ms = Number.NaN;
+  }
+  if (!Number.isFinite(ms)) return 1_000;
+  return Math.min(Math.max(ms, 0), MAX_RETRY_DELAY_MS);
 }

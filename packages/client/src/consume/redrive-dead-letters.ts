@@ -4,7 +4,7 @@ import { TRY_LEASE_SQL } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import { describeError } from "./describe-error.js";
 import { inTransaction } from "./ensure-group.js";
-import type { BatchDeps } from "./run-batch.js";
+import { type BatchDeps, validated } from "./run-batch.js";
 
 interface RedriveRow extends EventRow {
   dead_letter_id: string;
@@ -13,40 +13,47 @@ interface RedriveRow extends EventRow {
 
 /**
  * Hands the group's dead letters marked for redrive to the handler again, one
- * per transaction: handled ones become `redriven` together with the handler's
- * writes; one that fails again goes back to `dead` with the new error.
- * Returns how many were handled.
+ * per transaction under the group's lease, validated like any event: handled
+ * ones become `redriven` together with the handler's writes; one that fails
+ * again goes back to `dead` with the new error. Stops when the subscription
+ * closes. Returns how many were handled.
  */
 export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
   let handled = 0;
-  for (;;) {
+  while (!deps.signal.aborted) {
     const published = new Set<string>();
-    let failure: { id: string; error: unknown } | undefined;
-    const outcome = await inTransaction(deps.executor, async (tx) => {
-      const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
-      if (!lease.rows[0]?.held) return "busy";
-      const { rows } = await tx.query<RedriveRow>(deps.statements.readRedrives, [deps.config.group, 1]);
-      const row = rows[0];
-      if (!row) return "none";
-      const event: StoredEvent = rowToEvent(row);
-      try {
-        await deps.config.handler(event, {
-          group: deps.config.group,
-          attempt: row.attempts + 1,
-          tx: deps.publisher.scope(tx, published),
-          signal: deps.signal,
-        });
-      } catch (error) {
-        failure = { id: row.dead_letter_id, error };
-        throw error;
-      }
-      await tx.query(deps.statements.redriven, [[row.dead_letter_id]]);
-      return "handled";
-    }).catch(async (error: unknown) => {
-      if (!failure) throw error;
-      await deps.executor.query(deps.statements.redriveFailed, [failure.id, describeError(failure.error)]);
-      return "failed";
-    });
+    const outcome = await inTransaction(
+      deps.executor,
+      async (tx) => {
+        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
+        if (!lease.rows[0]?.held) return "busy";
+        const { rows } = await tx.query<RedriveRow>(deps.statements.readRedrives, [
+          deps.config.group,
+          1,
+          deps.config.channels,
+        ]);
+        const row = rows[0];
+        if (!row) return "none";
+        await tx.query("SAVEPOINT postbus_redrive");
+        try {
+          const event: StoredEvent = await validated(deps, rowToEvent(row));
+          await deps.config.handler(event, {
+            group: deps.config.group,
+            attempt: row.attempts + 1,
+            tx: deps.publisher.scope(tx, published),
+            signal: deps.signal,
+          });
+          await tx.query(deps.statements.redriven, [[row.dead_letter_id]]);
+          return "handled";
+        } catch (error) {
+          published.clear();
+          await tx.query("ROLLBACK TO SAVEPOINT postbus_redrive");
+          await tx.query(deps.statements.redriveFailed, [row.dead_letter_id, describeError(error)]);
+          return "failed";
+        }
+      },
+      { isolation: "read committed" },
+    );
     if (outcome === "handled") {
       handled += 1;
       if (published.size > 0) deps.committed(published);
@@ -55,4 +62,5 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
     if (outcome === "failed") continue;
     return handled;
   }
+  return handled;
 }

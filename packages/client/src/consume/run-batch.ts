@@ -9,6 +9,7 @@ import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
+import { bookFailure, type FailureOutcome } from "./record-failure.js";
 
 /** Everything a batch needs, fixed for the life of a subscription. */
 export interface BatchDeps {
@@ -25,12 +26,11 @@ export interface BatchDeps {
   readonly signal: AbortSignal;
 }
 
-/** The group's failure bookkeeping, as read at the start of a batch. */
+/** The group's state, as read at the start of a batch. */
 export interface GroupState {
   readonly failingTx: string | null;
   readonly failingId: number | null;
   readonly failingAttempts: number;
-  readonly retryAt: Date | null;
   readonly redrive: boolean;
 }
 
@@ -38,18 +38,17 @@ export interface GroupState {
 export type BatchResult =
   /** Another process holds the group's lease. */
   | { readonly kind: "busy" }
-  /** The group waits to retry a failing event until `retryAt`. */
-  | { readonly kind: "waiting"; readonly retryAt: Date; readonly state: GroupState }
-  /** Handled and committed `count` events (0: nothing deliverable). */
-  | { readonly kind: "handled"; readonly count: number; readonly state: GroupState }
-  /** The handler of `events[index]` threw; the whole batch was rolled back. */
+  /** The group waits `waitMs` (server clock) before it retries a failing event. */
+  | { readonly kind: "waiting"; readonly waitMs: number; readonly state: GroupState }
+  /**
+   * Committed `count` events (0: nothing deliverable). With `failure`, the handler of the event
+   * after them failed: that attempt was booked in the same transaction.
+   */
   | {
-      readonly kind: "failed";
-      readonly index: number;
-      readonly event: StoredEvent;
-      readonly attempt: number;
-      readonly error: unknown;
+      readonly kind: "handled";
+      readonly count: number;
       readonly state: GroupState;
+      readonly failure?: { readonly event: StoredEvent; readonly outcome: FailureOutcome };
     };
 
 interface BatchRow extends Partial<EventRow> {
@@ -57,81 +56,140 @@ interface BatchRow extends Partial<EventRow> {
   failing_id: number | null;
   failing_attempts: number;
   waiting: boolean;
-  retry_at: Date | null;
+  wait_ms: number | null;
   redrive: boolean;
 }
 
-/** Thrown inside the transaction to roll it back while keeping which event failed. */
-class HandlerFailure {
-  constructor(
-    readonly index: number,
-    readonly event: StoredEvent,
-    readonly attempt: number,
-    readonly error: unknown,
-    readonly state: GroupState,
-  ) {}
-}
+/** Thrown to abandon a batch when the subscription is closing: everything rolls back. */
+class Closing extends Error {}
 
 /**
- * One batch, one transaction: take the group's lease, read up to `limit`
- * events after its cursors, call the handler for each, advance the cursors by
- * compare-and-set and commit — so the handlers' own writes commit exactly once
- * with the cursor. A handler that throws rolls everything back.
+ * One batch, one transaction, under the group's lease (a transaction-scoped
+ * advisory lock taken before the read):
+ *
+ * 1. read up to `limit` events after the group's cursors on this member's channels;
+ * 2. `SAVEPOINT`, then call the handler for each event in order;
+ * 3. if the handler of event k fails — it throws, or a statement of its fails even if it
+ *    caught the error — roll back to the savepoint, run events 0…k−1 again, and book the
+ *    failed attempt of event k (retry later, or dead-letter at `maxAttempts`);
+ * 4. advance the cursors by compare-and-set, commit.
+ *
+ * The handlers' writes, the cursor and the failure bookkeeping commit together, and
+ * never while another member holds the lease.
  */
 export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchResult> {
   const published = new Set<string>();
   try {
-    const result = await inTransaction(deps.executor, async (tx): Promise<BatchResult> => {
-      const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
-      if (!lease.rows[0]?.held) return { kind: "busy" };
-      const { rows } = await tx.query<BatchRow>(deps.statements.readBatch, [deps.config.group, limit]);
-      const head = rows[0];
-      if (!head) throw missingGroup(deps.config.group);
-      const state: GroupState = {
-        failingTx: head.failing_tx,
-        failingId: head.failing_id,
-        failingAttempts: head.failing_attempts,
-        retryAt: head.retry_at,
-        redrive: head.redrive,
-      };
-      if (head.waiting && head.retry_at) return { kind: "waiting", retryAt: head.retry_at, state };
-      const events = rows
-        .filter((row) => row.id !== null && row.id !== undefined)
-        .map((row) => rowToEvent(row as EventRow));
-      if (events.length === 0) return { kind: "handled", count: 0, state };
+    const result = await inTransaction(
+      deps.executor,
+      async (tx): Promise<BatchResult> => {
+        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
+        if (!lease.rows[0]?.held) return { kind: "busy" };
+        const { rows } = await tx.query<BatchRow>(deps.statements.readBatch, [
+          deps.config.group,
+          limit,
+          deps.config.channels,
+        ]);
+        const head = rows[0];
+        if (!head) throw missingGroup(deps.config.group);
+        const state: GroupState = {
+          failingTx: head.failing_tx,
+          failingId: head.failing_id,
+          failingAttempts: head.failing_attempts,
+          redrive: head.redrive,
+        };
+        if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
+        const events = rows
+          .filter((row) => row.id !== null && row.id !== undefined)
+          .map((row) => rowToEvent(row as EventRow));
+        if (events.length === 0) return { kind: "handled", count: 0, state };
 
-      const scope = deps.publisher.scope(tx, published);
-      for (const [index, stored] of events.entries()) {
-        const failing = stored.id === state.failingId && stored.position.startsWith(`${state.failingTx}:`);
-        const attempt = failing ? state.failingAttempts + 1 : 1;
-        try {
-          const event = await validated(deps, stored);
-          await deps.config.handler(event, {
-            group: deps.config.group,
-            attempt,
-            tx: scope,
-            signal: deps.signal,
-          });
-        } catch (error) {
-          throw new HandlerFailure(index, stored, attempt, error, state);
+        await tx.query("SAVEPOINT postbus_batch");
+        let count = events.length;
+        let failed: { index: number; error: unknown } | undefined;
+        for (;;) {
+          published.clear();
+          const attempt = await handleAll(deps, tx, events.slice(0, count), state, published);
+          if (attempt === undefined) break;
+          if (deps.signal.aborted) throw new Closing();
+          await tx.query("ROLLBACK TO SAVEPOINT postbus_batch");
+          failed = attempt;
+          count = attempt.index;
+          if (count === 0) {
+            published.clear();
+            break;
+          }
         }
-      }
-      await advance(tx, deps, events);
-      return { kind: "handled", count: events.length, state };
-    });
-    if (result.kind === "handled" && published.size > 0) deps.committed(published);
+        if (count > 0) await advance(tx, deps, events.slice(0, count));
+        if (!failed) {
+          // The event that kept failing (always first in the batch) went through this time.
+          if (state.failingTx !== null) await tx.query(deps.statements.clearFailure, [deps.config.group]);
+          return { kind: "handled", count, state };
+        }
+        const event = events[failed.index]!;
+        const outcome = await bookFailure(deps, tx, event, failed.error);
+        return { kind: "handled", count, state, failure: { event, outcome } };
+      },
+      { isolation: "read committed" },
+    );
+    if (result.kind === "handled" && result.count > 0 && published.size > 0) deps.committed(published);
     return result;
-  } catch (caught) {
-    if (caught instanceof HandlerFailure) {
-      const { index, event, attempt, error, state } = caught;
-      return { kind: "failed", index, event, attempt, error, state };
-    }
-    throw caught;
+  } catch (error) {
+    if (error instanceof Closing) return { kind: "busy" };
+    throw error;
   }
 }
 
+/**
+ * Calls the handler for each event; returns the first failure. A statement that failed inside a
+ * handler counts against that handler's event even when the handler caught the error (the
+ * transaction is aborted from then on, so nothing after it could commit).
+ */
+async function handleAll(
+  deps: BatchDeps,
+  tx: Executor,
+  events: readonly StoredEvent[],
+  state: GroupState,
+  published: Set<string>,
+): Promise<{ index: number; error: unknown } | undefined> {
+  let current = 0;
+  let poisoned: { index: number; error: unknown } | undefined;
+  const watched: Executor = {
+    inCallerTransaction: false,
+    async query(text, values) {
+      try {
+        return await tx.query(text, values);
+      } catch (error) {
+        poisoned ??= { index: current, error };
+        throw error;
+      }
+    },
+  };
+  const scope = deps.publisher.scope(watched, published);
+  for (const [index, stored] of events.entries()) {
+    current = index;
+    const failing = stored.id === state.failingId && stored.position.startsWith(`${state.failingTx}:`);
+    try {
+      const event = await validated(deps, stored);
+      await deps.config.handler(event, {
+        group: deps.config.group,
+        attempt: failing ? state.failingAttempts + 1 : 1,
+        tx: scope,
+        signal: deps.signal,
+      });
+    } catch (error) {
+      return poisoned && poisoned.index < index ? poisoned : { index, error };
+    }
+    if (poisoned) return poisoned;
+  }
+  return undefined;
+}
+
 /** Validates the payload against the registry, when there is one; the handler sees the validator's output. */
-async function validated(deps: BatchDeps, event: StoredEvent): Promise<StoredEvent> {
+export async function validated(
+  deps: Pick<BatchDeps, "validators" | "unknownEventTypes">,
+  event: StoredEvent,
+): Promise<StoredEvent> {
   if (!deps.validators) return event;
   const data = await validatePayload(
     deps.validators,

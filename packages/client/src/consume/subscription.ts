@@ -52,8 +52,7 @@ export function startSubscription(
   let unsubscribe: (() => Promise<void>) | undefined;
   const onAbort = () => sleeper.wake();
   abort.signal.addEventListener("abort", onAbort);
-  deps.config.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  if (deps.config.signal?.aborted) abort.abort();
+  const detach = follow(deps.config.signal, abort);
 
   const ready = ensureGroup(deps.executor, deps.statements, deps.config).then(() => {
     unsubscribe = wakes?.subscribe(
@@ -67,6 +66,7 @@ export function startSubscription(
     .then(() => consumeLoop(batchDeps, sleeper, stats, () => abort.signal.aborted))
     .finally(async () => {
       abort.signal.removeEventListener("abort", onAbort);
+      detach();
       await unsubscribe?.();
     });
   // A failure to start surfaces through `ready`; `close()` must still resolve.
@@ -90,14 +90,26 @@ export function startSubscription(
 export async function drainGroup(deps: Omit<BatchDeps, "signal">): Promise<ConsumerStats> {
   const stats: ConsumerStats = { handled: 0, failedAttempts: 0, deadLettered: 0, redriven: 0 };
   const abort = new AbortController();
-  deps.config.signal?.addEventListener("abort", () => abort.abort(), { once: true });
-  await ensureGroup(deps.executor, deps.statements, deps.config);
-  await consumeLoop(
-    { ...deps, signal: abort.signal },
-    new Sleeper(),
-    stats,
-    () => abort.signal.aborted,
-    true,
-  );
+  const sleeper = new Sleeper();
+  abort.signal.addEventListener("abort", () => sleeper.wake(), { once: true });
+  const detach = follow(deps.config.signal, abort);
+  try {
+    await ensureGroup(deps.executor, deps.statements, deps.config);
+    await consumeLoop({ ...deps, signal: abort.signal }, sleeper, stats, () => abort.signal.aborted, true);
+  } finally {
+    detach();
+  }
   return stats;
+}
+
+/** Aborts `abort` when the caller's `signal` aborts; returns the function that stops following it. */
+function follow(signal: AbortSignal | undefined, abort: AbortController): () => void {
+  if (!signal) return () => {};
+  if (signal.aborted) {
+    abort.abort();
+    return () => {};
+  }
+  const onAbort = () => abort.abort();
+  signal.addEventListener("abort", onAbort, { once: true });
+  return () => signal.removeEventListener("abort", onAbort);
 }

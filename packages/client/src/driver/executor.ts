@@ -30,7 +30,7 @@ export interface Executor {
    * Runs `work` inside BEGIN … COMMIT on one connection, rolling back when it throws.
    * Present on executors that own connections (pools); absent on one caller-owned client.
    */
-  transaction?<T>(work: (tx: Executor) => Promise<T>): Promise<T>;
+  transaction?<T>(work: (tx: Executor) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * Opens a connection of its own for `LISTEN`, outside any pool and
    * transaction. Absent where that is impossible (one caller-owned client);
@@ -47,4 +47,13 @@ export interface Executor {
    * Postbus cannot know when (or whether) it commits.
    */
   readonly inCallerTransaction: boolean;
+}
+
+/** How a transaction Postbus opens begins. */
+export interface TransactionOptions {
+  /**
+   * Pin the isolation level instead of inheriting the session's default. Consumer batches pin
+   * `"read committed"`: their lease must be held before the statement that reads takes its snapshot.
+   */
+  readonly isolation?: "read committed";
 }

@@ -1,4 +1,4 @@
-import type { Executor, QueryResult } from "./executor.js";
+import type { Executor, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
@@ -37,8 +37,15 @@ function adaptPool(pool: PgPoolLike): Executor {
     openListenConnection(): Promise<ListenConnection> {
       return openPoolListenConnection(pool);
     },
-    async transaction<T>(work: (tx: Executor) => Promise<T>): Promise<T> {
+    async transaction<T>(work: (tx: Executor) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
       const client = await connect(pool);
+      // A checked-out client's 'error' event (the server ended the connection while the work did
+      // something else) has no listener in pg-pool: without ours it would crash the process.
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost ??= error;
+      };
+      client.on?.("error", onError);
       const tx: Executor = {
         inCallerTransaction: false,
         query<Row>(text: string, values?: readonly unknown[]) {
@@ -47,7 +54,9 @@ function adaptPool(pool: PgPoolLike): Executor {
       };
       let broken: Error | undefined;
       try {
-        await tx.query("BEGIN");
+        await tx.query(
+          options.isolation === "read committed" ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN",
+        );
         const result = await work(tx);
         await tx.query("COMMIT");
         return result;
@@ -60,7 +69,8 @@ function adaptPool(pool: PgPoolLike): Executor {
         }
         throw error;
       } finally {
-        client.release(broken ?? false);
+        client.off?.("error", onError);
+        client.release(broken ?? lost ?? false);
       }
     },
   };

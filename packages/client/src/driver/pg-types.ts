@@ -17,6 +17,8 @@ export interface PgQueryable {
 /** A client checked out of a pool. */
 export interface PgPoolClientLike extends PgQueryable {
   release(error?: Error | boolean): void;
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  off?(event: "error", listener: (error: Error) => void): unknown;
 }
 
 /** A `pg.Pool`. */

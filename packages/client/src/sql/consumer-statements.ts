@@ -46,7 +46,8 @@ LEFT JOIN LATERAL (
 ) AS last ON true`,
 
     /**
-     * The group's state and its next batch, in one statement: $1 group, $2 limit.
+     * The group's state and its next batch, in one statement: $1 group, $2 limit, $3 the
+     * subscription's channels (a group may have cursors on channels this member does not read).
      * No row: the group does not exist. One row with a null id: nothing to do now (or `waiting`
      * for a retry). Otherwise the events in (tx, id) order across the group's channels, each
      * channel read from its own cursor with the index, below the horizon (see readEvents).
@@ -55,11 +56,13 @@ LEFT JOIN LATERAL (
 grp AS MATERIALIZED (
   SELECT g.name, g.failing_tx, g.failing_id, g.failing_attempts, g.failing_since,
     (g.retry_at IS NOT NULL AND g.retry_at > now()) AS waiting, g.retry_at,
+    -- Measured on the server's clock: a client whose clock is off must not spin or oversleep.
+    greatest(0, ceil(extract(epoch FROM g.retry_at - now()) * 1000))::int AS wait_ms,
     EXISTS (SELECT 1 FROM ${schema}.postbus_dead_letters AS d WHERE d.group_name = g.name AND d.status = 'redrive') AS redrive
   FROM ${schema}.postbus_groups AS g WHERE g.name = $1
 )
 SELECT grp.failing_tx::text AS failing_tx, grp.failing_id, grp.failing_attempts, grp.failing_since,
-  grp.waiting, grp.retry_at, grp.redrive, b.id, b.channel, b.data, b.tx_text, b.created_at_tz
+  grp.waiting, grp.retry_at, grp.wait_ms, grp.redrive, b.id, b.channel, b.data, b.tx_text, b.created_at_tz
 FROM grp
 LEFT JOIN LATERAL (
   SELECT ${EVENT_COLUMNS}, e.tx AS tx_sort
@@ -70,14 +73,14 @@ LEFT JOIN LATERAL (
     WHERE ev.channel = c.channel AND ev.tx >= c.tx AND (ev.tx, ev.id) > (c.tx, c.id) AND ev.tx < h.xmin
     ORDER BY ev.tx, ev.id LIMIT $2
   ) AS e
-  WHERE c.group_name = grp.name AND NOT grp.waiting
+  WHERE c.group_name = grp.name AND c.channel = ANY($3::varchar[]) AND NOT grp.waiting
   ORDER BY e.tx, e.id LIMIT $2
 ) AS b ON true
 ORDER BY b.tx_sort, b.id`,
 
     /**
-     * Advances cursors by compare-and-set and clears the group's failure: $1 group, $2 channels,
-     * $3 tx[], $4 id[]. `moved` below the number of channels means someone else moved a cursor.
+     * Advances cursors by compare-and-set: $1 group, $2 channels, $3 tx[], $4 id[]. `moved` below
+     * the number of channels means someone else moved a cursor.
      */
     advance: `WITH moved AS (
   UPDATE ${schema}.postbus_cursors AS c SET tx = v.tx, id = v.id, updated_at = now()
@@ -85,17 +88,29 @@ ORDER BY b.tx_sort, b.id`,
   WHERE c.group_name = $1 AND c.channel = v.channel AND (c.tx, c.id) < (v.tx, v.id)
   RETURNING 1
 ), touched AS (
-  UPDATE ${schema}.postbus_groups SET last_active_at = now(), failing_tx = NULL, failing_id = NULL,
-    failing_attempts = 0, failing_since = NULL, last_error = NULL, retry_at = NULL
-  WHERE name = $1 RETURNING 1
+  UPDATE ${schema}.postbus_groups SET last_active_at = now() WHERE name = $1 RETURNING 1
 )
 SELECT (SELECT count(*) FROM moved)::int AS moved`,
 
-    /** Records a failed attempt and when to retry: $1 group, $2 tx, $3 id, $4 attempts, $5 error, $6 delay ms. */
-    recordFailure: `UPDATE ${schema}.postbus_groups SET failing_tx = $2::xid8, failing_id = $3, failing_attempts = $4,
-  failing_since = CASE WHEN failing_tx = $2::xid8 AND failing_id = $3 THEN failing_since ELSE now() END,
-  last_error = $5, retry_at = now() + make_interval(secs => $6::float8 / 1000), last_active_at = now()
-WHERE name = $1`,
+    /**
+     * Counts a failed attempt of an event: $1 group, $2 tx, $3 id, $4 error. Returns the attempts
+     * so far (1 when another event was failing before).
+     */
+    countFailure: `UPDATE ${schema}.postbus_groups SET
+  failing_attempts = CASE WHEN failing_tx = $2::xid8 AND failing_id = $3::int THEN failing_attempts + 1 ELSE 1 END,
+  failing_since = CASE WHEN failing_tx = $2::xid8 AND failing_id = $3::int THEN failing_since ELSE now() END,
+  failing_tx = $2::xid8, failing_id = $3::int, last_error = $4::text, last_active_at = now()
+WHERE name = $1::varchar
+RETURNING failing_attempts`,
+
+    /** When the failing event may be tried again: $1 group, $2 delay in ms. */
+    scheduleRetry: `UPDATE ${schema}.postbus_groups SET retry_at = now() + make_interval(secs => $2::float8 / 1000)
+WHERE name = $1::varchar`,
+
+    /** Forgets a failure (a reset moved the group elsewhere): $1 group. */
+    clearFailure: `UPDATE ${schema}.postbus_groups SET failing_tx = NULL, failing_id = NULL, failing_attempts = 0,
+  failing_since = NULL, last_error = NULL, retry_at = NULL
+WHERE name = $1::varchar`,
 
     /**
      * Moves an event to the dead letters and the group past it: $1 group, $2 event id, $3 tx,
@@ -120,12 +135,12 @@ WHERE name = $1`,
 )
 SELECT (SELECT id FROM dl)::text AS dead_letter_id, (SELECT count(*) FROM moved)::int AS moved`,
 
-    /** The next dead letters to redrive: $1 group, $2 limit. */
+    /** The next dead letters to redrive: $1 group, $2 limit, $3 the subscription's channels. */
     readRedrives: `SELECT d.id::text AS dead_letter_id, d.attempts, d.event_id AS id, d.channel, d.data,
   d.event_tx::text AS tx_text, coalesce(ev.created_at::timestamptz, d.dead_at) AS created_at_tz
 FROM ${schema}.postbus_dead_letters AS d
 LEFT JOIN ${schema}.events AS ev ON ev.id = d.event_id
-WHERE d.group_name = $1 AND d.status = 'redrive'
+WHERE d.group_name = $1 AND d.status = 'redrive' AND d.channel = ANY($3::varchar[])
 ORDER BY d.id LIMIT $2`,
 
     /** Marks redriven dead letters handled: $1 dead letter ids. */

@@ -376,12 +376,19 @@ class Listener implements WakeListener {
     this.#link = link;
     connection.onNotification((notification) => this.#dispatch(link, notification));
     connection.onLost((error) => this.#lose(link, error));
-    // A Map iterator also visits channels subscribed while earlier LISTENs run.
-    for (const channel of this.#channels.keys()) {
-      await this.#listen(link, channel);
-      if (this.#link !== link) return;
+    // A Map iterator also visits channels subscribed while earlier LISTENs run. The heartbeat starts
+    // only afterwards, so a connection that goes half-open right now is caught by this deadline.
+    const setUp = (async () => {
+      for (const channel of this.#channels.keys()) {
+        await this.#listen(link, channel);
+        if (this.#link !== link) return;
+      }
+      await link.probe;
+    })();
+    if ((await withTimeout(setUp, this.#config.connectTimeoutMs)) === TIMED_OUT) {
+      this.#lose(link, new Error(`LISTEN did not complete within ${this.#config.connectTimeoutMs} ms`));
+      return;
     }
-    await link.probe;
     if (this.#link !== link) return;
     this.#state = "listening";
     this.#scheduleHeartbeat(link);

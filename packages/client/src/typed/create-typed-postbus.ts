@@ -1,0 +1,117 @@
+import type { SubscribeOptions } from "../consume/consumer-options.js";
+import { createPostbus } from "../create-postbus.js";
+import type { StoredEvent } from "../envelope.js";
+import type { TransactionScope } from "../publish/publisher.js";
+import type { ValidatorRegistry } from "../validate/standard-schema.js";
+import { validatorsOf } from "./check-contracts.js";
+import { checkStoredEvent } from "./check-event.js";
+import type { ChannelOf, ContractRegistry } from "./contract-registry.js";
+import type {
+  TypedEventOptions,
+  TypedPostbus,
+  TypedPostbusOptions,
+  TypedPublishItem,
+  TypedSubscribeOptions,
+  TypedTransactionScope,
+} from "./typed-postbus.js";
+
+/**
+ * Creates a Postbus client typed by a contract registry — the `contracts` of a
+ * generated types package. It is `createPostbus` with the registry's schemas as
+ * `validators` and `unknownEventTypes: "reject"`: payloads are validated before
+ * they are written, again before a handler sees them, and on every typed read.
+ * Events are always published on their contract's channel.
+ *
+ * @example
+ * ```ts
+ * import pg from "pg";
+ * import { createTypedPostbus } from "@postbus/client";
+ * import { contracts } from "@postbus/types";
+ *
+ * const bus = createTypedPostbus({ db: new pg.Pool(), contracts, producer: "signals" });
+ * await bus.publish("signal.triggered", { symbol: "BTC-USD", side: "buy", price: 64210.5 }); // checked at compile time
+ * bus.subscribe({
+ *   group: "risk",
+ *   channels: ["orders"],
+ *   handler: async (event) => {
+ *     if (event.type === "order.cancelled") console.log(event.data.reason); // narrowed by type
+ *   },
+ * });
+ * ```
+ */
+export function createTypedPostbus<const Contracts extends ContractRegistry>(
+  options: TypedPostbusOptions<Contracts>,
+): TypedPostbus<Contracts> {
+  const { contracts, ...rest } = options ?? ({} as TypedPostbusOptions<Contracts>);
+  const validators = validatorsOf(contracts);
+  const bus = createPostbus({ ...rest, validators, unknownEventTypes: "reject" });
+  const channelOf = (eventType: string): string | undefined =>
+    Object.hasOwn(contracts, eventType) ? contracts[eventType]?.channel : undefined;
+  const onChannel = <Item extends { readonly type: string }>(item: Item) => ({
+    ...item,
+    channel: channelOf(item.type),
+  });
+  const check = (event: StoredEvent) => checkStoredEvent(contracts, validators, event);
+
+  const typed = {
+    ...bus,
+    contracts,
+    untyped: bus,
+    publish: (eventType: string, data: unknown, publishOptions = {}) =>
+      bus.publish(eventType, data, { ...publishOptions, channel: channelOf(eventType) }),
+    publishMany: (items: readonly TypedPublishItem<ContractRegistry>[], manyOptions = {}) =>
+      bus.publishMany(Array.isArray(items) ? items.map(onChannel) : items, manyOptions),
+    withTransaction: <T>(work: (scope: TypedTransactionScope<ContractRegistry>) => Promise<T>) =>
+      bus.withTransaction((scope) => work(typedScope(scope, channelOf))),
+    getLatestEvents: async (channel: string, latestOptions = {}) =>
+      Promise.all((await bus.getLatestEvents(channel, latestOptions)).map(check)),
+    readEvents: async (channels: string | readonly string[], readOptions = {}) =>
+      Promise.all((await bus.readEvents(channels, readOptions)).map(check)),
+    subscribe: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
+      bus.subscribe(untypedSubscribe(subscribeOptions, contracts, validators, channelOf)),
+    drain: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
+      bus.drain(untypedSubscribe(subscribeOptions, contracts, validators, channelOf)),
+  };
+  return Object.freeze(typed) as unknown as TypedPostbus<Contracts>;
+}
+
+function typedScope(
+  scope: TransactionScope,
+  channelOf: (eventType: string) => string | undefined,
+): TypedTransactionScope<ContractRegistry> {
+  return {
+    executor: scope.executor,
+    query: scope.query,
+    untyped: scope,
+    publish: (eventType: string, data: unknown, options: TypedEventOptions = {}) =>
+      scope.publish(eventType, data, { ...options, channel: channelOf(eventType) }),
+    publishMany: (items: readonly TypedPublishItem<ContractRegistry>[]) =>
+      scope.publishMany(
+        Array.isArray(items) ? items.map((item) => ({ ...item, channel: channelOf(item.type) })) : items,
+      ),
+  } as TypedTransactionScope<ContractRegistry>;
+}
+
+/**
+ * The untyped subscribe options behind a typed subscription. The runtime validates
+ * payloads against the registry; the handler also refuses an event of a known type
+ * on a channel its contract does not publish it on, so the handler's union holds.
+ */
+function untypedSubscribe(
+  options: TypedSubscribeOptions<ContractRegistry, ChannelOf<ContractRegistry>>,
+  contracts: ContractRegistry,
+  validators: ValidatorRegistry,
+  channelOf: (eventType: string) => string | undefined,
+): SubscribeOptions {
+  if (typeof options !== "object" || options === null || typeof options.handler !== "function") {
+    return options as unknown as SubscribeOptions; // the runtime reports what is wrong
+  }
+  const { handler } = options;
+  return {
+    ...options,
+    handler: async (event, context) => {
+      const checked = await checkStoredEvent(contracts, validators, event);
+      return handler(checked as never, { ...context, tx: typedScope(context.tx, channelOf) });
+    },
+  };
+}

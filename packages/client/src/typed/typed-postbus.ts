@@ -1,0 +1,122 @@
+import type { PostbusOptions } from "../config/postbus-options.js";
+import type { ConsumerStats } from "../consume/consumer-loop.js";
+import type { ConsumerContext, SubscribeOptions } from "../consume/consumer-options.js";
+import type { Subscription } from "../consume/subscription.js";
+import type { LatestEventsOptions, Postbus, ReadEventsOptions } from "../create-postbus.js";
+import type { Database } from "../driver/to-executor.js";
+import type { EventOptions } from "../publish/prepare-event.js";
+import type { PublishOptions, TransactionScope } from "../publish/publisher.js";
+import type {
+  ChannelOf,
+  ContractRegistry,
+  EventTypeOf,
+  PayloadOf,
+  TypedEvent,
+  TypedEventOn,
+} from "./contract-registry.js";
+
+/** Options of {@link createTypedPostbus}: those of `createPostbus`, with the contracts instead of validators. */
+export type TypedPostbusOptions<Contracts extends ContractRegistry> = Omit<
+  PostbusOptions,
+  "validators" | "unknownEventTypes"
+> & {
+  /** The registry of a generated types package, e.g. `contracts` from `@postbus/types`. */
+  readonly contracts: Contracts;
+};
+
+/** Per-event options of a typed publish: the channel is the contract's. */
+export type TypedEventOptions = Omit<EventOptions, "channel">;
+
+/** Options of a typed `publish`. */
+export type TypedPublishOptions = Omit<PublishOptions, "channel">;
+
+/** One item of a typed `publishMany`: `type` picks the payload type. */
+export type TypedPublishItem<Contracts extends ContractRegistry> = {
+  [Type in EventTypeOf<Contracts>]: TypedEventOptions & {
+    readonly type: Type;
+    readonly data: PayloadOf<Contracts, Type>;
+  };
+}[EventTypeOf<Contracts>];
+
+/** {@link TransactionScope} with typed publishing. */
+export interface TypedTransactionScope<Contracts extends ContractRegistry>
+  extends Omit<TransactionScope, "publish" | "publishMany"> {
+  /** Publishes in the transaction. */
+  publish<Type extends EventTypeOf<Contracts>>(
+    eventType: Type,
+    data: PayloadOf<Contracts, Type>,
+    options?: TypedEventOptions,
+  ): Promise<TypedEvent<Contracts, Type>>;
+  /** Publishes a batch in the transaction. */
+  publishMany(items: readonly TypedPublishItem<Contracts>[]): Promise<TypedEvent<Contracts>[]>;
+  /** The untyped scope, for event types outside the contracts (rejected while the registry rejects unknown types). */
+  readonly untyped: TransactionScope;
+}
+
+/** What a typed handler gets besides the event. */
+export interface TypedConsumerContext<Contracts extends ContractRegistry>
+  extends Omit<ConsumerContext, "tx"> {
+  /** The batch's transaction, with typed publishing. */
+  readonly tx: TypedTransactionScope<Contracts>;
+}
+
+/** Options of a typed `subscribe` and `drain`: the handler gets the events of `channels` only. */
+export type TypedSubscribeOptions<
+  Contracts extends ContractRegistry,
+  Channel extends ChannelOf<Contracts>,
+> = Omit<SubscribeOptions, "channels" | "handler"> & {
+  /** Channels the group reads. */
+  readonly channels: Channel | readonly Channel[];
+  /** Called once per event, in delivery order; narrow on `event.type`. */
+  readonly handler: (
+    event: TypedEventOn<Contracts, Channel>,
+    context: TypedConsumerContext<Contracts>,
+  ) => unknown;
+};
+
+/**
+ * A Postbus client typed by a contract registry: publishing only compiles with the
+ * right payload, readers and handlers get discriminated unions, and every payload is
+ * validated by the registry's schemas on the way in and on the way out.
+ */
+export interface TypedPostbus<Contracts extends ContractRegistry>
+  extends Omit<
+    Postbus,
+    "publish" | "publishMany" | "withTransaction" | "getLatestEvents" | "readEvents" | "subscribe" | "drain"
+  > {
+  /** The registry this client was created with. */
+  readonly contracts: Contracts;
+  /** The untyped client underneath (same validators), for tools that handle any event. */
+  readonly untyped: Postbus;
+  /** Publishes one event on its contract's channel and returns it as stored. */
+  publish<Type extends EventTypeOf<Contracts>>(
+    eventType: Type,
+    data: PayloadOf<Contracts, Type>,
+    options?: TypedPublishOptions,
+  ): Promise<TypedEvent<Contracts, Type>>;
+  /** Publishes a batch in one statement: all of it or none of it. */
+  publishMany(
+    items: readonly TypedPublishItem<Contracts>[],
+    options?: { readonly tx?: Database },
+  ): Promise<TypedEvent<Contracts>[]>;
+  /** Runs `work` in a transaction on the pool, with a typed scope. */
+  withTransaction<T>(work: (scope: TypedTransactionScope<Contracts>) => Promise<T>): Promise<T>;
+  /** The newest events of a channel, newest first, each checked against its contract. */
+  getLatestEvents<const Channel extends ChannelOf<Contracts>>(
+    channel: Channel,
+    options?: LatestEventsOptions,
+  ): Promise<TypedEventOn<Contracts, Channel>[]>;
+  /** Events of the channels in delivery order after a position, each checked against its contract. */
+  readEvents<const Channel extends ChannelOf<Contracts>>(
+    channels: Channel | readonly Channel[],
+    options?: ReadEventsOptions,
+  ): Promise<TypedEventOn<Contracts, Channel>[]>;
+  /** Joins a consumer group; the handler gets the channels' events as a discriminated union. */
+  subscribe<const Channel extends ChannelOf<Contracts>>(
+    options: TypedSubscribeOptions<Contracts, Channel>,
+  ): Subscription;
+  /** Handles what is deliverable for the group now, then returns the counters. */
+  drain<const Channel extends ChannelOf<Contracts>>(
+    options: TypedSubscribeOptions<Contracts, Channel>,
+  ): Promise<ConsumerStats>;
+}
