@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
 import { consumeCommand } from "./commands/consume.js";
 import { dlqCommand } from "./commands/dlq.js";
+import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { publishCommand } from "./commands/publish.js";
@@ -30,6 +31,12 @@ Usage:
                                                dead letters, oldest first (default 100), JSON lines
   postbus dlq redrive <group> [--id ID...]     have the group's running subscription handle its
                                                dead letters (or just these) again
+  postbus generate [--config PATH] [--check] [--watch]
+                                               generate the types package from the JSON Schema
+                                               contracts in schemas/ (see postbus.config.json,
+                                               found from the current folder upward); --check
+                                               writes nothing and exits 1 naming stale files (CI);
+                                               --watch regenerates on every schema change
   postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
                                                letters), channels, table size, and transactions
                                                holding delivery back
@@ -39,6 +46,7 @@ Every database command takes:
   --schema NAME        schema of the events table (default public)
 
 Errors go to stderr with a stable code; exit status 1 (failure) or 2 (bad usage).
+Schema problems print as file:line:column: CODE message (hint).
 `;
 
 const OPTIONS = {
@@ -55,6 +63,9 @@ const OPTIONS = {
   group: { type: "string" },
   status: { type: "string" },
   id: { type: "string", multiple: true },
+  config: { type: "string" },
+  check: { type: "boolean" },
+  watch: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -97,6 +108,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case "dlq":
         await dlqCommand(args, values, io.out);
         return 0;
+      case "generate":
+        if (args.length > 0)
+          throw usageError(
+            "generate takes no arguments",
+            "Usage: postbus generate [--config PATH] [--check] [--watch]",
+          );
+        if (values.check && values.watch)
+          throw usageError("--check and --watch exclude each other", "Use one of them");
+        return await generateCommand(values, io);
       case "status":
         await statusCommand(args, values, io.out);
         return 0;
