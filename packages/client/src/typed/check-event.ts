@@ -15,18 +15,25 @@ export async function checkStoredEvent(
   validators: ValidatorRegistry,
   event: StoredEvent,
 ): Promise<StoredEvent> {
-  const contract = Object.hasOwn(contracts, event.type) ? contracts[event.type] : undefined;
-  if (contract && contract.channel !== event.channel) {
-    throw new PostbusInputError(
-      "POSTBUS_UNKNOWN_EVENT_TYPE",
-      `Event ${event.position} of type "${event.type}" is on channel "${event.channel}", but its contract publishes it on "${contract.channel}"`,
-      {
-        subject: { eventType: event.type, channel: event.channel },
-        hint: "It was written without the typed client; read it with bus.untyped, or fix its channel",
-      },
-    );
-  }
+  checkChannel(contracts, event);
   const data = await validatePayload(validators, "reject", event.type, event.data, undefined);
   if (data === event.data) return event;
   return { ...event, data, envelope: { ...event.envelope, data } };
+}
+
+/**
+ * Throws `POSTBUS_UNKNOWN_EVENT_TYPE` when an event of a known type sits on a channel
+ * its contract does not publish it on (a writer without the contracts put it there).
+ */
+export function checkChannel(contracts: ContractRegistry, event: StoredEvent): void {
+  const contract = Object.hasOwn(contracts, event.type) ? contracts[event.type] : undefined;
+  if (contract === undefined || contract.channel === event.channel) return;
+  throw new PostbusInputError(
+    "POSTBUS_UNKNOWN_EVENT_TYPE",
+    `Event ${event.position} of type "${event.type}" is on channel "${event.channel}", but its contract publishes it on "${contract.channel}"`,
+    {
+      subject: { eventType: event.type, channel: event.channel },
+      hint: "It was written without the typed client; read it with bus.untyped, or fix its channel",
+    },
+  );
 }

@@ -2,9 +2,8 @@ import type { SubscribeOptions } from "../consume/consumer-options.js";
 import { createPostbus } from "../create-postbus.js";
 import type { StoredEvent } from "../envelope.js";
 import type { TransactionScope } from "../publish/publisher.js";
-import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { validatorsOf } from "./check-contracts.js";
-import { checkStoredEvent } from "./check-event.js";
+import { checkChannel, checkStoredEvent } from "./check-event.js";
 import type { ChannelOf, ContractRegistry } from "./contract-registry.js";
 import type {
   TypedEventOptions,
@@ -68,9 +67,9 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     readEvents: async (channels: string | readonly string[], readOptions = {}) =>
       Promise.all((await bus.readEvents(channels, readOptions)).map(check)),
     subscribe: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
-      bus.subscribe(untypedSubscribe(subscribeOptions, contracts, validators, channelOf)),
+      bus.subscribe(untypedSubscribe(subscribeOptions, contracts, channelOf)),
     drain: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
-      bus.drain(untypedSubscribe(subscribeOptions, contracts, validators, channelOf)),
+      bus.drain(untypedSubscribe(subscribeOptions, contracts, channelOf)),
   };
   return Object.freeze(typed) as unknown as TypedPostbus<Contracts>;
 }
@@ -94,13 +93,13 @@ function typedScope(
 
 /**
  * The untyped subscribe options behind a typed subscription. The runtime validates
- * payloads against the registry; the handler also refuses an event of a known type
- * on a channel its contract does not publish it on, so the handler's union holds.
+ * payloads against the registry (and rejects unknown types) before the handler runs;
+ * the handler also refuses an event of a known type on a channel its contract does
+ * not publish it on, so the handler's union holds.
  */
 function untypedSubscribe(
   options: TypedSubscribeOptions<ContractRegistry, ChannelOf<ContractRegistry>>,
   contracts: ContractRegistry,
-  validators: ValidatorRegistry,
   channelOf: (eventType: string) => string | undefined,
 ): SubscribeOptions {
   if (typeof options !== "object" || options === null || typeof options.handler !== "function") {
@@ -110,8 +109,8 @@ function untypedSubscribe(
   return {
     ...options,
     handler: async (event, context) => {
-      const checked = await checkStoredEvent(contracts, validators, event);
-      return handler(checked as never, { ...context, tx: typedScope(context.tx, channelOf) });
+      checkChannel(contracts, event);
+      return handler(event as never, { ...context, tx: typedScope(context.tx, channelOf) });
     },
   };
 }

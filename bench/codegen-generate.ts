@@ -1,0 +1,186 @@
+/**
+ * Benchmark of `postbus generate` on a synthetic corpus: 300 schema files (30
+ * shared definition files, 270 events in 10 domains, a third of them YAML) with
+ * cross-file, `$id` and local refs. Prints timings; asserts nothing.
+ *
+ *   pnpm exec tsx bench/codegen-generate.ts [--no-emit]
+ *
+ * Budgets (issue 4): a full generate < 5 s; a one-file change under --watch < 300 ms.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { generateCommand } from "../codegen/src/cli/commands/generate.js";
+import { loadConfig } from "../codegen/src/config/load-config.js";
+import type { EmitTypesPackage } from "../codegen/src/emit/emit-types-package.js";
+import { createGenerateCache, generate } from "../codegen/src/generate.js";
+
+const SHARED = 30;
+const EVENTS = 270;
+const DOMAINS = 10;
+const RUNS = 5;
+
+const withEmit = !process.argv.includes("--no-emit");
+const emit: EmitTypesPackage | undefined = withEmit
+  ? (await import("../codegen/src/emit/index.js")).emitTypesPackage
+  : undefined;
+
+const root = await mkdtemp(path.join(os.tmpdir(), "postbus-bench-"));
+try {
+  await writeCorpus(root);
+  const { config } = await loadConfig({ cwd: root });
+  if (config === undefined) throw new Error("bad config");
+  console.log(
+    `corpus: ${SHARED + EVENTS} schema files in ${root}; emitter: ${withEmit ? "types package" : "none"}`,
+  );
+
+  const cold = await timed(() => generate(config, { emit }));
+  if (cold.result.diagnostics.length > 0)
+    throw new Error(JSON.stringify(cold.result.diagnostics.slice(0, 3)));
+  console.log(
+    `cold generate: ${ms(cold.ms)} (${cold.result.files.length} files, ${cold.result.model?.definitions.length} definitions)`,
+  );
+
+  const full: number[] = [];
+  for (let run = 0; run < RUNS; run++) full.push((await timed(() => generate(config, { emit }))).ms);
+  console.log(`full generate, no cache: ${summary(full)}`);
+
+  const cache = createGenerateCache();
+  await generate(config, { emit, cache });
+  const incremental: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await writeFile(path.join(root, eventPath(42)), eventSchema(42, 42 % DOMAINS, `run ${run}`));
+    const { result, ms: took } = await timed(() => generate(config, { emit, cache }));
+    if (result.diagnostics.length > 0) throw new Error(JSON.stringify(result.diagnostics.slice(0, 3)));
+    incremental.push(took);
+  }
+  console.log(`one file changed, with the watch cache: ${summary(incremental)}`);
+
+  console.log(`--watch end to end (edit → "generated" line): ${summary(await watchEndToEnd(root, emit))}`);
+} finally {
+  await rm(root, { recursive: true, force: true });
+}
+
+async function watchEndToEnd(folder: string, emitter: EmitTypesPackage | undefined): Promise<number[]> {
+  const lines: string[] = [];
+  const stop = new AbortController();
+  const noFiles: EmitTypesPackage = async () => [];
+  const done = generateCommand(
+    { config: path.join(folder, "postbus.config.json"), watch: true },
+    { out: (line) => lines.push(line), err: (line) => lines.push(line), signal: stop.signal },
+    emitter ?? noFiles,
+  );
+  await until(() => lines.some((line) => line.startsWith("postbus: watching")));
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    const before = lines.length;
+    const started = performance.now();
+    await writeFile(path.join(folder, eventPath(77)), eventSchema(77, 77 % DOMAINS, `watch ${run}`));
+    await until(() => lines.slice(before).some((line) => line.includes(`${eventPath(77)} changed`)));
+    times.push(performance.now() - started);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const line of lines.slice(-2)) console.log(`  ${line.slice(0, 160)}`);
+  stop.abort();
+  await done;
+  return times;
+}
+
+async function writeCorpus(folder: string): Promise<void> {
+  const files = new Map<string, string>();
+  files.set(
+    "postbus.config.json",
+    JSON.stringify({ schemas: "schemas", definitions: ["schemas/shared/**"] }),
+  );
+  for (let index = 0; index < SHARED; index++) {
+    const next = (index + 1) % SHARED;
+    files.set(
+      `schemas/shared/common${index}.json`,
+      JSON.stringify(
+        {
+          $id: `https://bench.test/common${index}.json`,
+          description: `Shared shape ${index}.`,
+          type: "object",
+          properties: {
+            id: { $ref: "#/$defs/Id" },
+            code: { type: "string", pattern: "^[A-Z]{3}$" },
+            amount: { type: "number", minimum: 0 },
+            next: { $ref: `./common${next}.json` },
+          },
+          required: ["id"],
+          $defs: { Id: { type: "string", format: "uuid" }, [`Kind${index}`]: { enum: ["a", "b", "c"] } },
+        },
+        null,
+        2,
+      ),
+    );
+  }
+  for (let index = 0; index < EVENTS; index++) {
+    files.set(eventPath(index), eventSchema(index, index % DOMAINS, "v"));
+  }
+  for (const [relative, text] of files) {
+    await mkdir(path.dirname(path.join(folder, relative)), { recursive: true });
+    await writeFile(path.join(folder, relative), text);
+  }
+}
+
+function eventPath(index: number): string {
+  return `schemas/d${index % DOMAINS}/event${index}.happened.${index % 3 === 0 ? "yaml" : "json"}`;
+}
+
+function eventSchema(index: number, domain: number, note: string): string {
+  const shared = index % SHARED;
+  return JSON.stringify(
+    {
+      $schema: index % 5 === 0 ? "http://json-schema.org/draft-07/schema#" : undefined,
+      description: `Event ${index} (${note}).`,
+      "x-postbus": { producers: [`service${domain}`], consumers: [`group${(domain + 1) % DOMAINS}`] },
+      type: "object",
+      properties: {
+        subject: { $ref: `../shared/common${shared}.json` },
+        kind: { $ref: `https://bench.test/common${shared}.json#/$defs/Kind${shared}` },
+        lines: {
+          type: "array",
+          items: { $ref: index % 5 === 0 ? "#/definitions/Line" : "#/$defs/Line" },
+          minItems: 1,
+        },
+        at: { type: "string", format: "date-time" },
+        note: { type: "string", maxLength: 200 },
+      },
+      required: ["subject", "at"],
+      [index % 5 === 0 ? "definitions" : "$defs"]: {
+        Line: {
+          type: "object",
+          properties: { sku: { type: "string" }, quantity: { type: "integer", minimum: 1 } },
+        },
+      },
+      examples: [{ subject: { id: "5f0c7f0e-1b2a-4c3d-9e8f-0123456789ab" }, at: "2025-05-15T10:30:45Z" }],
+    },
+    null,
+    2,
+  );
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await work();
+  return { result, ms: performance.now() - started };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error("timed out");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)} ms`;
+}
+
+function summary(values: readonly number[]): string {
+  const sorted = [...values].sort((a, b) => a - b);
+  return `median ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}, min ${ms(sorted[0] ?? 0)}, max ${ms(sorted.at(-1) ?? 0)} (${values.length} runs)`;
+}

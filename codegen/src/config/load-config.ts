@@ -1,0 +1,179 @@
+import { readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { diagnostic } from "../ir/diagnostic.js";
+import type { Diagnostic } from "../ir/model.js";
+import { isObject } from "../load/json-pointer.js";
+import { type ParsedText, parseText } from "../load/parse-file.js";
+import { didYouMean } from "../validate/suggest-name.js";
+import type { PostbusConfigFile, ResolvedConfig } from "./config.js";
+
+/** The config file's name, looked up from the working folder upward. */
+export const CONFIG_FILE = "postbus.config.json";
+
+const DEFAULTS = {
+  schemas: "schemas",
+  types: { dir: "packages/types", name: "@postbus/types" },
+  docs: "docs/catalog",
+} as const;
+
+/** What {@link loadConfig} found: the resolved config, or the problems that prevent one. */
+export interface LoadedConfig {
+  readonly config: ResolvedConfig | undefined;
+  /** Absolute path of the config file read; `undefined` when none was found and defaults apply. */
+  readonly file: string | undefined;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Finds and reads `postbus.config.json` — `options.configPath` when given, else the
+ * first one from `options.cwd` upward — checks its keys and resolves it. With no
+ * config file anywhere, the defaults apply with `cwd` as the root, so a plain
+ * `schemas/` folder generates. Definition globs default to `<schemas>/shared/**`.
+ *
+ * @example
+ * ```ts
+ * const { config, diagnostics } = await loadConfig({ cwd: process.cwd() });
+ * ```
+ */
+export async function loadConfig(options: {
+  cwd: string;
+  configPath?: string | undefined;
+}): Promise<LoadedConfig> {
+  const file =
+    options.configPath === undefined
+      ? await findUpward(path.resolve(options.cwd))
+      : path.resolve(options.cwd, options.configPath);
+  if (file === undefined)
+    return { config: resolveConfig(path.resolve(options.cwd), {}), file, diagnostics: [] };
+  const root = path.dirname(file);
+  const name = path.basename(file);
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "cannot be read";
+    return {
+      config: undefined,
+      file,
+      diagnostics: [
+        diagnostic("POSTBUS_SCHEMA_CONFIG", `The config file ${file} ${reason}`, "Check the --config path", {
+          file: name,
+          pointer: "",
+          line: 1,
+          column: 1,
+        }),
+      ],
+    };
+  }
+  const parsed = parseText(text, name);
+  if (parsed.diagnostics.length > 0) return { config: undefined, file, diagnostics: parsed.diagnostics };
+  const diagnostics = checkConfig(parsed, name);
+  return {
+    config: diagnostics.length === 0 ? resolveConfig(root, parsed.value as PostbusConfigFile) : undefined,
+    file,
+    diagnostics,
+  };
+}
+
+/**
+ * Applies the defaults to a config file's contents: `root` is the folder holding it.
+ * Paths in the result are `/`-separated and relative to `root`, except `root` and `schemasDir`.
+ */
+export function resolveConfig(root: string, file: PostbusConfigFile): ResolvedConfig {
+  const schemas = normalizeRelative(file.schemas ?? DEFAULTS.schemas);
+  return Object.freeze({
+    root,
+    schemasDir: path.resolve(root, schemas),
+    definitions: Object.freeze([...(file.definitions ?? [`${schemas}/shared/**`])]),
+    types: Object.freeze({
+      dir: normalizeRelative(file.packages?.types?.dir ?? DEFAULTS.types.dir),
+      name: file.packages?.types?.name ?? DEFAULTS.types.name,
+    }),
+    docs: normalizeRelative(file.docs ?? DEFAULTS.docs),
+  });
+}
+
+type Shape = "string" | "strings" | "folder" | { readonly [key: string]: Shape };
+
+const SHAPE: { readonly [key: string]: Shape } = {
+  $schema: "string",
+  schemas: "folder",
+  definitions: "strings",
+  packages: { types: { dir: "folder", name: "string" } },
+  docs: "folder",
+};
+
+function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const report = (pointer: string, message: string, hint: string) => {
+    const { line, column } = parsed.locate(pointer);
+    diagnostics.push(diagnostic("POSTBUS_SCHEMA_CONFIG", message, hint, { file, pointer, line, column }));
+  };
+  const check = (value: unknown, shape: Shape, pointer: string): void => {
+    if (typeof shape === "object") {
+      if (!isObject(value)) {
+        report(
+          pointer,
+          `${label(pointer)} must be an object`,
+          `Write it as { ${Object.keys(shape).join(", ")} }`,
+        );
+        return;
+      }
+      for (const [key, child] of Object.entries(value)) {
+        const childShape = Object.hasOwn(shape, key) ? shape[key] : undefined;
+        const childPointer = `${pointer}/${key}`;
+        if (childShape === undefined) {
+          report(
+            childPointer,
+            `Unknown config key "${key}"`,
+            `${didYouMean(key, Object.keys(shape))}Known keys here: ${Object.keys(shape).join(", ")}`,
+          );
+        } else {
+          check(child, childShape, childPointer);
+        }
+      }
+    } else if (shape === "strings") {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
+        report(pointer, `${label(pointer)} must be an array of globs`, 'For example ["schemas/shared/**"]');
+      }
+    } else if (typeof value !== "string" || value === "") {
+      report(
+        pointer,
+        `${label(pointer)} must be a non-empty string`,
+        "Give a path relative to the config file",
+      );
+    } else if (shape === "folder" && (path.isAbsolute(value) || value.split(/[\\/]/).includes(".."))) {
+      report(
+        pointer,
+        `${label(pointer)} "${value}" leaves the project folder`,
+        "Use a path inside the folder holding postbus.config.json",
+      );
+    }
+  };
+  check(parsed.value, SHAPE, "");
+  return diagnostics;
+}
+
+function label(pointer: string): string {
+  return pointer === "" ? "The config" : `"${pointer.slice(1).replaceAll("/", ".")}"`;
+}
+
+async function findUpward(start: string): Promise<string | undefined> {
+  for (let folder = start; ; folder = path.dirname(folder)) {
+    const candidate = path.join(folder, CONFIG_FILE);
+    if (await isFile(candidate)) return candidate;
+    if (path.dirname(folder) === folder) return undefined;
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function normalizeRelative(relative: string): string {
+  return path.posix.normalize(relative.replaceAll("\\", "/")).replace(/\/+$/, "") || ".";
+}

@@ -1,0 +1,135 @@
+import type { ContractModel, EventContract } from "../ir/model.js";
+import { generatedBanner, modelSources } from "./banner.js";
+import { docComment, docText } from "./doc-text.js";
+import { jsonSchemaName } from "./emit-json-schemas.js";
+import { formatTypeScript } from "./format-typescript.js";
+import { channelMap, type EventVersions, groupVersions } from "./group-versions.js";
+
+/** Export name of the zod schema of a definition or event payload type (as the zod emitter names them). */
+export const zodSchemaName = (typeName: string): string => `${typeName}Schema`;
+
+/**
+ * Emits `registry.ts`: the `contracts` registry (event type → channel, version,
+ * owners, deprecation, response type, zod schema and JSON Schema), the `channels`
+ * map and the `EventMap` type. `createTypedPostbus({ db, contracts })` from
+ * `@postbus/client` infers every payload type from it.
+ *
+ * An event type with several versions validates against all of them (newest
+ * first), because the table keeps events of every version; its payload type is
+ * their union.
+ *
+ * @example
+ * ```ts
+ * const source = await emitRegistry(model);
+ * // export const contracts = { "signal.triggered": { eventType: "signal.triggered", … } } as const;
+ * ```
+ */
+export async function emitRegistry(model: ContractModel): Promise<string> {
+  const groups = groupVersions(model);
+  const needsZodValue = groups.some((group) => group.versions.length > 1);
+  const typeNames = model.events.map((event) => event.typeName);
+  const imports = [
+    needsZodValue ? `import { z } from "zod";` : `import type { z } from "zod";`,
+    importLine(
+      "",
+      groups.map((group) => jsonSchemaName(group.latest.typeName)),
+      "./schemas.js",
+    ),
+    importLine("type ", typeNames, "./types.js"),
+    importLine("", typeNames.map(zodSchemaName), "./validators.js"),
+  ].filter((line) => line !== "");
+
+  const source = [
+    generatedBanner(modelSources(model)),
+    imports.join("\n"),
+    "",
+    eventMapType(groups),
+    contractsConst(groups),
+    channelsConst(model),
+    trailerTypes(),
+  ].join("\n");
+  return formatTypeScript(source);
+}
+
+/** `import { a, b } from "<from>";` with the names sorted as Biome sorts them; empty without names. */
+function importLine(kind: "" | "type ", names: readonly string[], from: string): string {
+  if (names.length === 0) return "";
+  const sorted = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `import ${kind}{ ${sorted.join(", ")} } from "${from}";`;
+}
+
+function payloadType(group: EventVersions): string {
+  return [...group.versions]
+    .reverse()
+    .map((event) => event.typeName)
+    .join(" | ");
+}
+
+function eventMapType(groups: readonly EventVersions[]): string {
+  const members = groups.map(
+    (group) =>
+      `${docComment(`Payload of \`${group.eventType}\`${group.versions.length > 1 ? " (any of its versions, newest first)" : ""}.`, "  ")}  ${JSON.stringify(group.eventType)}: ${payloadType(group)};`,
+  );
+  return `${docComment("Event type → payload type, for every event type of the contracts.")}export type EventMap = {\n${members.join("\n")}\n};\n`;
+}
+
+function contractsConst(groups: readonly EventVersions[]): string {
+  const entries = groups.map((group) => {
+    const { latest } = group;
+    const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
+    const schema = schemas.length === 1 ? schemas[0]! : `z.union([${schemas.join(", ")}])`;
+    const type = payloadType(group);
+    const fields = [
+      `eventType: ${JSON.stringify(group.eventType)}`,
+      `version: ${latest.version}`,
+      `versions: [${group.versions.map((event) => event.version).join(", ")}]`,
+      `channel: ${JSON.stringify(latest.channel)}`,
+      `domain: ${JSON.stringify(latest.domain)}`,
+      `producers: ${JSON.stringify(latest.producers)}`,
+      `consumers: ${JSON.stringify(latest.consumers)}`,
+      `deprecated: ${deprecatedValue(latest)}`,
+      `responseType: ${latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)}`,
+      `schema: ${schema} as z.ZodType<${type}, ${type}>`,
+      `jsonSchema: ${jsonSchemaName(latest.typeName)}`,
+    ];
+    const doc = docText({
+      summary: latest.title,
+      description: latest.description,
+      deprecated: latest.deprecated,
+    });
+    return `${docComment(doc, "  ")}  ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field},`).join("\n")}\n  },`;
+  });
+  const doc = [
+    "The event contracts: event type → channel, version, owners, deprecation, the",
+    "response it expects, and its payload validator (zod) and JSON Schema.",
+    "",
+    "@example",
+    "```ts",
+    'import { createTypedPostbus } from "@postbus/client";',
+    "const bus = createTypedPostbus({ db: pool, contracts });",
+    "```",
+  ].join("\n");
+  return `${docComment(doc)}export const contracts = {\n${entries.join("\n")}\n} as const;\n`;
+}
+
+function channelsConst(model: ContractModel): string {
+  const entries = [...channelMap(model)].map(
+    ([channel, types]) =>
+      `  ${JSON.stringify(channel)}: [${types.map((type) => JSON.stringify(type)).join(", ")}],`,
+  );
+  return `${docComment("Channel → the event types published on it.")}export const channels = {\n${entries.join("\n")}\n} as const;\n`;
+}
+
+function trailerTypes(): string {
+  return [
+    `${docComment("The type of {@link contracts}.")}export type Contracts = typeof contracts;`,
+    `${docComment("Every event type of the contracts.")}export type EventType = keyof EventMap;`,
+    `${docComment("Every channel an event type of the contracts is published on.")}export type Channel = keyof typeof channels;`,
+    "",
+  ].join("\n");
+}
+
+function deprecatedValue(event: EventContract): string {
+  if (event.deprecated === false) return "false";
+  return event.deprecated.reason === undefined ? "true" : JSON.stringify(event.deprecated.reason);
+}

@@ -1,0 +1,17 @@
+import type { ContractModel } from "../ir/model.js";
+import { generatedBanner, modelSources } from "./banner.js";
+import { formatTypeScript } from "./format-typescript.js";
+
+/** Turns a model into the source of a zod module (`<Name>Schema` per definition and event payload). */
+export type EmitZodModule = (model: ContractModel) => string;
+
+/**
+ * Emits `validators.ts` with the zod emitter: puts the package's banner in place
+ * of the zod module's own "generated" header line, and formats it like every
+ * other generated file.
+ */
+export function emitValidators(model: ContractModel, emitZodModule: EmitZodModule): Promise<string> {
+  const lines = emitZodModule(model).split("\n");
+  const body = /^\/\/.*generated/i.test(lines[0] ?? "") ? lines.slice(1) : lines;
+  return formatTypeScript(`${generatedBanner(modelSources(model))}\n${body.join("\n").trimStart()}`);
+}

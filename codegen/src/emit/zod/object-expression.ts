@@ -1,0 +1,80 @@
+import { indentTail, listText, literal, patternLiteral, propertyKey } from "./code-text.js";
+import type { SchemaObject } from "./keywords.js";
+import type { ZodEmitContext } from "./zod-context.js";
+
+type Subschema = (schema: unknown) => string;
+
+const record = (value: unknown): Readonly<Record<string, unknown>> =>
+  value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : {};
+
+/**
+ * An object. `additionalProperties`: absent/true → `z.looseObject` (extra keys kept), false → `z.strictObject`,
+ * a schema → `.catchall`. With `patternProperties`, a loose object plus a `superRefine` that checks each key
+ * against the matching patterns, and only unmatched undeclared keys against `additionalProperties`.
+ */
+export function objectExpression(
+  schema: SchemaObject,
+  context: ZodEmitContext,
+  subschema: Subschema,
+): string {
+  const properties = record(schema.properties);
+  const declared = Object.keys(properties);
+  const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+  const entries = declared.map((key) => {
+    const value = subschema(properties[key]);
+    return `${propertyKey(key)}: ${required.includes(key) ? value : `${value}.optional()`}`;
+  });
+  const shape =
+    entries.length === 0 ? "{}" : `{\n${entries.map((entry) => `  ${indentTail(entry)},`).join("\n")}\n}`;
+  const additional = schema.additionalProperties;
+  const patterns = Object.entries(record(schema.patternProperties));
+
+  let expression: string;
+  if (patterns.length > 0) {
+    context.use("patternProperties");
+    const pairs = patterns.map(([pattern, value]) => `[${patternLiteral(pattern)}, ${subschema(value)}]`);
+    const rest =
+      additional === false
+        ? "false"
+        : additional === undefined || additional === true
+          ? "undefined"
+          : subschema(additional);
+    expression = `z.looseObject(${shape}).superRefine(\n  patternProperties(${indentTail(listText("[", pairs, "]"))}, ${literal(declared)}, ${indentTail(rest)}),\n)`;
+  } else if (additional === false) {
+    expression = `z.strictObject(${shape})`;
+  } else if (additional === undefined || additional === true) {
+    expression = `z.looseObject(${shape})`;
+  } else {
+    expression = `z.looseObject(${shape}).catchall(${subschema(additional)})`;
+  }
+
+  const undeclaredRequired = required.filter((key) => !declared.includes(key));
+  if (undeclaredRequired.length > 0) {
+    context.use("hasKeys");
+    expression += `.refine(hasKeys(${literal(undeclaredRequired)}), { message: "missing a required property" })`;
+  }
+  const { minProperties, maxProperties } = schema;
+  if (typeof minProperties === "number" || typeof maxProperties === "number") {
+    context.use("propertyCount");
+    const min = typeof minProperties === "number" ? minProperties : 0;
+    const max = typeof maxProperties === "number" ? maxProperties : "Infinity";
+    expression += `.refine(propertyCount(${min}, ${max}), { message: "must have between ${min} and ${max} properties" })`;
+  }
+  if (schema.propertyNames !== undefined) {
+    context.use("propertyNamesMatch");
+    expression += `.refine(propertyNamesMatch(${subschema(schema.propertyNames)}), { message: "has an invalid property name" })`;
+  }
+  if (schema.dependentRequired !== undefined) {
+    context.use("dependentRequired");
+    expression += `.refine(dependentRequired(${literal(schema.dependentRequired)}), { message: "misses a dependent property" })`;
+  }
+  const dependent = Object.entries(record(schema.dependentSchemas));
+  if (dependent.length > 0) {
+    context.use("dependentSchemas");
+    const map = dependent.map(([key, value]) => `${propertyKey(key)}: ${subschema(value)}`);
+    expression += `.refine(dependentSchemas(${listText("{ ", map, " }")}), { message: "fails a dependent schema" })`;
+  }
+  return expression;
+}

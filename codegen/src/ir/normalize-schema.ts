@@ -1,0 +1,113 @@
+import type { Dialect } from "../load/detect-dialect.js";
+import { appendPointer, isObject } from "../load/json-pointer.js";
+import type { NormalizedSchema } from "./model.js";
+
+/** What normalizing needs to know about `$ref`s, and what it reports back. */
+export interface NormalizeContext {
+  readonly dialect: Dialect;
+  /** The definition name a `$ref` held by the schema at `pointer` resolves to; `undefined` if unresolved. */
+  readonly refName: (pointer: string) => string | undefined;
+  /** Called for every `$ref`; `guarded` when an object member or array item lies between it and the root. */
+  readonly onRef?: (name: string, pointer: string, guarded: boolean) => void;
+}
+
+const DROPPED = new Set([
+  "x-postbus",
+  "$schema",
+  "$id",
+  "$anchor",
+  "$comment",
+  "$defs",
+  "definitions",
+  "nullable",
+]);
+const HOISTED = ["title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"];
+const ANNOTATION_ONLY = new Set([...HOISTED, "$ref"]);
+const SCHEMA_MAPS = new Set(["properties", "patternProperties"]);
+const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
+const GUARDING = new Set(["properties", "patternProperties", "additionalProperties", "items", "prefixItems"]);
+
+/**
+ * Converts a (sub)schema to the IR's dialect (see {@link NormalizedSchema}):
+ * `$ref`s become `#/$defs/<Name>`; draft-07 `definitions`, tuple `items` and
+ * `additionalItems` become 2020-12; boolean `exclusiveMinimum`/`exclusiveMaximum`
+ * become numbers; OpenAPI `nullable` becomes a type union; `x-postbus`, `$id`,
+ * `$schema`, `$comment` and nested `$defs` go (referenced definitions live in the model).
+ */
+export function normalizeSchema(node: unknown, pointer: string, context: NormalizeContext): NormalizedSchema {
+  return normalize(node, pointer, context, false);
+}
+
+function normalize(
+  node: unknown,
+  pointer: string,
+  context: NormalizeContext,
+  guarded: boolean,
+): NormalizedSchema {
+  if (typeof node === "boolean") return node;
+  if (!isObject(node)) return {};
+  const out: Record<string, unknown> = {};
+  const hasRef = typeof node.$ref === "string";
+  for (const [keyword, value] of Object.entries(node)) {
+    if (DROPPED.has(keyword)) continue;
+    if (context.dialect === "draft-07" && hasRef && !ANNOTATION_ONLY.has(keyword)) continue;
+    const at = appendPointer(pointer, keyword);
+    const child = (inner: unknown, innerPointer: string) =>
+      normalize(inner, innerPointer, context, guarded || GUARDING.has(keyword));
+    if (keyword === "$ref") {
+      const name = context.refName(pointer);
+      if (name !== undefined) context.onRef?.(name, pointer, guarded);
+      out.$ref = `#/$defs/${name ?? "Unresolved"}`;
+    } else if (SCHEMA_MAPS.has(keyword) && isObject(value)) {
+      out[keyword] = Object.fromEntries(
+        Object.entries(value).map(([key, inner]) => [key, child(inner, appendPointer(at, key))]),
+      );
+    } else if (SCHEMA_LISTS.has(keyword) && Array.isArray(value)) {
+      out[keyword] = value.map((inner, index) => child(inner, appendPointer(at, index)));
+    } else if (keyword === "items" && Array.isArray(value)) {
+      out.prefixItems = value.map((inner, index) => child(inner, appendPointer(at, index)));
+      if (node.additionalItems !== undefined) {
+        out.items = normalize(node.additionalItems, appendPointer(pointer, "additionalItems"), context, true);
+      }
+    } else if (keyword === "additionalItems") {
+      // Folded into `items` above; meaningless next to a single-schema `items`.
+    } else if (keyword === "not" || keyword === "additionalProperties" || keyword === "items") {
+      out[keyword] = child(value, at);
+    } else if (keyword === "exclusiveMinimum" || keyword === "exclusiveMaximum") {
+      if (typeof value === "number") out[keyword] = value;
+      else if (value === true) out[keyword] = node[keyword === "exclusiveMinimum" ? "minimum" : "maximum"];
+    } else if (
+      (keyword === "minimum" && node.exclusiveMinimum === true) ||
+      (keyword === "maximum" && node.exclusiveMaximum === true)
+    ) {
+      // Became the exclusive bound.
+    } else {
+      out[keyword] = value;
+    }
+  }
+  return node.nullable === true ? makeNullable(out) : out;
+}
+
+function makeNullable(schema: Record<string, unknown>): NormalizedSchema {
+  const type = schema.type;
+  if (type !== undefined) {
+    const types = Array.isArray(type) ? type : [type];
+    const result: Record<string, unknown> = {
+      ...schema,
+      type: types.includes("null") ? types : [...types, "null"],
+    };
+    if (Array.isArray(schema.enum) && !schema.enum.includes(null)) result.enum = [...schema.enum, null];
+    if ("const" in schema) {
+      delete result.const;
+      result.enum = [schema.const, null];
+    }
+    return result;
+  }
+  const hoisted: Record<string, unknown> = {};
+  const rest: Record<string, unknown> = {};
+  for (const [keyword, value] of Object.entries(schema)) {
+    if (HOISTED.includes(keyword)) hoisted[keyword] = value;
+    else rest[keyword] = value;
+  }
+  return { ...hoisted, anyOf: [rest, { type: "null" }] };
+}

@@ -1,0 +1,117 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { ResolvedConfig } from "../config/config.js";
+import { matchGlob } from "../config/match-glob.js";
+import { diagnostic } from "../ir/diagnostic.js";
+import type { Diagnostic } from "../ir/model.js";
+import { type Dialect, detectDialect } from "./detect-dialect.js";
+import { type ParsedText, parseText } from "./parse-file.js";
+import { type PathDefaults, pathDefaults } from "./path-defaults.js";
+
+/** One schema file, read and parsed. Immutable; reused across runs while its text is unchanged. */
+export interface SchemaFile {
+  /** Path relative to the config's root, `/`-separated. */
+  readonly file: string;
+  /** `file:` URL of the file: the base of its relative `$ref`s unless it declares an `$id`. */
+  readonly uri: string;
+  /** `definitions`: matched by a definitions glob, holds only shared definitions. */
+  readonly role: "event" | "definitions";
+  readonly text: string;
+  readonly parsed: ParsedText;
+  /** `undefined` when `$schema` names a dialect Postbus does not read. */
+  readonly dialect: Dialect | undefined;
+  readonly defaults: PathDefaults;
+}
+
+/** Parsed files by absolute path: pass the same map to every run (watch mode) to parse only what changed. */
+export type SchemaFileCache = Map<string, SchemaFile>;
+
+const SCHEMA_FILE = /\.(json|ya?ml)$/i;
+
+/**
+ * Phase 1, load: finds every schema file under `config.schemasDir` (sorted by path,
+ * so output never depends on the file system's order), reads and parses each
+ * one, keeping positions. Parse errors are diagnostics; nothing is thrown for bad input.
+ */
+export async function loadSchemas(
+  config: ResolvedConfig,
+  cache: SchemaFileCache = new Map(),
+): Promise<{ files: SchemaFile[]; diagnostics: Diagnostic[] }> {
+  const relativePaths = await discoverSchemaFiles(config.schemasDir);
+  if (relativePaths === undefined) {
+    const folder = toPosix(path.relative(config.root, config.schemasDir)) || ".";
+    return {
+      files: [],
+      diagnostics: [
+        diagnostic(
+          "POSTBUS_SCHEMA_CONFIG",
+          `The schema folder "${folder}" does not exist`,
+          'Create it, or set "schemas" in postbus.config.json',
+          { file: "postbus.config.json", pointer: "/schemas", line: 1, column: 1 },
+        ),
+      ],
+    };
+  }
+  const seen = new Set<string>();
+  const files = await Promise.all(
+    relativePaths.map(async (relative) => {
+      const absolute = path.join(config.schemasDir, relative);
+      seen.add(absolute);
+      const text = await readFile(absolute, "utf8");
+      const file = toPosix(path.relative(config.root, absolute));
+      const role = config.definitions.some((glob) => matchGlob(glob, file)) ? "definitions" : "event";
+      const cached = cache.get(absolute);
+      if (cached !== undefined && cached.text === text && cached.role === role && cached.file === file) {
+        return cached;
+      }
+      const loaded = loadFile(absolute, file, relative, role, text);
+      cache.set(absolute, loaded);
+      return loaded;
+    }),
+  );
+  for (const key of cache.keys()) if (!seen.has(key)) cache.delete(key);
+  return { files, diagnostics: files.flatMap((file) => file.parsed.diagnostics) };
+}
+
+function loadFile(
+  absolute: string,
+  file: string,
+  relativeToSchemas: string,
+  role: SchemaFile["role"],
+  text: string,
+): SchemaFile {
+  const parsed = parseText(text, file);
+  return Object.freeze({
+    file,
+    uri: pathToFileURL(absolute).href,
+    role,
+    text,
+    parsed,
+    dialect: detectDialect(parsed.value),
+    defaults: pathDefaults(relativeToSchemas),
+  });
+}
+
+/** Schema files under `folder` relative to it, `/`-separated and sorted; `undefined` if it does not exist. */
+export async function discoverSchemaFiles(folder: string): Promise<string[] | undefined> {
+  let entries: string[];
+  try {
+    entries = await readdir(folder, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  return entries
+    .map(toPosix)
+    .filter((entry) => SCHEMA_FILE.test(entry) && !entry.split("/").some(isHidden))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+function isHidden(segment: string): boolean {
+  return segment.startsWith(".") || segment === "node_modules";
+}
+
+function toPosix(file: string): string {
+  return file.split(path.sep).join("/");
+}

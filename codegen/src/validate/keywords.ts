@@ -1,0 +1,144 @@
+import type { Dialect } from "../load/detect-dialect.js";
+import { isObject } from "../load/json-pointer.js";
+
+/** How a keyword's value is walked: as a subschema, a map or array of them, or as plain data. */
+export type KeywordKind = "schema" | "schemaMap" | "schemaArray" | "items" | "data";
+
+/** One supported keyword: how to walk it and how to check its value (returns what is wrong). */
+export interface KeywordSpec {
+  readonly kind: KeywordKind;
+  /** Dialects where it exists; both when absent. */
+  readonly dialects?: readonly Dialect[];
+  readonly check?: (value: unknown) => string | undefined;
+}
+
+/** The formats the emitters turn into checks. */
+export const SUPPORTED_FORMATS: readonly string[] = [
+  "date-time",
+  "date",
+  "time",
+  "email",
+  "uri",
+  "uuid",
+  "ipv4",
+  "ipv6",
+];
+
+const TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"];
+
+const isCount = (value: unknown) =>
+  Number.isInteger(value) && (value as number) >= 0 ? undefined : "must be a non-negative integer";
+const isNumber = (value: unknown) =>
+  typeof value === "number" && Number.isFinite(value) ? undefined : "must be a number";
+const isString = (value: unknown) => (typeof value === "string" ? undefined : "must be a string");
+const isBoolean = (value: unknown) => (typeof value === "boolean" ? undefined : "must be true or false");
+const isArray = (value: unknown) => (Array.isArray(value) ? undefined : "must be an array");
+const isNonEmptyArray = (value: unknown) =>
+  Array.isArray(value) && value.length > 0 ? undefined : "must be a non-empty array";
+const isSchemaMap = (value: unknown) => (isObject(value) ? undefined : "must be an object of schemas");
+
+function checkType(value: unknown): string | undefined {
+  const names = Array.isArray(value) ? value : [value];
+  if (names.length === 0) return "must name at least one type";
+  const bad = names.find((name) => typeof name !== "string" || !TYPES.includes(name));
+  if (bad !== undefined) return `has unknown type ${JSON.stringify(bad)} (known: ${TYPES.join(", ")})`;
+  return new Set(names).size === names.length ? undefined : "lists a type twice";
+}
+
+function checkRequired(value: unknown): string | undefined {
+  return Array.isArray(value) && value.every((item) => typeof item === "string")
+    ? undefined
+    : "must be an array of property names";
+}
+
+function checkPattern(value: unknown): string | undefined {
+  if (typeof value !== "string") return "must be a string";
+  try {
+    new RegExp(value, "u");
+    return undefined;
+  } catch {
+    return "is not a valid regular expression";
+  }
+}
+
+function checkExclusive(value: unknown): string | undefined {
+  return typeof value === "boolean" ? undefined : isNumber(value);
+}
+
+function checkMultipleOf(value: unknown): string | undefined {
+  return typeof value === "number" && value > 0 ? undefined : "must be a number greater than 0";
+}
+
+/**
+ * The keywords Postbus supports: every emitter handles each of them, so none is
+ * silently dropped. Anything else in a schema is a `POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD`.
+ */
+export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, KeywordSpec>([
+  ["type", { kind: "data", check: checkType }],
+  ["enum", { kind: "data", check: isNonEmptyArray }],
+  ["const", { kind: "data" }],
+  ["oneOf", { kind: "schemaArray", check: isNonEmptyArray }],
+  ["anyOf", { kind: "schemaArray", check: isNonEmptyArray }],
+  ["allOf", { kind: "schemaArray", check: isNonEmptyArray }],
+  ["not", { kind: "schema" }],
+  ["$ref", { kind: "data", check: isString }],
+  ["$defs", { kind: "schemaMap", check: isSchemaMap }],
+  ["definitions", { kind: "schemaMap", check: isSchemaMap }],
+  ["properties", { kind: "schemaMap", check: isSchemaMap }],
+  ["patternProperties", { kind: "schemaMap", check: isSchemaMap }],
+  ["required", { kind: "data", check: checkRequired }],
+  ["additionalProperties", { kind: "schema" }],
+  ["items", { kind: "items" }],
+  ["prefixItems", { kind: "schemaArray", dialects: ["2020-12"], check: isArray }],
+  ["additionalItems", { kind: "schema", dialects: ["draft-07"] }],
+  ["minItems", { kind: "data", check: isCount }],
+  ["maxItems", { kind: "data", check: isCount }],
+  ["uniqueItems", { kind: "data", check: isBoolean }],
+  ["minLength", { kind: "data", check: isCount }],
+  ["maxLength", { kind: "data", check: isCount }],
+  ["pattern", { kind: "data", check: checkPattern }],
+  ["format", { kind: "data", check: isString }],
+  ["minimum", { kind: "data", check: isNumber }],
+  ["maximum", { kind: "data", check: isNumber }],
+  ["exclusiveMinimum", { kind: "data", check: checkExclusive }],
+  ["exclusiveMaximum", { kind: "data", check: checkExclusive }],
+  ["multipleOf", { kind: "data", check: checkMultipleOf }],
+  ["default", { kind: "data" }],
+  ["nullable", { kind: "data", check: isBoolean }],
+  ["title", { kind: "data", check: isString }],
+  ["description", { kind: "data", check: isString }],
+  ["examples", { kind: "data", check: isArray }],
+  ["deprecated", { kind: "data", check: isBoolean }],
+  ["readOnly", { kind: "data", check: isBoolean }],
+  ["writeOnly", { kind: "data", check: isBoolean }],
+  ["$schema", { kind: "data", check: isString }],
+  ["$id", { kind: "data", check: isString }],
+  ["$anchor", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$comment", { kind: "data", check: isString }],
+]);
+
+/** Keywords that only describe (never constrain): allowed next to `$ref` in draft-07. */
+export const ANNOTATIONS: ReadonlySet<string> = new Set([
+  "title",
+  "description",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "$comment",
+  "default",
+  "$id",
+  "$schema",
+  "$defs",
+  "definitions",
+]);
+
+/** Keywords that step into values (object members, array items): a `$ref` under them is "guarded". */
+export const STRUCTURAL: ReadonlySet<string> = new Set([
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "additionalItems",
+]);

@@ -1,0 +1,254 @@
+import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
+import type { Diagnostic } from "../ir/model.js";
+import type { Dialect } from "../load/detect-dialect.js";
+import { appendPointer, isObject } from "../load/json-pointer.js";
+import type { SchemaFile } from "../load/load-schemas.js";
+import { ANNOTATIONS, KEYWORDS, SUPPORTED_FORMATS } from "./keywords.js";
+import { didYouMean, suggestName } from "./suggest-name.js";
+
+/** A `$ref` found in a file: the schema holding it, the reference, and the base URI it resolves against. */
+export interface RefSite {
+  readonly pointer: string;
+  readonly ref: string;
+  readonly base: string;
+}
+
+/** A schema resource or anchor a file declares: `$id` (resolved) or `<base>#<$anchor>`. */
+export interface Resource {
+  readonly uri: string;
+  readonly pointer: string;
+}
+
+/** What walking one file's schemas found; depends only on the file, so it is cached with it. */
+export interface FileScan {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly refs: readonly RefSite[];
+  readonly resources: readonly Resource[];
+  /** Pointers of every (sub)schema in the file: what a `$ref` may point at. */
+  readonly schemaPointers: ReadonlySet<string>;
+}
+
+const CONDITIONAL_HINT = "Use oneOf with a const discriminator property instead of if/then/else";
+
+const HINTS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    if: CONDITIONAL_HINT,
+    else: CONDITIONAL_HINT,
+    dependentSchemas: "Use oneOf/anyOf of object schemas instead",
+    dependentRequired: "Use oneOf/anyOf of object schemas with their own required lists instead",
+    dependencies: "Use oneOf/anyOf of object schemas with their own required lists instead",
+    unevaluatedProperties: "Use additionalProperties: false on the object schema instead",
+    unevaluatedItems: "Use prefixItems with items: false instead",
+    propertyNames: "Use patternProperties with additionalProperties: false instead",
+    contains: "TypeScript and the validators cannot express it; check it in your code",
+  }),
+).set("then", CONDITIONAL_HINT);
+
+const scans = new WeakMap<SchemaFile, FileScan>();
+
+/**
+ * Walks every schema in a file: flags keywords outside the supported list (never
+ * dropping a constraint silently), values of the wrong shape and unknown formats;
+ * collects `$ref`s with their base URI, `$id` resources and anchors. Memoized per
+ * (immutable) {@link SchemaFile}, so unchanged files are walked once in watch mode.
+ */
+export function scanSchemaFile(file: SchemaFile): FileScan {
+  const cached = scans.get(file);
+  if (cached !== undefined) return cached;
+  const scan = walkFile(file);
+  scans.set(file, scan);
+  return scan;
+}
+
+function walkFile(file: SchemaFile): FileScan {
+  const diagnostics: Diagnostic[] = [];
+  const refs: RefSite[] = [];
+  const resources: Resource[] = [{ uri: file.uri, pointer: "" }];
+  const schemaPointers = new Set<string>();
+  const dialect: Dialect = file.dialect ?? "2020-12";
+  const report = (code: DiagnosticCode, pointer: string, message: string, hint: string) => {
+    const { line, column } = file.parsed.locate(pointer);
+    diagnostics.push(diagnostic(code, message, hint, { file: file.file, pointer, line, column }));
+  };
+
+  const walk = (node: unknown, pointer: string, parentBase: string): void => {
+    if (typeof node === "boolean") {
+      schemaPointers.add(pointer);
+      return;
+    }
+    if (!isObject(node)) {
+      report(
+        "POSTBUS_SCHEMA_BAD_KEYWORD",
+        pointer,
+        "A schema must be an object or a boolean",
+        "Wrap it in {}",
+      );
+      return;
+    }
+    schemaPointers.add(pointer);
+    const base = declareResources(node, pointer, parentBase);
+    const hasRef = typeof node.$ref === "string";
+    if (hasRef) refs.push({ pointer, ref: node.$ref as string, base });
+    for (const [keyword, value] of Object.entries(node)) {
+      const at = appendPointer(pointer, keyword);
+      if (keyword === "x-postbus") {
+        if (pointer !== "" || file.role === "definitions") {
+          report(
+            "POSTBUS_SCHEMA_UNKNOWN_KEY",
+            at,
+            "x-postbus is only read at the root of an event file",
+            file.role === "definitions"
+              ? "This file matches a definitions glob of postbus.config.json; move the block or the file"
+              : "Move it to the top of the file",
+          );
+        }
+        continue;
+      }
+      if (pointer === "" && keyword !== "x-postbus" && suggestName(keyword, ["x-postbus"]) !== undefined) {
+        report(
+          "POSTBUS_SCHEMA_UNKNOWN_KEY",
+          at,
+          `Unknown key "${keyword}"`,
+          'Did you mean "x-postbus"? The event facts are read from that block only',
+        );
+        continue;
+      }
+      if (keyword.startsWith("x-")) continue; // vendor annotations: kept, never constraints
+      const spec = KEYWORDS.get(keyword);
+      if (spec === undefined || (spec.dialects !== undefined && !spec.dialects.includes(dialect))) {
+        report(
+          "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+          at,
+          `The keyword "${keyword}" is not supported${spec === undefined ? "" : ` in ${dialect}`}`,
+          HINTS.get(keyword) ??
+            `${didYouMean(keyword, KEYWORDS.keys())}Remove it or express it with supported keywords; Postbus never drops a constraint silently`,
+        );
+        continue;
+      }
+      if (dialect === "draft-07" && hasRef && keyword !== "$ref" && !ANNOTATIONS.has(keyword)) {
+        report(
+          "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+          at,
+          `"${keyword}" next to "$ref" is ignored by draft-07`,
+          'Wrap them: { "allOf": [{ "$ref": … }, { … }] }',
+        );
+        continue;
+      }
+      const problem = spec.check?.(value);
+      if (problem !== undefined) {
+        report("POSTBUS_SCHEMA_BAD_KEYWORD", at, `"${keyword}" ${problem}`, "See the JSON Schema reference");
+        continue;
+      }
+      walkKeyword(keyword, spec.kind, value, at, base);
+    }
+    checkFormat(node, pointer);
+    checkExclusiveBounds(node, pointer);
+  };
+
+  const walkKeyword = (keyword: string, kind: string, value: unknown, at: string, base: string): void => {
+    if (kind === "schema") walk(value, at, base);
+    else if (kind === "schemaMap" && isObject(value)) {
+      for (const [key, child] of Object.entries(value)) {
+        if (keyword === "patternProperties" && checkRegExp(key) !== undefined) {
+          report(
+            "POSTBUS_SCHEMA_BAD_KEYWORD",
+            appendPointer(at, key),
+            `The pattern ${JSON.stringify(key)} is not a valid regular expression`,
+            "Fix the pattern",
+          );
+        }
+        walk(child, appendPointer(at, key), base);
+      }
+    } else if (kind === "schemaArray" && Array.isArray(value)) {
+      for (const [index, child] of value.entries()) walk(child, appendPointer(at, index), base);
+    } else if (kind === "items") {
+      if (!Array.isArray(value)) walk(value, at, base);
+      else if (dialect === "draft-07")
+        for (const [index, child] of value.entries()) walk(child, appendPointer(at, index), base);
+      else {
+        report(
+          "POSTBUS_SCHEMA_BAD_KEYWORD",
+          at,
+          '"items" must be a schema in 2020-12',
+          "Use prefixItems for tuples (or declare draft-07 in $schema)",
+        );
+      }
+    }
+  };
+
+  const declareResources = (node: Record<string, unknown>, pointer: string, parentBase: string): string => {
+    let base = parentBase;
+    if (typeof node.$id === "string" && !(pointer === "" && node.$id === "")) {
+      try {
+        const url = new URL(node.$id, parentBase);
+        const fragment = url.hash;
+        url.hash = "";
+        if (fragment.length > 1 && node.$id.startsWith("#")) {
+          resources.push({ uri: `${parentBase}${fragment}`, pointer }); // draft-07 anchor-style $id
+        } else {
+          base = url.href;
+          resources.push({ uri: base, pointer });
+        }
+      } catch {
+        report(
+          "POSTBUS_SCHEMA_BAD_KEYWORD",
+          appendPointer(pointer, "$id"),
+          `"$id" ${JSON.stringify(node.$id)} is not a valid URI`,
+          "Use an absolute URI such as https://example.com/schemas/money.json",
+        );
+      }
+    }
+    if (typeof node.$anchor === "string") resources.push({ uri: `${base}#${node.$anchor}`, pointer });
+    return base;
+  };
+
+  const checkFormat = (node: Record<string, unknown>, pointer: string): void => {
+    if (typeof node.format === "string" && !SUPPORTED_FORMATS.includes(node.format)) {
+      report(
+        "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+        appendPointer(pointer, "format"),
+        `The format "${node.format}" is not supported`,
+        `${didYouMean(node.format, SUPPORTED_FORMATS)}Supported formats: ${SUPPORTED_FORMATS.join(", ")}; use "pattern" for others`,
+      );
+    }
+  };
+
+  const checkExclusiveBounds = (node: Record<string, unknown>, pointer: string): void => {
+    for (const [exclusive, bound] of [
+      ["exclusiveMinimum", "minimum"],
+      ["exclusiveMaximum", "maximum"],
+    ] as const) {
+      if (node[exclusive] === true && typeof node[bound] !== "number") {
+        report(
+          "POSTBUS_SCHEMA_BAD_KEYWORD",
+          appendPointer(pointer, exclusive),
+          `"${exclusive}": true needs a numeric "${bound}" next to it`,
+          `Write "${exclusive}": <number> instead`,
+        );
+      }
+    }
+  };
+
+  if (file.parsed.value !== undefined) {
+    if (file.dialect === undefined) {
+      report(
+        "POSTBUS_SCHEMA_BAD_DIALECT",
+        "/$schema",
+        `The dialect ${JSON.stringify((file.parsed.value as Record<string, unknown>).$schema)} is not supported`,
+        'Use "https://json-schema.org/draft/2020-12/schema" or "http://json-schema.org/draft-07/schema#"',
+      );
+    } else {
+      walk(file.parsed.value, "", file.uri);
+    }
+  }
+  return { diagnostics, refs, resources, schemaPointers };
+}
+
+function checkRegExp(source: string): string | undefined {
+  try {
+    new RegExp(source, "u");
+    return undefined;
+  } catch {
+    return "invalid";
+  }
+}

@@ -1,0 +1,80 @@
+import { diagnostic } from "../ir/diagnostic.js";
+import type { Diagnostic } from "../ir/model.js";
+import type { SchemaFile } from "../load/load-schemas.js";
+import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
+import { type RefTarget, resolveRefs } from "./resolve-refs.js";
+import { type FileScan, scanSchemaFile } from "./scan-schema.js";
+
+/** The loaded files, checked: what the IR is built from. */
+export interface ValidatedSchemas {
+  /** Files that parsed, in path order. */
+  readonly files: readonly SchemaFile[];
+  readonly scans: ReadonlyMap<SchemaFile, FileScan>;
+  /** Resolved `$ref`s by {@link siteKey}. */
+  readonly refs: ReadonlyMap<string, RefTarget>;
+  /** One per event file whose facts are valid, in path order. */
+  readonly events: readonly EventFacts[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/**
+ * Phase 2, validate: keywords and their values, `x-postbus` facts, names (the
+ * runtime's allow-list), `$ref` resolution across files, duplicate event type +
+ * version, responses naming unknown events. Collects every problem; throws none.
+ */
+export function validateSchemas(loaded: readonly SchemaFile[]): ValidatedSchemas {
+  const files = loaded.filter((file) => file.parsed.value !== undefined);
+  const scans = new Map(files.map((file) => [file, scanSchemaFile(file)] as const));
+  const diagnostics: Diagnostic[] = [...scans.values()].flatMap((scan) => scan.diagnostics);
+  const resolved = resolveRefs(files, scans);
+  diagnostics.push(...resolved.diagnostics);
+  const events: EventFacts[] = [];
+  for (const file of files) {
+    if (file.role !== "event") continue;
+    const checked = checkEventFacts(file);
+    diagnostics.push(...checked.diagnostics);
+    if (checked.facts !== undefined) events.push(checked.facts);
+  }
+  diagnostics.push(...checkDuplicates(events), ...checkResponses(events));
+  return { files, scans, refs: resolved.targets, events, diagnostics };
+}
+
+function checkDuplicates(events: readonly EventFacts[]): Diagnostic[] {
+  const first = new Map<string, EventFacts>();
+  const diagnostics: Diagnostic[] = [];
+  for (const event of events) {
+    const key = `${event.eventType}@${event.version}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, event);
+      continue;
+    }
+    const { line, column } = event.file.parsed.locate(event.eventTypePointer);
+    diagnostics.push(
+      diagnostic(
+        "POSTBUS_SCHEMA_DUPLICATE_EVENT",
+        `Event type "${event.eventType}" version ${event.version} is also defined by ${earlier.file.file}`,
+        "Give one of them another version (x-postbus.version or a .v<N> file suffix), or remove it",
+        { file: event.file.file, pointer: event.eventTypePointer, line, column },
+      ),
+    );
+  }
+  return diagnostics;
+}
+
+function checkResponses(events: readonly EventFacts[]): Diagnostic[] {
+  const known = new Set(events.map((event) => event.eventType));
+  return events.flatMap((event) => {
+    if (event.responseType === undefined || known.has(event.responseType)) return [];
+    const pointer = "/x-postbus/response";
+    const { line, column } = event.file.parsed.locate(pointer);
+    return [
+      diagnostic(
+        "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+        `The response event type "${event.responseType}" has no schema`,
+        "Add a schema for the reply event, or fix the name",
+        { file: event.file.file, pointer, line, column },
+      ),
+    ];
+  });
+}

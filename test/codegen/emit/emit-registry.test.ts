@@ -1,0 +1,69 @@
+import { describe, expect, test } from "vitest";
+import { emitRegistry } from "../../../codegen/src/emit/emit-registry.js";
+import { contractModel, event, tradingModel } from "./support/model.js";
+
+const object = { type: "object", properties: {}, additionalProperties: false } as const;
+
+describe("emitRegistry", () => {
+  test("describes each event type with its latest version's facts", async () => {
+    const source = await emitRegistry(tradingModel());
+    expect(source).toContain(
+      [
+        '  "risk.check.requested": {',
+        '    eventType: "risk.check.requested",',
+        "    version: 1,",
+        "    versions: [1],",
+        '    channel: "risk",',
+        '    domain: "risk",',
+        '    producers: ["risk"],',
+        "    consumers: [],",
+        "    deprecated: false,",
+        '    responseType: "risk.check.completed",',
+        "    schema: RiskCheckRequestedSchema as z.ZodType<RiskCheckRequested, RiskCheckRequested>,",
+        "    jsonSchema: RiskCheckRequestedJsonSchema,",
+        "  },",
+      ].join("\n"),
+    );
+  });
+
+  test("validates an event type with two versions against both, newest first, and types it as their union", async () => {
+    const source = await emitRegistry(tradingModel());
+    expect(source).toContain('import { z } from "zod";');
+    expect(source).toContain("schema: z.union([OrderPlacedV2Schema, OrderPlacedSchema]) as z.ZodType<");
+    expect(source).toContain('"order.placed": OrderPlacedV2 | OrderPlaced;');
+    expect(source).toContain("versions: [1, 2],");
+  });
+
+  test.each([
+    { given: { reason: "Use v2." }, want: 'deprecated: "Use v2.",' },
+    { given: { reason: undefined }, want: "deprecated: true," },
+    { given: false as const, want: "deprecated: false," },
+  ])("writes deprecated $given as `$want`", async ({ given, want }) => {
+    const source = await emitRegistry(
+      contractModel({ events: [event("a.b", object, { deprecated: given })] }),
+    );
+    expect(source).toContain(want);
+  });
+
+  test("maps channels, sorted, to the event types published on them", async () => {
+    const source = await emitRegistry(tradingModel());
+    expect(source).toContain(
+      [
+        "export const channels = {",
+        '  orders: ["order.placed"],',
+        '  risk: ["risk.check.requested"],',
+        '  "signal.triggered": ["signal.triggered"],',
+        "} as const;",
+      ].join("\n"),
+    );
+  });
+
+  test("imports zod as a type only when no event type has several versions", async () => {
+    const source = await emitRegistry(contractModel({ events: [event("a.b", object)] }));
+    expect(source).toContain('import type { z } from "zod";');
+  });
+
+  test("is byte-identical across runs", async () => {
+    expect(await emitRegistry(tradingModel())).toBe(await emitRegistry(tradingModel()));
+  });
+});

@@ -1,0 +1,165 @@
+import { describe, expect, test } from "vitest";
+import { emitTypes } from "../../../codegen/src/emit/emit-types.js";
+import { contractModel, definition, event, ref, tradingModel } from "./support/model.js";
+
+const object = (properties: Record<string, unknown>, required: string[] = Object.keys(properties)) => ({
+  type: "object",
+  properties,
+  required,
+  additionalProperties: false,
+});
+
+describe("emitTypes", () => {
+  const cases: {
+    name: string;
+    given: Parameters<typeof contractModel>[0];
+    want: string[];
+    not?: string[];
+  }[] = [
+    {
+      name: "names a definition and an event payload after the model",
+      given: {
+        definitions: [definition("Side", { type: "string", enum: ["buy", "sell"] })],
+        events: [event("signal.triggered", object({ side: ref("Side") }))],
+      },
+      want: ['export type Side = "buy" | "sell";', "export interface SignalTriggered {\n  side: Side;\n}"],
+    },
+    {
+      name: "resolves a reference with a description to the definition, not to a copy",
+      given: {
+        definitions: [definition("Money", object({ amount: { type: "string" } }))],
+        events: [event("fill.received", object({ fee: { ...ref("Money"), description: "Exchange fee." } }))],
+      },
+      want: ["  /**\n   * Exchange fee.\n   */\n  fee: Money;"],
+      not: ["Money1"],
+    },
+    {
+      name: "keeps constraints beside a reference as an intersection",
+      given: {
+        definitions: [definition("Money", object({ amount: { type: "string" } }))],
+        events: [
+          event(
+            "fee.charged",
+            object({ fee: { ...ref("Money"), properties: { waived: { type: "boolean" } } } }),
+          ),
+        ],
+      },
+      want: ["fee: Money & {"],
+      not: ["Money1"],
+    },
+    {
+      name: "declares no type for a nested title",
+      given: {
+        events: [
+          event(
+            "setup.received",
+            object({ entry: { title: "EntryLevels", ...object({ low: { type: "number" } }) } }),
+          ),
+        ],
+      },
+      want: ["entry: {\n    low: number;\n  };"],
+      not: ["EntryLevels"],
+    },
+    {
+      name: "gives an object without additionalProperties: false a strict index signature",
+      given: { events: [event("note.added", { type: "object", properties: { text: { type: "string" } } })] },
+      want: ["text?: string;\n  [k: string]: unknown | undefined;"],
+    },
+    {
+      name: "types a bounded array as an array, not a union of tuples",
+      given: {
+        events: [
+          event(
+            "setup.received",
+            object({ targets: { type: "array", items: { type: "number" }, minItems: 1, maxItems: 3 } }),
+          ),
+        ],
+      },
+      want: ["targets: number[];"],
+      not: ["[number]"],
+    },
+    {
+      name: "types nullable values and integers",
+      given: {
+        events: [
+          event(
+            "position.updated",
+            object({ average: { type: ["number", "null"] }, lots: { type: "integer" } }),
+          ),
+        ],
+      },
+      want: ["average: number | null;", "lots: number;"],
+    },
+    {
+      name: "types the `true` schema as unknown",
+      given: { events: [event("anything.happened", true)] },
+      want: ["export type AnythingHappened = unknown;"],
+    },
+    {
+      name: "copies the title, description, channel, deprecation reason and examples into TSDoc",
+      given: {
+        events: [
+          event("order.placed", object({ id: { type: "string" } }), {
+            title: "Order placed",
+            description: "An order went to the exchange.",
+            channel: "orders",
+            deprecated: { reason: "Publish version 2." },
+            examples: [{ id: "o-1" }],
+          }),
+        ],
+      },
+      want: [
+        [
+          "/**",
+          " * Order placed",
+          " *",
+          " * An order went to the exchange.",
+          " *",
+          " * Payload of `order.placed` version 1, published on channel `orders`.",
+          " *",
+          " * @deprecated Publish version 2.",
+          " *",
+          " * @example",
+          " * ```json",
+          " * {",
+          ' *   "id": "o-1"',
+          " * }",
+          " * ```",
+          " */",
+          "export interface OrderPlaced {",
+        ].join("\n"),
+      ],
+      not: ["referenced by"],
+    },
+    {
+      name: "escapes a comment terminator in a description",
+      given: { events: [event("note.added", object({}), { description: "Ends with */ here" })] },
+      want: ["Ends with *\\/ here"],
+    },
+  ];
+
+  test.each(cases)("$name", async ({ given, want, not = [] }) => {
+    const source = await emitTypes(contractModel(given));
+    for (const fragment of want) expect(source).toContain(fragment);
+    for (const fragment of not) expect(source).not.toContain(fragment);
+  });
+
+  test("starts with the banner and declares no root type", async () => {
+    const source = await emitTypes(tradingModel());
+    expect(source.startsWith("// Generated by @postbus/codegen from ")).toBe(true);
+    expect(source).toContain("// Do not edit: change the schemas and run `postbus generate`.");
+    expect(source).not.toContain("PostbusContractsRoot");
+  });
+
+  test("fails on two contracts with the same name", async () => {
+    const model = contractModel({
+      definitions: [definition("SignalTriggered", { type: "string" })],
+      events: [event("signal.triggered", object({}))],
+    });
+    await expect(emitTypes(model)).rejects.toThrow("Two contracts are named SignalTriggered");
+  });
+
+  test("is byte-identical across runs", async () => {
+    expect(await emitTypes(tradingModel())).toBe(await emitTypes(tradingModel()));
+  });
+});

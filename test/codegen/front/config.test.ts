@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../../../codegen/src/config/load-config.js";
+import { FIXTURES, json, tempProject } from "./support/project.js";
+
+describe("loadConfig", () => {
+  it("finds postbus.config.json from a subfolder upward and resolves paths against its folder", async () => {
+    const root = path.join(FIXTURES, "basic");
+    const loaded = await loadConfig({ cwd: path.join(root, "schemas", "signals") });
+    expect(loaded.diagnostics).toEqual([]);
+    expect(loaded.file).toBe(path.join(root, "postbus.config.json"));
+    expect(loaded.config).toEqual({
+      root,
+      schemasDir: path.join(root, "schemas"),
+      definitions: ["schemas/shared/**"],
+      types: { dir: "packages/types", name: "@acme/types" },
+      docs: "docs/catalog",
+    });
+  });
+
+  it("applies the defaults to an empty config", async () => {
+    const project = await tempProject({ "postbus.config.json": "{}" });
+    try {
+      const { config } = await loadConfig({ cwd: project.root });
+      expect(config).toEqual({
+        root: project.root,
+        schemasDir: path.join(project.root, "schemas"),
+        definitions: ["schemas/shared/**"],
+        types: { dir: "packages/types", name: "@postbus/types" },
+        docs: "docs/catalog",
+      });
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it("uses the defaults with the working folder as root when no config file exists", async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), "postbus-front-noconfig-"));
+    try {
+      const loaded = await loadConfig({ cwd: root });
+      expect(loaded.file).toBeUndefined();
+      expect(loaded.diagnostics).toEqual([]);
+      expect(loaded.config?.schemasDir).toBe(path.join(root, "schemas"));
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the file --config names, relative to the working folder", async () => {
+    const project = await tempProject({ "conf/postbus.config.json": json({ schemas: "contracts/" }) });
+    try {
+      const { config, diagnostics } = await loadConfig({
+        cwd: project.root,
+        configPath: "conf/postbus.config.json",
+      });
+      expect(diagnostics).toEqual([]);
+      expect(config?.root).toBe(path.join(project.root, "conf"));
+      expect(config?.schemasDir).toBe(path.join(project.root, "conf", "contracts"));
+      expect(config?.definitions).toEqual(["contracts/shared/**"]);
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it("reports a --config path that does not exist", async () => {
+    const loaded = await loadConfig({ cwd: FIXTURES, configPath: "nope/postbus.config.json" });
+    expect(loaded.config).toBeUndefined();
+    expect(loaded.diagnostics).toMatchObject([{ code: "POSTBUS_SCHEMA_CONFIG", message: /does not exist/ }]);
+  });
+
+  it("reports invalid JSON in the config with its line", async () => {
+    const project = await tempProject({ "postbus.config.json": '{\n  "schemas": "x"\n  "docs": "y"\n}' });
+    try {
+      const loaded = await loadConfig({ cwd: project.root });
+      expect(loaded.diagnostics).toMatchObject([
+        { code: "POSTBUS_SCHEMA_PARSE", location: { file: "postbus.config.json", line: 3 } },
+      ]);
+    } finally {
+      await project.remove();
+    }
+  });
+});
