@@ -2,7 +2,6 @@ import type { ContractModel, NormalizedSchema } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
 import { definitionClosure } from "./definition-closure.js";
 import { docComment } from "./doc-text.js";
-import { formatTypeScript } from "./format-typescript.js";
 import { isSchemaObject } from "./walk-schema.js";
 
 /** The dialect every emitted schema declares. */
@@ -18,11 +17,11 @@ export const jsonSchemaName = (typeName: string): string => `${typeName}JsonSche
  *
  * @example
  * ```ts
- * const source = await emitJsonSchemas(model);
+ * const source = emitJsonSchemas(model);
  * // export const SignalTriggeredJsonSchema = { $schema: "…", title: "SignalTriggered", … } as const;
  * ```
  */
-export async function emitJsonSchemas(model: ContractModel): Promise<string> {
+export function emitJsonSchemas(model: ContractModel): string {
   const declarations: string[] = [];
   for (const definition of model.definitions) {
     declarations.push(
@@ -43,7 +42,9 @@ export async function emitJsonSchemas(model: ContractModel): Promise<string> {
     );
   }
   const body = declarations.length === 0 ? "export {};\n" : declarations.join("\n");
-  return formatTypeScript(`${generatedBanner(modelSources(model))}\n${body}`);
+  // Already laid out by JSON.stringify; Prettier would only re-quote keys, at seconds per
+  // hundred schemas (each standalone schema repeats the definitions it needs).
+  return `${generatedBanner(modelSources(model))}\n${body}`;
 }
 
 /**

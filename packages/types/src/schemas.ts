@@ -5,965 +5,1174 @@
  * JSON Schema of the shared definition `Levels`.
  */
 export const LevelsJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "EntryLevels",
-  description: "The band within which the entry order may be placed.",
-  type: "object",
-  properties: {
-    low: {
-      $ref: "#/$defs/Price",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "EntryLevels",
+  "description": "The band within which the entry order may be placed.",
+  "type": "object",
+  "properties": {
+    "low": {
+      "$ref": "#/$defs/Price"
     },
-    high: {
-      $ref: "#/$defs/Price",
-    },
+    "high": {
+      "$ref": "#/$defs/Price"
+    }
   },
-  required: ["low", "high"],
-  additionalProperties: false,
-  $defs: {
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
-    },
-  },
+  "required": [
+    "low",
+    "high"
+  ],
+  "additionalProperties": false,
+  "$defs": {
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the shared definition `Money`.
  */
 export const MoneyJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Money",
-  description: "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-  type: "object",
-  properties: {
-    amount: {
-      description: 'Decimal amount, e.g. "1250.00"; negative for debits.',
-      type: "string",
-      pattern: "^-?[0-9]+(\\.[0-9]+)?$",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Money",
+  "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
+  "type": "object",
+  "properties": {
+    "amount": {
+      "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
+      "type": "string",
+      "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
     },
-    currency: {
-      description: "ISO 4217 code or a stablecoin ticker.",
-      type: "string",
-      enum: ["USD", "EUR", "USDT"],
-    },
+    "currency": {
+      "description": "ISO 4217 code or a stablecoin ticker.",
+      "type": "string",
+      "enum": [
+        "USD",
+        "EUR",
+        "USDT"
+      ]
+    }
   },
-  required: ["amount", "currency"],
-  additionalProperties: false,
-  examples: [
-    {
-      amount: "1250.00",
-      currency: "USD",
-    },
+  "required": [
+    "amount",
+    "currency"
   ],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "amount": "1250.00",
+      "currency": "USD"
+    }
+  ]
 } as const;
 
 /**
  * JSON Schema of the shared definition `Price`.
  */
 export const PriceJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Price",
-  description: "A price in the instrument's quote currency, per unit of the base asset.",
-  type: "number",
-  exclusiveMinimum: 0,
-  examples: [64210.5],
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Price",
+  "description": "A price in the instrument's quote currency, per unit of the base asset.",
+  "type": "number",
+  "exclusiveMinimum": 0,
+  "examples": [
+    64210.5
+  ]
 } as const;
 
 /**
  * JSON Schema of the shared definition `Quantity`.
  */
 export const QuantityJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Quantity",
-  description: "An amount of the base asset; always positive.",
-  type: "number",
-  exclusiveMinimum: 0,
-  examples: [0.25],
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Quantity",
+  "description": "An amount of the base asset; always positive.",
+  "type": "number",
+  "exclusiveMinimum": 0,
+  "examples": [
+    0.25
+  ]
 } as const;
 
 /**
  * JSON Schema of the shared definition `Side`.
  */
 export const SideJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Side",
-  description: "Direction of a trade.",
-  type: "string",
-  enum: ["buy", "sell"],
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Side",
+  "description": "Direction of a trade.",
+  "type": "string",
+  "enum": [
+    "buy",
+    "sell"
+  ]
 } as const;
 
 /**
  * JSON Schema of the shared definition `Ticker`.
  */
 export const TickerJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Ticker",
-  description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-  type: "string",
-  pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-  examples: ["BTC-USD", "ETH-EUR"],
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Ticker",
+  "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+  "type": "string",
+  "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+  "examples": [
+    "BTC-USD",
+    "ETH-EUR"
+  ]
 } as const;
 
 /**
  * JSON Schema of the shared definition `Timestamp`.
  */
 export const TimestampJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Timestamp",
-  description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-  type: "string",
-  format: "date-time",
-  examples: ["2025-05-15T10:30:45Z"],
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Timestamp",
+  "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+  "type": "string",
+  "format": "date-time",
+  "examples": [
+    "2025-05-15T10:30:45Z"
+  ]
 } as const;
 
 /**
  * JSON Schema of the payload of `fill.received` version 1 (type `FillReceived`).
  */
 export const FillReceivedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Fill received",
-  description: "The exchange executed (part of) an order.",
-  type: "object",
-  properties: {
-    fillId: {
-      description: "The exchange's id of the execution.",
-      type: "string",
-      minLength: 1,
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Fill received",
+  "description": "The exchange executed (part of) an order.",
+  "type": "object",
+  "properties": {
+    "fillId": {
+      "description": "The exchange's id of the execution.",
+      "type": "string",
+      "minLength": 1
     },
-    orderId: {
-      description: "Our order.",
-      type: "string",
-      format: "uuid",
+    "orderId": {
+      "description": "Our order.",
+      "type": "string",
+      "format": "uuid"
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    quantity: {
-      $ref: "#/$defs/Quantity",
+    "quantity": {
+      "$ref": "#/$defs/Quantity"
     },
-    price: {
-      $ref: "#/$defs/Price",
+    "price": {
+      "$ref": "#/$defs/Price"
     },
-    fee: {
-      $ref: "#/$defs/Money",
+    "fee": {
+      "$ref": "#/$defs/Money"
     },
-    filledAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "filledAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["fillId", "orderId", "symbol", "side", "quantity", "price", "fee", "filledAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      fillId: "EX-778812",
-      orderId: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
-      symbol: "BTC-USD",
-      side: "buy",
-      quantity: 0.25,
-      price: 64248.1,
-      fee: {
-        amount: "16.06",
-        currency: "USD",
-      },
-      filledAt: "2025-05-15T10:31:03Z",
-    },
+  "required": [
+    "fillId",
+    "orderId",
+    "symbol",
+    "side",
+    "quantity",
+    "price",
+    "fee",
+    "filledAt"
   ],
-  $defs: {
-    Money: {
-      title: "Money",
-      description: "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      type: "object",
-      properties: {
-        amount: {
-          description: 'Decimal amount, e.g. "1250.00"; negative for debits.',
-          type: "string",
-          pattern: "^-?[0-9]+(\\.[0-9]+)?$",
-        },
-        currency: {
-          description: "ISO 4217 code or a stablecoin ticker.",
-          type: "string",
-          enum: ["USD", "EUR", "USDT"],
-        },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "fillId": "EX-778812",
+      "orderId": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "quantity": 0.25,
+      "price": 64248.1,
+      "fee": {
+        "amount": "16.06",
+        "currency": "USD"
       },
-      required: ["amount", "currency"],
-      additionalProperties: false,
-      examples: [
-        {
-          amount: "1250.00",
-          currency: "USD",
+      "filledAt": "2025-05-15T10:31:03Z"
+    }
+  ],
+  "$defs": {
+    "Money": {
+      "title": "Money",
+      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
+      "type": "object",
+      "properties": {
+        "amount": {
+          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
+          "type": "string",
+          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
+        "currency": {
+          "description": "ISO 4217 code or a stablecoin ticker.",
+          "type": "string",
+          "enum": [
+            "USD",
+            "EUR",
+            "USDT"
+          ]
+        }
+      },
+      "required": [
+        "amount",
+        "currency"
       ],
+      "additionalProperties": false,
+      "examples": [
+        {
+          "amount": "1250.00",
+          "currency": "USD"
+        }
+      ]
     },
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
     },
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `order.cancelled` version 1 (type `OrderCancelled`).
  */
 export const OrderCancelledJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Order cancelled",
-  description: "An open order was cancelled, by us or by the exchange.",
-  type: "object",
-  properties: {
-    orderId: {
-      description: "The order.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Order cancelled",
+  "description": "An open order was cancelled, by us or by the exchange.",
+  "type": "object",
+  "properties": {
+    "orderId": {
+      "description": "The order.",
+      "type": "string",
+      "format": "uuid"
     },
-    reason: {
-      description: "Who or what cancelled it.",
-      type: "string",
-      enum: ["user", "expired", "risk-limit", "exchange"],
+    "reason": {
+      "description": "Who or what cancelled it.",
+      "type": "string",
+      "enum": [
+        "user",
+        "expired",
+        "risk-limit",
+        "exchange"
+      ]
     },
-    remainingQuantity: {
-      $ref: "#/$defs/Quantity",
+    "remainingQuantity": {
+      "$ref": "#/$defs/Quantity"
     },
-    cancelledAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "cancelledAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["orderId", "reason", "cancelledAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      orderId: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
-      reason: "expired",
-      remainingQuantity: 0.1,
-      cancelledAt: "2025-05-15T16:00:00Z",
-    },
+  "required": [
+    "orderId",
+    "reason",
+    "cancelledAt"
   ],
-  $defs: {
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "orderId": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+      "reason": "expired",
+      "remainingQuantity": 0.1,
+      "cancelledAt": "2025-05-15T16:00:00Z"
+    }
+  ],
+  "$defs": {
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
     },
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `order.placed` version 1 (type `OrderPlacedV1`).
  */
 export const OrderPlacedV1JsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Order placed (v1)",
-  description: "An order was sent to the exchange. Version 1 carries a bare limit price; use version 2.",
-  type: "object",
-  properties: {
-    orderId: {
-      description: "Our id of the order.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Order placed (v1)",
+  "description": "An order was sent to the exchange. Version 1 carries a bare limit price; use version 2.",
+  "type": "object",
+  "properties": {
+    "orderId": {
+      "description": "Our id of the order.",
+      "type": "string",
+      "format": "uuid"
     },
-    setupId: {
-      description: "The setup it executes.",
-      type: "string",
-      format: "uuid",
+    "setupId": {
+      "description": "The setup it executes.",
+      "type": "string",
+      "format": "uuid"
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    quantity: {
-      $ref: "#/$defs/Quantity",
+    "quantity": {
+      "$ref": "#/$defs/Quantity"
     },
-    limitPrice: {
-      $ref: "#/$defs/Price",
-    },
+    "limitPrice": {
+      "$ref": "#/$defs/Price"
+    }
   },
-  required: ["orderId", "setupId", "symbol", "side", "quantity", "limitPrice"],
-  additionalProperties: false,
-  examples: [
-    {
-      orderId: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
-      setupId: "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
-      symbol: "BTC-USD",
-      side: "buy",
-      quantity: 0.25,
-      limitPrice: 64250,
-    },
+  "required": [
+    "orderId",
+    "setupId",
+    "symbol",
+    "side",
+    "quantity",
+    "limitPrice"
   ],
-  $defs: {
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "orderId": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+      "setupId": "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "quantity": 0.25,
+      "limitPrice": 64250
+    }
+  ],
+  "$defs": {
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
-    },
-  },
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `order.placed` version 2 (type `OrderPlaced`).
  */
 export const OrderPlacedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Order placed",
-  description: "An order was sent to the exchange.",
-  type: "object",
-  properties: {
-    orderId: {
-      description: "Our id of the order.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Order placed",
+  "description": "An order was sent to the exchange.",
+  "type": "object",
+  "properties": {
+    "orderId": {
+      "description": "Our id of the order.",
+      "type": "string",
+      "format": "uuid"
     },
-    setupId: {
-      description: "The setup it executes.",
-      type: "string",
-      format: "uuid",
+    "setupId": {
+      "description": "The setup it executes.",
+      "type": "string",
+      "format": "uuid"
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    quantity: {
-      $ref: "#/$defs/Quantity",
+    "quantity": {
+      "$ref": "#/$defs/Quantity"
     },
-    orderType: {
-      description: "How the order executes.",
-      type: "string",
-      enum: ["market", "limit"],
+    "orderType": {
+      "description": "How the order executes.",
+      "type": "string",
+      "enum": [
+        "market",
+        "limit"
+      ]
     },
-    limitPrice: {
-      $ref: "#/$defs/Price",
-      description: "Worst acceptable price; only for limit orders.",
+    "limitPrice": {
+      "$ref": "#/$defs/Price",
+      "description": "Worst acceptable price; only for limit orders."
     },
-    timeInForce: {
-      description: "How long the order stays on the book.",
-      type: "string",
-      enum: ["GTC", "IOC", "FOK"],
+    "timeInForce": {
+      "description": "How long the order stays on the book.",
+      "type": "string",
+      "enum": [
+        "GTC",
+        "IOC",
+        "FOK"
+      ]
     },
-    placedAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "placedAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["orderId", "setupId", "symbol", "side", "quantity", "orderType", "timeInForce", "placedAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      orderId: "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
-      setupId: "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
-      symbol: "BTC-USD",
-      side: "buy",
-      quantity: 0.25,
-      orderType: "limit",
-      limitPrice: 64250,
-      timeInForce: "GTC",
-      placedAt: "2025-05-15T10:31:02Z",
-    },
+  "required": [
+    "orderId",
+    "setupId",
+    "symbol",
+    "side",
+    "quantity",
+    "orderType",
+    "timeInForce",
+    "placedAt"
   ],
-  $defs: {
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "orderId": "9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f",
+      "setupId": "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "quantity": 0.25,
+      "orderType": "limit",
+      "limitPrice": 64250,
+      "timeInForce": "GTC",
+      "placedAt": "2025-05-15T10:31:02Z"
+    }
+  ],
+  "$defs": {
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
     },
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `position.updated` version 1 (type `PositionUpdated`).
  */
 export const PositionUpdatedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Position updated",
-  description: "The net position in a symbol changed after a fill.",
-  type: "object",
-  properties: {
-    symbol: {
-      $ref: "#/$defs/Ticker",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Position updated",
+  "description": "The net position in a symbol changed after a fill.",
+  "type": "object",
+  "properties": {
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    netQuantity: {
-      description: "Signed size: positive long, negative short, 0 flat.",
-      type: "number",
+    "netQuantity": {
+      "description": "Signed size: positive long, negative short, 0 flat.",
+      "type": "number"
     },
-    averagePrice: {
-      description: "Average entry price of the open position; null when flat.",
-      oneOf: [
+    "averagePrice": {
+      "description": "Average entry price of the open position; null when flat.",
+      "oneOf": [
         {
-          $ref: "#/$defs/Price",
+          "$ref": "#/$defs/Price"
         },
         {
-          type: "null",
-        },
-      ],
+          "type": "null"
+        }
+      ]
     },
-    realizedPnl: {
-      $ref: "#/$defs/Money",
+    "realizedPnl": {
+      "$ref": "#/$defs/Money"
     },
-    updatedAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "updatedAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["symbol", "netQuantity", "averagePrice", "realizedPnl", "updatedAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      symbol: "BTC-USD",
-      netQuantity: 0.25,
-      averagePrice: 64248.1,
-      realizedPnl: {
-        amount: "0.00",
-        currency: "USD",
-      },
-      updatedAt: "2025-05-15T10:31:03Z",
-    },
+  "required": [
+    "symbol",
+    "netQuantity",
+    "averagePrice",
+    "realizedPnl",
+    "updatedAt"
   ],
-  $defs: {
-    Money: {
-      title: "Money",
-      description: "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      type: "object",
-      properties: {
-        amount: {
-          description: 'Decimal amount, e.g. "1250.00"; negative for debits.',
-          type: "string",
-          pattern: "^-?[0-9]+(\\.[0-9]+)?$",
-        },
-        currency: {
-          description: "ISO 4217 code or a stablecoin ticker.",
-          type: "string",
-          enum: ["USD", "EUR", "USDT"],
-        },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "symbol": "BTC-USD",
+      "netQuantity": 0.25,
+      "averagePrice": 64248.1,
+      "realizedPnl": {
+        "amount": "0.00",
+        "currency": "USD"
       },
-      required: ["amount", "currency"],
-      additionalProperties: false,
-      examples: [
-        {
-          amount: "1250.00",
-          currency: "USD",
+      "updatedAt": "2025-05-15T10:31:03Z"
+    }
+  ],
+  "$defs": {
+    "Money": {
+      "title": "Money",
+      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
+      "type": "object",
+      "properties": {
+        "amount": {
+          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
+          "type": "string",
+          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
+        "currency": {
+          "description": "ISO 4217 code or a stablecoin ticker.",
+          "type": "string",
+          "enum": [
+            "USD",
+            "EUR",
+            "USDT"
+          ]
+        }
+      },
+      "required": [
+        "amount",
+        "currency"
       ],
+      "additionalProperties": false,
+      "examples": [
+        {
+          "amount": "1250.00",
+          "currency": "USD"
+        }
+      ]
     },
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
     },
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `risk.check.completed` version 1 (type `RiskCheckCompleted`).
  */
 export const RiskCheckCompletedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Risk check completed",
-  description:
-    "Risk's answer to a `risk.check.requested`: approved, possibly at a smaller size, or rejected with reasons.",
-  type: "object",
-  properties: {
-    checkId: {
-      description: "The check answered.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Risk check completed",
+  "description": "Risk's answer to a `risk.check.requested`: approved, possibly at a smaller size, or rejected with reasons.",
+  "type": "object",
+  "properties": {
+    "checkId": {
+      "description": "The check answered.",
+      "type": "string",
+      "format": "uuid"
     },
-    approved: {
-      description: "Whether the trade may go ahead.",
-      type: "boolean",
+    "approved": {
+      "description": "Whether the trade may go ahead.",
+      "type": "boolean"
     },
-    approvedQuantity: {
-      $ref: "#/$defs/Quantity",
-      description: "The size that may be traded, when approved; at most the requested size.",
+    "approvedQuantity": {
+      "$ref": "#/$defs/Quantity",
+      "description": "The size that may be traded, when approved; at most the requested size."
     },
-    reasons: {
-      description: "Limits that were hit, for people.",
-      type: "array",
-      items: {
-        type: "string",
-      },
-    },
+    "reasons": {
+      "description": "Limits that were hit, for people.",
+      "type": "array",
+      "items": {
+        "type": "string"
+      }
+    }
   },
-  required: ["checkId", "approved", "reasons"],
-  additionalProperties: false,
-  examples: [
-    {
-      checkId: "3a7d5c1e-2b4f-4e6a-9c8d-7f0e1d2c3b4a",
-      approved: true,
-      approvedQuantity: 0.2,
-      reasons: ["Position limit for BTC-USD caps the size at 0.2"],
-    },
+  "required": [
+    "checkId",
+    "approved",
+    "reasons"
   ],
-  $defs: {
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
-    },
-  },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "checkId": "3a7d5c1e-2b4f-4e6a-9c8d-7f0e1d2c3b4a",
+      "approved": true,
+      "approvedQuantity": 0.2,
+      "reasons": [
+        "Position limit for BTC-USD caps the size at 0.2"
+      ]
+    }
+  ],
+  "$defs": {
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `risk.check.requested` version 1 (type `RiskCheckRequested`).
  */
 export const RiskCheckRequestedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Risk check requested",
-  description:
-    "Orders asks risk whether a setup may be traded at a size. Risk answers with `risk.check.completed`, caused by this event.",
-  type: "object",
-  properties: {
-    checkId: {
-      description: "Id of this check; the answer repeats it.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Risk check requested",
+  "description": "Orders asks risk whether a setup may be traded at a size. Risk answers with `risk.check.completed`, caused by this event.",
+  "type": "object",
+  "properties": {
+    "checkId": {
+      "description": "Id of this check; the answer repeats it.",
+      "type": "string",
+      "format": "uuid"
     },
-    setupId: {
-      description: "The setup to trade.",
-      type: "string",
-      format: "uuid",
+    "setupId": {
+      "description": "The setup to trade.",
+      "type": "string",
+      "format": "uuid"
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    quantity: {
-      $ref: "#/$defs/Quantity",
+    "quantity": {
+      "$ref": "#/$defs/Quantity"
     },
-    notional: {
-      $ref: "#/$defs/Money",
-      description: "Value of the trade at the entry price.",
-    },
+    "notional": {
+      "$ref": "#/$defs/Money",
+      "description": "Value of the trade at the entry price."
+    }
   },
-  required: ["checkId", "setupId", "symbol", "side", "quantity", "notional"],
-  additionalProperties: false,
-  examples: [
-    {
-      checkId: "3a7d5c1e-2b4f-4e6a-9c8d-7f0e1d2c3b4a",
-      setupId: "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
-      symbol: "BTC-USD",
-      side: "buy",
-      quantity: 0.25,
-      notional: {
-        amount: "16062.50",
-        currency: "USD",
-      },
-    },
+  "required": [
+    "checkId",
+    "setupId",
+    "symbol",
+    "side",
+    "quantity",
+    "notional"
   ],
-  $defs: {
-    Money: {
-      title: "Money",
-      description: "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      type: "object",
-      properties: {
-        amount: {
-          description: 'Decimal amount, e.g. "1250.00"; negative for debits.',
-          type: "string",
-          pattern: "^-?[0-9]+(\\.[0-9]+)?$",
+  "additionalProperties": false,
+  "examples": [
+    {
+      "checkId": "3a7d5c1e-2b4f-4e6a-9c8d-7f0e1d2c3b4a",
+      "setupId": "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "quantity": 0.25,
+      "notional": {
+        "amount": "16062.50",
+        "currency": "USD"
+      }
+    }
+  ],
+  "$defs": {
+    "Money": {
+      "title": "Money",
+      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
+      "type": "object",
+      "properties": {
+        "amount": {
+          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
+          "type": "string",
+          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
-        currency: {
-          description: "ISO 4217 code or a stablecoin ticker.",
-          type: "string",
-          enum: ["USD", "EUR", "USDT"],
-        },
+        "currency": {
+          "description": "ISO 4217 code or a stablecoin ticker.",
+          "type": "string",
+          "enum": [
+            "USD",
+            "EUR",
+            "USDT"
+          ]
+        }
       },
-      required: ["amount", "currency"],
-      additionalProperties: false,
-      examples: [
-        {
-          amount: "1250.00",
-          currency: "USD",
-        },
+      "required": [
+        "amount",
+        "currency"
       ],
+      "additionalProperties": false,
+      "examples": [
+        {
+          "amount": "1250.00",
+          "currency": "USD"
+        }
+      ]
     },
-    Quantity: {
-      title: "Quantity",
-      description: "An amount of the base asset; always positive.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [0.25],
+    "Quantity": {
+      "title": "Quantity",
+      "description": "An amount of the base asset; always positive.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        0.25
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
-    },
-  },
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `setup.received` version 1 (type `SetupReceived`).
  */
 export const SetupReceivedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Setup received",
-  description: "A trade setup built from a signal: where to enter, where to stop and where to take profit.",
-  type: "object",
-  properties: {
-    setupId: {
-      description: "Unique id of the setup.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Setup received",
+  "description": "A trade setup built from a signal: where to enter, where to stop and where to take profit.",
+  "type": "object",
+  "properties": {
+    "setupId": {
+      "description": "Unique id of the setup.",
+      "type": "string",
+      "format": "uuid"
     },
-    signalId: {
-      description: "The signal it was built from.",
-      type: "string",
-      format: "uuid",
+    "signalId": {
+      "description": "The signal it was built from.",
+      "type": "string",
+      "format": "uuid"
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    entry: {
-      $ref: "#/$defs/Levels",
+    "entry": {
+      "$ref": "#/$defs/Levels"
     },
-    stopLoss: {
-      $ref: "#/$defs/Price",
-      description: "Price at which the position is closed at a loss.",
+    "stopLoss": {
+      "$ref": "#/$defs/Price",
+      "description": "Price at which the position is closed at a loss."
     },
-    takeProfit: {
-      description: "Profit targets, nearest first.",
-      type: "array",
-      items: {
-        $ref: "#/$defs/Price",
+    "takeProfit": {
+      "description": "Profit targets, nearest first.",
+      "type": "array",
+      "items": {
+        "$ref": "#/$defs/Price"
       },
-      minItems: 1,
-      maxItems: 3,
-    },
+      "minItems": 1,
+      "maxItems": 3
+    }
   },
-  required: ["setupId", "signalId", "symbol", "side", "entry", "stopLoss", "takeProfit"],
-  additionalProperties: false,
-  examples: [
-    {
-      setupId: "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
-      signalId: "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
-      symbol: "BTC-USD",
-      side: "buy",
-      entry: {
-        low: 64100,
-        high: 64300,
-      },
-      stopLoss: 63200,
-      takeProfit: [65500, 67000],
-    },
+  "required": [
+    "setupId",
+    "signalId",
+    "symbol",
+    "side",
+    "entry",
+    "stopLoss",
+    "takeProfit"
   ],
-  $defs: {
-    Levels: {
-      title: "EntryLevels",
-      description: "The band within which the entry order may be placed.",
-      type: "object",
-      properties: {
-        low: {
-          $ref: "#/$defs/Price",
-        },
-        high: {
-          $ref: "#/$defs/Price",
-        },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "setupId": "0e3c9d0a-6a8b-4f7e-9b57-3b2f0d7c1a90",
+      "signalId": "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "entry": {
+        "low": 64100,
+        "high": 64300
       },
-      required: ["low", "high"],
-      additionalProperties: false,
+      "stopLoss": 63200,
+      "takeProfit": [
+        65500,
+        67000
+      ]
+    }
+  ],
+  "$defs": {
+    "Levels": {
+      "title": "EntryLevels",
+      "description": "The band within which the entry order may be placed.",
+      "type": "object",
+      "properties": {
+        "low": {
+          "$ref": "#/$defs/Price"
+        },
+        "high": {
+          "$ref": "#/$defs/Price"
+        }
+      },
+      "required": [
+        "low",
+        "high"
+      ],
+      "additionalProperties": false
     },
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
-    },
-  },
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `setup.rejected` version 1 (type `SetupRejected`).
  */
 export const SetupRejectedJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Setup rejected",
-  description: "A signal could not be turned into a setup.",
-  type: "object",
-  properties: {
-    signalId: {
-      description: "The signal that was rejected.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Setup rejected",
+  "description": "A signal could not be turned into a setup.",
+  "type": "object",
+  "properties": {
+    "signalId": {
+      "description": "The signal that was rejected.",
+      "type": "string",
+      "format": "uuid"
     },
-    reason: {
-      description: "Why, for people.",
-      type: "string",
-      minLength: 1,
-    },
+    "reason": {
+      "description": "Why, for people.",
+      "type": "string",
+      "minLength": 1
+    }
   },
-  required: ["signalId", "reason"],
-  additionalProperties: false,
-  examples: [
-    {
-      signalId: "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
-      reason: "Spread too wide",
-    },
+  "required": [
+    "signalId",
+    "reason"
   ],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "signalId": "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
+      "reason": "Spread too wide"
+    }
+  ]
 } as const;
 
 /**
  * JSON Schema of the payload of `signal.expired` version 1 (type `SignalExpired`).
  */
 export const SignalExpiredJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Signal expired",
-  description: "A signal was not acted on within its validity window and must no longer be traded.",
-  type: "object",
-  properties: {
-    signalId: {
-      description: "The signal that expired.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Signal expired",
+  "description": "A signal was not acted on within its validity window and must no longer be traded.",
+  "type": "object",
+  "properties": {
+    "signalId": {
+      "description": "The signal that expired.",
+      "type": "string",
+      "format": "uuid"
     },
-    reason: {
-      description: "Why it expired.",
-      type: "string",
-      enum: ["timeout", "superseded", "market-closed"],
+    "reason": {
+      "description": "Why it expired.",
+      "type": "string",
+      "enum": [
+        "timeout",
+        "superseded",
+        "market-closed"
+      ]
     },
-    expiredAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "expiredAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["signalId", "reason", "expiredAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      signalId: "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
-      reason: "timeout",
-      expiredAt: "2025-05-15T14:30:45Z",
-    },
+  "required": [
+    "signalId",
+    "reason",
+    "expiredAt"
   ],
-  $defs: {
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+  "additionalProperties": false,
+  "examples": [
+    {
+      "signalId": "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
+      "reason": "timeout",
+      "expiredAt": "2025-05-15T14:30:45Z"
+    }
+  ],
+  "$defs": {
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
 
 /**
  * JSON Schema of the payload of `signal.triggered` version 1 (type `SignalTriggered`).
  */
 export const SignalTriggeredJsonSchema = {
-  $schema: "https://json-schema.org/draft/2020-12/schema",
-  title: "Signal triggered",
-  description:
-    "A strategy's entry condition fired for a symbol. Setups turn signals into trade setups; risk tracks their exposure.",
-  type: "object",
-  properties: {
-    signalId: {
-      description: "Unique id of the signal.",
-      type: "string",
-      format: "uuid",
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "title": "Signal triggered",
+  "description": "A strategy's entry condition fired for a symbol. Setups turn signals into trade setups; risk tracks their exposure.",
+  "type": "object",
+  "properties": {
+    "signalId": {
+      "description": "Unique id of the signal.",
+      "type": "string",
+      "format": "uuid"
     },
-    strategy: {
-      description: "Name of the strategy that fired.",
-      type: "string",
-      minLength: 1,
-      maxLength: 64,
+    "strategy": {
+      "description": "Name of the strategy that fired.",
+      "type": "string",
+      "minLength": 1,
+      "maxLength": 64
     },
-    symbol: {
-      $ref: "#/$defs/Ticker",
+    "symbol": {
+      "$ref": "#/$defs/Ticker"
     },
-    side: {
-      $ref: "#/$defs/Side",
+    "side": {
+      "$ref": "#/$defs/Side"
     },
-    price: {
-      $ref: "#/$defs/Price",
-      description: "Market price when the signal fired.",
+    "price": {
+      "$ref": "#/$defs/Price",
+      "description": "Market price when the signal fired."
     },
-    confidence: {
-      description: "How sure the strategy is, from 0 to 1.",
-      type: "number",
-      minimum: 0,
-      maximum: 1,
+    "confidence": {
+      "description": "How sure the strategy is, from 0 to 1.",
+      "type": "number",
+      "minimum": 0,
+      "maximum": 1
     },
-    triggeredAt: {
-      $ref: "#/$defs/Timestamp",
-    },
+    "triggeredAt": {
+      "$ref": "#/$defs/Timestamp"
+    }
   },
-  required: ["signalId", "strategy", "symbol", "side", "price", "triggeredAt"],
-  additionalProperties: false,
-  examples: [
-    {
-      signalId: "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
-      strategy: "breakout-4h",
-      symbol: "BTC-USD",
-      side: "buy",
-      price: 64210.5,
-      confidence: 0.82,
-      triggeredAt: "2025-05-15T10:30:45Z",
-    },
+  "required": [
+    "signalId",
+    "strategy",
+    "symbol",
+    "side",
+    "price",
+    "triggeredAt"
   ],
-  $defs: {
-    Price: {
-      title: "Price",
-      description: "A price in the instrument's quote currency, per unit of the base asset.",
-      type: "number",
-      exclusiveMinimum: 0,
-      examples: [64210.5],
+  "additionalProperties": false,
+  "examples": [
+    {
+      "signalId": "5b0b7a52-1d7e-4c55-9a4c-0f4a3a8f6d21",
+      "strategy": "breakout-4h",
+      "symbol": "BTC-USD",
+      "side": "buy",
+      "price": 64210.5,
+      "confidence": 0.82,
+      "triggeredAt": "2025-05-15T10:30:45Z"
+    }
+  ],
+  "$defs": {
+    "Price": {
+      "title": "Price",
+      "description": "A price in the instrument's quote currency, per unit of the base asset.",
+      "type": "number",
+      "exclusiveMinimum": 0,
+      "examples": [
+        64210.5
+      ]
     },
-    Side: {
-      title: "Side",
-      description: "Direction of a trade.",
-      type: "string",
-      enum: ["buy", "sell"],
+    "Side": {
+      "title": "Side",
+      "description": "Direction of a trade.",
+      "type": "string",
+      "enum": [
+        "buy",
+        "sell"
+      ]
     },
-    Ticker: {
-      title: "Ticker",
-      description: "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      type: "string",
-      pattern: "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      examples: ["BTC-USD", "ETH-EUR"],
+    "Ticker": {
+      "title": "Ticker",
+      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+      "type": "string",
+      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+      "examples": [
+        "BTC-USD",
+        "ETH-EUR"
+      ]
     },
-    Timestamp: {
-      title: "Timestamp",
-      description: "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      type: "string",
-      format: "date-time",
-      examples: ["2025-05-15T10:30:45Z"],
-    },
-  },
+    "Timestamp": {
+      "title": "Timestamp",
+      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+      "type": "string",
+      "format": "date-time",
+      "examples": [
+        "2025-05-15T10:30:45Z"
+      ]
+    }
+  }
 } as const;
