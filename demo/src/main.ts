@@ -3,14 +3,20 @@
  * table. Runs on DATABASE_URL when set, otherwise on an embedded PostgreSQL
  * under .postbus/demo-db that it starts and removes itself.
  *
+ * The contracts are the JSON Schemas in schemas/, generated into @postbus/types by
+ * `postbus generate` (`npm run demo` runs it first): every publish is checked at
+ * compile time and validated at run time, on both sides.
+ *
  * - the signals slice publishes `signal.triggered` (one with its business row, in one transaction);
  * - the setups slice consumes signals as the durable group "setups" and, in the same
  *   transaction as its cursor, stores a setup and publishes `setup.received`;
  * - the orders slice consumes setups as the group "orders";
  * - a service in another language writes a plain ADR row that everyone reads like any other.
  */
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { createPostbus, fromPool, migrate, type StoredEvent } from "@postbus/client";
+import { createTypedPostbus, fromPool, migrate, type StoredEvent } from "@postbus/client";
+import { contracts, type SignalTriggered } from "@postbus/types";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.js";
 
@@ -42,76 +48,95 @@ async function run(pool: pg.Pool): Promise<void> {
   await pool.query(`CREATE TABLE IF NOT EXISTS demo_signals (id text PRIMARY KEY, symbol text NOT NULL);
     CREATE TABLE IF NOT EXISTS demo_setups (signal_event_id text PRIMARY KEY, symbol text NOT NULL, entry numeric NOT NULL)`);
 
-  const signals = createPostbus({ db: pool, producer: "signals" });
-  const setups = createPostbus({ db: pool, producer: "setups" });
-  const orders = createPostbus({ db: pool, producer: "orders" });
-  const runId = Date.now().toString(36);
+  const signals = createTypedPostbus({ db: pool, contracts, producer: "signals" });
+  const setups = createTypedPostbus({ db: pool, contracts, producer: "setups" });
+  const orders = createTypedPostbus({ db: pool, contracts, producer: "orders" });
+  const ids = new Map<string, string>();
 
   // The setups slice: exactly-once database work — its row, its event and its cursor commit together.
-  const setupsReceived: StoredEvent[] = [];
   const setupsGroup = setups.subscribe({
     group: "setups",
     channels: ["signal.triggered"],
     handler: async (signal, { tx }) => {
-      const { symbol, price } = signal.data as { symbol: string; price: number };
+      const { signalId, symbol, side, price } = signal.data; // typed: SignalTriggered
       await tx.query(
         "INSERT INTO demo_setups (signal_event_id, symbol, entry) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
         [signal.envelope.metadata.event_id, symbol, price],
       );
+      const [low, high] = side === "buy" ? [price * 0.999, price] : [price, price * 1.001];
       await tx.publish(
         "setup.received",
-        { setupId: `setup-${signal.id}`, symbol, entry: price },
+        {
+          setupId: randomUUID(),
+          signalId,
+          symbol,
+          side,
+          entry: { low: cents(low), high: cents(high) },
+          stopLoss: cents(side === "buy" ? price * 0.98 : price * 1.02),
+          takeProfit: [cents(side === "buy" ? price * 1.03 : price * 0.97)],
+        },
         { causedBy: signal },
       );
       log(`  setups   ◀ ${describe(signal)}`);
     },
   });
   // The orders slice reads setups from any producer, including one written in plain SQL.
+  const received: StoredEvent[] = [];
   const ordersGroup = orders.subscribe({
     group: "orders",
     channels: ["setup.received"],
     handler: (setup) => {
-      setupsReceived.push(setup);
-      log(`  orders   ◀ ${describe(setup)}`);
+      received.push(setup);
+      log(`  orders   ◀ ${describe(setup)} — entry ${setup.data.entry.low}…${setup.data.entry.high}`);
     },
   });
   await Promise.all([setupsGroup.ready, ordersGroup.ready]);
   log("▶ the setups and orders slices joined their consumer groups");
 
-  const first = await signals.publish("signal.triggered", {
-    signalId: `sig-${runId}-1`,
-    symbol: "BTC-USD",
-    side: "buy",
-    price: 64210.5,
+  const signal = (id: string, fields: Pick<SignalTriggered, "symbol" | "side" | "price" | "strategy">) => ({
+    signalId: ids.get(id) ?? ids.set(id, randomUUID()).get(id)!,
+    triggeredAt: new Date().toISOString(),
+    ...fields,
   });
+  const first = await signals.publish(
+    "signal.triggered",
+    signal("1", { symbol: "BTC-USD", side: "buy", price: 64210.5, strategy: "breakout-4h" }),
+  );
   log(`  signals  ▶ ${describe(first)}`);
 
   // The transactional outbox: a business write and its event commit together…
   await signals.withTransaction(async (tx) => {
-    await tx.query("INSERT INTO demo_signals (id, symbol) VALUES ($1, $2)", [`sig-${runId}-2`, "ETH-USD"]);
-    const event = await tx.publish("signal.triggered", {
-      signalId: `sig-${runId}-2`,
-      symbol: "ETH-USD",
-      side: "sell",
-      price: 3120.25,
-    });
+    await tx.query("INSERT INTO demo_signals (id, symbol) VALUES ($1, $2)", [
+      `sig-${Date.now()}-2`,
+      "ETH-USD",
+    ]);
+    const event = await tx.publish(
+      "signal.triggered",
+      signal("2", { symbol: "ETH-USD", side: "sell", price: 3120.25, strategy: "mean-revert-1h" }),
+    );
     log(`  signals  ▶ ${describe(event)} (with its row, in one transaction)`);
   });
 
   // …or roll back together: this event is never seen by anyone.
   await signals
     .withTransaction(async (tx) => {
-      await tx.publish("signal.triggered", {
-        signalId: `sig-${runId}-x`,
-        symbol: "DOGE-USD",
-        side: "buy",
-        price: 0.1,
-      });
+      await tx.publish(
+        "signal.triggered",
+        signal("x", { symbol: "DOGE-USD", side: "buy", price: 0.1, strategy: "yolo" }),
+      );
       throw new Error("risk check failed");
     })
     .catch((error: Error) =>
       log(`  signals  ✗ a rolled-back transaction took its event with it (${error.message})`),
     );
+
+  // A payload that breaks its contract never reaches the table (and would not compile without the cast).
+  await signals
+    .publish("signal.triggered", {
+      ...signal("bad", { symbol: "BTC-USD", side: "buy", price: 1, strategy: "x" }),
+      side: "hold",
+    } as never)
+    .catch((error: { code: string; reason: string }) => log(`  signals  ✗ ${error.code}: ${error.reason}`));
 
   // A service in another language writes the ADR's plain row; Postbus delivers it like any other.
   await pool.query("INSERT INTO events (channel, data) VALUES ($1, $2)", [
@@ -119,13 +144,21 @@ async function run(pool: pg.Pool): Promise<void> {
     {
       event_type: "setup.received",
       timestamp: new Date().toISOString(),
-      data: { setupId: `py-${runId}`, symbol: "SOL-USD", entry: 151.2 },
+      data: {
+        setupId: randomUUID(),
+        signalId: randomUUID(),
+        symbol: "SOL-USD",
+        side: "buy",
+        entry: { low: 150.9, high: 151.2 },
+        stopLoss: 148,
+        takeProfit: [156],
+      },
       metadata: { producer: "python-scanner" },
     },
   ]);
   log("  python   ▶ a plain ADR INSERT of setup.received");
 
-  await until(() => setupsReceived.length >= 3);
+  await until(() => received.length >= 3);
   await Promise.all([setupsGroup.close(), ordersGroup.close()]);
 
   log();
@@ -136,9 +169,13 @@ async function run(pool: pg.Pool): Promise<void> {
   const { rows } = await pool.query("SELECT count(*)::int AS n FROM demo_setups");
   log();
   log(
-    `✔ demo finished: ${setupsReceived.length} setups reached the orders slice; demo_setups holds ${rows[0].n} rows`,
+    `✔ demo finished: ${received.length} setups reached the orders slice; demo_setups holds ${rows[0].n} rows`,
   );
   await Promise.all([signals.close(), setups.close(), orders.close()]);
+}
+
+function cents(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 function describe(event: StoredEvent): string {
