@@ -13,16 +13,7 @@ export async function ensureGroup(
   statements: ConsumerStatements,
   config: Pick<ConsumerConfig, "group" | "channels" | "from">,
 ): Promise<void> {
-  await inTransaction(executor, async (tx) => {
-    await tx.query(statements.ensureGroup, [config.group]);
-    const starts = await startPositions(tx, statements, config.channels, config.from);
-    await tx.query(statements.addCursors, [
-      config.group,
-      config.channels,
-      starts.map((start) => start.tx),
-      starts.map((start) => start.id),
-    ]);
-  });
+  await inTransaction(executor, (tx) => placeCursors(tx, statements, config, statements.addCursors));
 }
 
 /**
@@ -37,17 +28,27 @@ export async function resetGroup(
 ): Promise<void> {
   await inTransaction(executor, async (tx) => {
     await tx.query(WAIT_LEASE_SQL, [lockKey]);
-    await tx.query(statements.ensureGroup, [config.group]);
-    const starts = await startPositions(tx, statements, config.channels, config.from);
-    await tx.query(statements.setCursors, [
-      config.group,
-      config.channels,
-      starts.map((start) => start.tx),
-      starts.map((start) => start.id),
-    ]);
+    await placeCursors(tx, statements, config, statements.setCursors);
     // A failure being retried belongs to where the group was; it must not hold the new position back.
     await tx.query(statements.clearFailure, [config.group]);
   });
+}
+
+/** Creates the group if missing and writes its cursors at `from` with `cursorSql` (add or set). */
+async function placeCursors(
+  tx: Executor,
+  statements: ConsumerStatements,
+  config: Pick<ConsumerConfig, "group" | "channels" | "from">,
+  cursorSql: string,
+): Promise<void> {
+  await tx.query(statements.ensureGroup, [config.group]);
+  const starts = await startPositions(tx, statements, config.channels, config.from);
+  await tx.query(cursorSql, [
+    config.group,
+    config.channels,
+    starts.map((start) => start.tx),
+    starts.map((start) => start.id),
+  ]);
 }
 
 /** Runs `work` in a transaction of the executor, or explains why it cannot. */
