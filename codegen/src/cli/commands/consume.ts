@@ -7,6 +7,7 @@ import {
 } from "@postbus/client";
 import { connect, type DatabaseFlags } from "../connect.js";
 import { eventLine } from "../print-event.js";
+import { stopOnSignals } from "../stop-on-signals.js";
 import { usageError } from "../usage-error.js";
 
 /** Flags of `postbus consume`. */
@@ -87,30 +88,6 @@ function parseFrom(value: string | undefined): StartFrom | undefined {
     return time;
   }
   return value; // beginning, now, or a position, which subscribe checks
-}
-
-/** An AbortSignal that fires on SIGINT, SIGTERM or `outer`; `stopped` resolves then. */
-function stopOnSignals(outer: AbortSignal | undefined) {
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  // `once`: a second Ctrl-C while closing gets Node's default and ends the process.
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  outer?.addEventListener("abort", onSignal, { once: true });
-  if (outer?.aborted) abort.abort();
-  const stopped = new Promise<void>((resolve) => {
-    if (abort.signal.aborted) resolve();
-    else abort.signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  return {
-    signal: abort.signal,
-    stopped,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      outer?.removeEventListener("abort", onSignal);
-    },
-  };
 }
 
 /** Prints loop errors (the database unreachable, …) as warnings, each distinct one once in a row. */

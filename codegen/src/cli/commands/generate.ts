@@ -14,6 +14,7 @@ import {
 } from "../../generate.js";
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { stopOnSignals } from "../stop-on-signals.js";
 
 /** Flags of `postbus generate`. */
 export interface GenerateFlags {
@@ -213,28 +214,6 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: GenerateIo): n
   const count = diagnostics.length;
   io.err(`postbus: ${count} ${count === 1 ? "problem" : "problems"} found; nothing was written`);
   return 1;
-}
-
-function stopOnSignals(outer: AbortSignal | undefined) {
-  const abort = new AbortController();
-  const onSignal = () => abort.abort();
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-  outer?.addEventListener("abort", onSignal, { once: true });
-  if (outer?.aborted) abort.abort();
-  const stopped = new Promise<void>((resolve) => {
-    if (abort.signal.aborted) resolve();
-    else abort.signal.addEventListener("abort", () => resolve(), { once: true });
-  });
-  return {
-    stopped,
-    stop: onSignal,
-    dispose() {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-      outer?.removeEventListener("abort", onSignal);
-    },
-  };
 }
 
 function toPosix(file: string): string {
