@@ -1,7 +1,9 @@
 import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
+import { asyncApiCommand } from "./commands/asyncapi.js";
 import { consumeCommand } from "./commands/consume.js";
 import { dlqCommand } from "./commands/dlq.js";
+import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
@@ -37,6 +39,12 @@ Usage:
                                                found from the current folder upward); --check
                                                writes nothing and exits 1 naming stale files (CI);
                                                --watch regenerates on every schema change
+  postbus docs [--config PATH] [--check]      write the event catalog (Markdown and a static HTML
+                                               site, under the config's docs folder); --check
+                                               writes nothing and exits 1 naming stale files
+  postbus asyncapi [--config PATH] [--out FILE]
+                                               the AsyncAPI 3.0 document of every channel and
+                                               message, as JSON (stdout, or FILE)
   postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
                                                letters), channels, table size, and transactions
                                                holding delivery back
@@ -66,6 +74,7 @@ const OPTIONS = {
   config: { type: "string" },
   check: { type: "boolean" },
   watch: { type: "boolean" },
+  out: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -117,6 +126,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (values.check && values.watch)
           throw usageError("--check and --watch exclude each other", "Use one of them");
         return await generateCommand(values, io);
+      case "docs":
+        if (args.length > 0)
+          throw usageError("docs takes no arguments", "Usage: postbus docs [--config PATH] [--check]");
+        return await docsCommand(values, io);
+      case "asyncapi":
+        if (args.length > 0)
+          throw usageError(
+            "asyncapi takes no arguments",
+            "Usage: postbus asyncapi [--config PATH] [--out FILE]",
+          );
+        return await asyncApiCommand(values, io);
       case "status":
         await statusCommand(args, values, io.out);
         return 0;

@@ -1,4 +1,4 @@
-import type { ContractModel, NormalizedSchema } from "../ir/model.js";
+import type { ContractModel, NormalizedSchema, SchemaDefinition } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
 import { definitionClosure } from "./definition-closure.js";
 import { docComment } from "./doc-text.js";
@@ -22,29 +22,35 @@ export const jsonSchemaName = (typeName: string): string => `${typeName}JsonSche
  * ```
  */
 export function emitJsonSchemas(model: ContractModel): string {
-  const declarations: string[] = [];
+  // Pieces joined once at the end: the file is megabytes, each definition repeated in every `$defs` that needs it.
+  const parts: string[] = [generatedBanner(modelSources(model)), "\n"];
+  const write = standaloneWriter(model, parts);
+  const declare = (name: string, doc: string, schema: NormalizedSchema, typeName: string) => {
+    if (parts.length > 2) parts.push("\n");
+    parts.push(docComment(doc), `export const ${name} = `);
+    write(typeName, schema);
+    parts.push(" as const;\n");
+  };
   for (const definition of model.definitions) {
-    declarations.push(
-      declaration(
-        jsonSchemaName(definition.name),
-        `JSON Schema of the shared definition \`${definition.name}\`.`,
-        standalone(model, definition.name, definition.schema),
-      ),
+    declare(
+      jsonSchemaName(definition.name),
+      `JSON Schema of the shared definition \`${definition.name}\`.`,
+      definition.schema,
+      definition.name,
     );
   }
   for (const event of model.events) {
-    declarations.push(
-      declaration(
-        jsonSchemaName(event.typeName),
-        `JSON Schema of the payload of \`${event.eventType}\` version ${event.version} (type \`${event.typeName}\`).`,
-        standalone(model, event.typeName, event.schema),
-      ),
+    declare(
+      jsonSchemaName(event.typeName),
+      `JSON Schema of the payload of \`${event.eventType}\` version ${event.version} (type \`${event.typeName}\`).`,
+      event.schema,
+      event.typeName,
     );
   }
-  const body = declarations.length === 0 ? "export {};\n" : declarations.join("\n");
+  if (parts.length === 2) parts.push("export {};\n");
   // Already laid out by JSON.stringify; Prettier would only re-quote keys, at seconds per
   // hundred schemas (each standalone schema repeats the definitions it needs).
-  return `${generatedBanner(modelSources(model))}\n${body}`;
+  return parts.join("");
 }
 
 /**
@@ -52,19 +58,9 @@ export function emitJsonSchemas(model: ContractModel): string {
  * the schema has none) and the `$defs` it needs.
  */
 export function standalone(model: ContractModel, name: string, schema: NormalizedSchema): object {
-  const body = isSchemaObject(schema)
-    ? withoutKeys(schema, ["$schema", "$id", "$defs"])
-    : schema
-      ? {}
-      : { not: {} };
+  const body = standaloneBody(schema);
   const defs = definitionClosure(model, schema).map(
-    (definition) =>
-      [
-        definition.name,
-        isSchemaObject(definition.schema)
-          ? withoutKeys(definition.schema, ["$schema", "$id", "$defs"])
-          : definition.schema,
-      ] as const,
+    (definition) => [definition.name, withoutDocumentKeys(definition.schema)] as const,
   );
   return {
     $schema: JSON_SCHEMA_DIALECT,
@@ -74,8 +70,56 @@ export function standalone(model: ContractModel, name: string, schema: Normalize
   };
 }
 
-function declaration(name: string, doc: string, schema: object): string {
-  return `${docComment(doc)}export const ${name} = ${JSON.stringify(schema, null, 2)} as const;\n`;
+/**
+ * Writes `JSON.stringify(standalone(model, name, schema), null, 2)` to `parts`,
+ * built from pieces: each definition's text is stringified once per model and
+ * indented into every `$defs` that needs it, instead of stringified again for
+ * each schema.
+ */
+function standaloneWriter(
+  model: ContractModel,
+  parts: string[],
+): (name: string, schema: NormalizedSchema) => void {
+  const definitionTexts = new Map<string, string>();
+  const definitionText = (definition: SchemaDefinition): string => {
+    let text = definitionTexts.get(definition.name);
+    if (text === undefined) {
+      const json = JSON.stringify(withoutDocumentKeys(definition.schema), null, 2);
+      text = `    ${JSON.stringify(definition.name)}: ${json.replaceAll("\n", "\n    ")}`;
+      definitionTexts.set(definition.name, text);
+    }
+    return text;
+  };
+  return (name, schema) => {
+    const head = JSON.stringify(
+      { $schema: JSON_SCHEMA_DIALECT, title: name, ...standaloneBody(schema) },
+      null,
+      2,
+    );
+    const defs = definitionClosure(model, schema);
+    if (defs.length === 0) {
+      parts.push(head);
+      return;
+    }
+    parts.push(head.slice(0, -2), ',\n  "$defs": {\n');
+    defs.forEach((definition, index) => {
+      if (index > 0) parts.push(",\n");
+      parts.push(definitionText(definition));
+    });
+    parts.push("\n  }\n}");
+  };
+}
+
+function standaloneBody(schema: NormalizedSchema): object {
+  return isSchemaObject(schema)
+    ? withoutKeys(schema, ["$schema", "$id", "$defs"])
+    : schema
+      ? {}
+      : { not: {} };
+}
+
+function withoutDocumentKeys(schema: NormalizedSchema): unknown {
+  return isSchemaObject(schema) ? withoutKeys(schema, ["$schema", "$id", "$defs"]) : schema;
 }
 
 function withoutKeys(schema: { readonly [keyword: string]: unknown }, keys: readonly string[]) {

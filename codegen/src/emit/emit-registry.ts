@@ -2,7 +2,7 @@ import type { ContractModel, EventContract } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
 import { docComment, docText } from "./doc-text.js";
 import { jsonSchemaName } from "./emit-json-schemas.js";
-import { formatTypeScript } from "./format-typescript.js";
+import { formatMembers, formatTypeScriptCached } from "./format-typescript.js";
 import { channelMap, type EventVersions, groupVersions } from "./group-versions.js";
 
 /** Export name of the zod schema of a definition or event payload type (as the zod emitter names them). */
@@ -39,16 +39,30 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
     importLine("", typeNames.map(zodSchemaName), "./validators.js"),
   ].filter((line) => line !== "");
 
-  const source = [
-    generatedBanner(modelSources(model)),
-    imports.join("\n"),
-    "",
+  // Formatted piece by piece, each remembered by its text: under `--watch` a changed
+  // event reformats only its own entries.
+  const pieces = await Promise.all([
+    formatTypeScriptCached(`${generatedBanner(modelSources(model))}\n${imports.join("\n")}\n`),
     eventMapType(groups),
     contractsConst(groups),
-    channelsConst(model),
-    trailerTypes(),
-  ].join("\n");
-  return formatTypeScript(source);
+    formatTypeScriptCached(channelsConst(model)),
+    formatTypeScriptCached(trailerTypes()),
+  ]);
+  return pieces.join("\n");
+}
+
+/**
+ * A top-level `<head> … <tail>` object statement, its members formatted one by one
+ * as Prettier formats them inside the object.
+ */
+async function objectStatement(
+  head: string,
+  members: readonly string[],
+  tail: string,
+  kind: "const" | "type",
+): Promise<string> {
+  if (members.length === 0) return formatTypeScriptCached(`${head}\n${tail}`);
+  return `${head}\n${(await formatMembers(members, kind)).join("")}${tail}`;
 }
 
 /** `import { a, b } from "<from>";` with the names sorted as Biome sorts them; empty without names. */
@@ -65,15 +79,16 @@ function payloadType(group: EventVersions): string {
     .join(" | ");
 }
 
-function eventMapType(groups: readonly EventVersions[]): string {
+function eventMapType(groups: readonly EventVersions[]): Promise<string> {
   const members = groups.map(
     (group) =>
       `${docComment(`Payload of \`${group.eventType}\`${group.versions.length > 1 ? " (any of its versions, newest first)" : ""}.`, "  ")}  ${JSON.stringify(group.eventType)}: ${payloadType(group)};`,
   );
-  return `${docComment("Event type → payload type, for every event type of the contracts.")}export type EventMap = {\n${members.join("\n")}\n};\n`;
+  const doc = docComment("Event type → payload type, for every event type of the contracts.");
+  return objectStatement(`${doc}export type EventMap = {`, members, "};\n", "type");
 }
 
-function contractsConst(groups: readonly EventVersions[]): string {
+function contractsConst(groups: readonly EventVersions[]): Promise<string> {
   const entries = groups.map((group) => {
     const { latest } = group;
     const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
@@ -109,7 +124,7 @@ function contractsConst(groups: readonly EventVersions[]): string {
     "const bus = createTypedPostbus({ db: pool, contracts });",
     "```",
   ].join("\n");
-  return `${docComment(doc)}export const contracts = {\n${entries.join("\n")}\n} as const;\n`;
+  return objectStatement(`${docComment(doc)}export const contracts = {`, entries, "} as const;\n", "const");
 }
 
 function channelsConst(model: ContractModel): string {

@@ -1,6 +1,6 @@
 import type { ContractModel } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
-import { formatTypeScript } from "./format-typescript.js";
+import { formatByStatement } from "./format-typescript.js";
 
 /** Turns a model into the source of a zod module (`<Name>Schema` per definition and event payload). */
 export type EmitZodModule = (model: ContractModel) => string;
@@ -8,10 +8,11 @@ export type EmitZodModule = (model: ContractModel) => string;
 /**
  * Emits `validators.ts` with the zod emitter: puts the package's banner in place
  * of the zod module's own "generated" header line, and formats it like every
- * other generated file.
+ * other generated file, statement by statement (each remembered by its text, so
+ * `--watch` reformats only the validators whose schema changed).
  */
 export function emitValidators(model: ContractModel, emitZodModule: EmitZodModule): Promise<string> {
   const lines = emitZodModule(model).split("\n");
   const body = /^\/\/.*generated/i.test(lines[0] ?? "") ? lines.slice(1) : lines;
-  return formatTypeScript(`${generatedBanner(modelSources(model))}\n${body.join("\n").trimStart()}`);
+  return formatByStatement(`${generatedBanner(modelSources(model))}\n${body.join("\n").trimStart()}`);
 }

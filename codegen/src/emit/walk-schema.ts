@@ -57,12 +57,21 @@ export function mapSubschemas(
 /** Names of the model definitions `schema` refers to directly or in any subschema (`#/$defs/<Name>`). */
 export function referencedNames(schema: NormalizedSchema): Set<string> {
   const names = new Set<string>();
-  const visit = (node: NormalizedSchema): NormalizedSchema => {
-    if (isSchemaObject(node) && typeof node.$ref === "string") {
+  const visit = (node: unknown): void => {
+    if (!isSchemaObject(node)) return;
+    if (typeof node.$ref === "string") {
       const name = refName(node.$ref);
       if (name !== undefined) names.add(name);
     }
-    return mapSubschemas(node, visit);
+    for (const keyword of SINGLE) visit(node[keyword]);
+    for (const keyword of LIST) {
+      const value = node[keyword];
+      if (Array.isArray(value)) for (const item of value) visit(item);
+    }
+    for (const keyword of MAP) {
+      const value = node[keyword];
+      if (isSchemaObject(value)) for (const item of Object.values(value)) visit(item);
+    }
   };
   visit(schema);
   return names;

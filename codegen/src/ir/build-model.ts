@@ -8,7 +8,7 @@ import type { ValidatedSchemas } from "../validate/validate-schemas.js";
 import { compareText, diagnostic } from "./diagnostic.js";
 import { findUnguardedCycles, type RefEdge } from "./find-ref-cycles.js";
 import type { ContractModel, Diagnostic, EventContract, SchemaDefinition, SourceLocation } from "./model.js";
-import { claimName, eventTypeName, pascalCase } from "./names.js";
+import { claimName, eventTypeName, pascalCase, RESERVED_NAMES, takeName } from "./names.js";
 import { normalizeSchema } from "./normalize-schema.js";
 
 /** Root keywords of a definitions file that do not make its root a schema of its own. */
@@ -21,6 +21,9 @@ const CONTAINER_ONLY = new Set([
   "title",
   "description",
 ]);
+
+/** Keywords whose keys are names (properties, dependencies): a key there names the schema even if it reads like a keyword. */
+const NAME_MAPS = new Set(["properties", "patternProperties", "dependentSchemas", "dependencies"]);
 
 interface DefinitionSite {
   readonly file: SchemaFile;
@@ -39,7 +42,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
   const events = [...validated.events].sort(
     (a, b) => compareText(a.eventType, b.eventType) || a.version - b.version,
   );
-  const taken = new Set<string>();
+  const taken = new Set<string>(RESERVED_NAMES);
   const diagnostics: Diagnostic[] = [];
   const typeNames = nameEvents(events, taken, diagnostics);
   const eventByFile = new Map(events.map((event) => [event.file, event] as const));
@@ -140,7 +143,7 @@ function nameEvents(
       );
     }
     owners.set(name, event);
-    taken.add(name);
+    takeName(name, taken);
     typeNames.set(event, name);
   }
   return typeNames;
@@ -180,7 +183,11 @@ function candidateNames(site: DefinitionSite, eventName: string | undefined): st
         ? pascalCase(key)
         : stem +
           segments
-            .filter((segment) => !KEYWORDS.has(segment) && !/^\d+$/.test(segment))
+            .filter(
+              (segment, index) =>
+                NAME_MAPS.has(segments[index - 1] ?? "") ||
+                (!KEYWORDS.has(segment) && !/^\d+$/.test(segment)),
+            )
             .map(pascalCase)
             .join("");
   }

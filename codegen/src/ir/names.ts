@@ -18,19 +18,40 @@ export function eventTypeName(eventType: string, version: number, latestVersion:
   return version === latestVersion ? base : `${base}V${version}`;
 }
 
-/** Picks the first free name of `candidates`, else the last one with 2, 3, … appended; marks it taken. */
+/**
+ * Names the types package exports besides the contracts' own (the registry's types); a definition
+ * never takes one of them.
+ */
+export const RESERVED_NAMES: readonly string[] = ["Channel", "Contracts", "EventMap", "EventType"];
+
+/** What the emitters export per contract name: the type, its zod schema, its JSON Schema. */
+const DERIVED_SUFFIXES = ["", "Schema", "JsonSchema"];
+
+/** Marks `name` and the names derived from it (`<name>Schema`, `<name>JsonSchema`) as taken. */
+export function takeName(name: string, taken: Set<string>): void {
+  for (const suffix of DERIVED_SUFFIXES) taken.add(`${name}${suffix}`);
+}
+
+const isFree = (name: string, taken: ReadonlySet<string>): boolean =>
+  DERIVED_SUFFIXES.every((suffix) => !taken.has(`${name}${suffix}`));
+
+/**
+ * Picks the first free name of `candidates`, else the last one with 2, 3, … appended; marks it taken.
+ * A name is free when neither it nor a name derived from it (see {@link takeName}) is taken, so
+ * `Money` and `MoneySchema` never both export `MoneySchema`.
+ */
 export function claimName(candidates: readonly string[], taken: Set<string>): string {
   for (const candidate of candidates) {
-    if (!taken.has(candidate)) {
-      taken.add(candidate);
+    if (isFree(candidate, taken)) {
+      takeName(candidate, taken);
       return candidate;
     }
   }
   const last = candidates.at(-1) ?? "T";
   for (let suffix = 2; ; suffix++) {
     const candidate = `${last}${suffix}`;
-    if (!taken.has(candidate)) {
-      taken.add(candidate);
+    if (isFree(candidate, taken)) {
+      takeName(candidate, taken);
       return candidate;
     }
   }

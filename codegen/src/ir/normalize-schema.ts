@@ -20,19 +20,51 @@ const DROPPED = new Set([
   "$defs",
   "definitions",
   "nullable",
+  "example",
 ]);
 const HOISTED = ["title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"];
 const ANNOTATION_ONLY = new Set([...HOISTED, "$ref"]);
-const SCHEMA_MAPS = new Set(["properties", "patternProperties"]);
+const SCHEMA_MAPS = new Set(["properties", "patternProperties", "dependentSchemas"]);
+const SINGLE_SCHEMAS = new Set([
+  "not",
+  "additionalProperties",
+  "items",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
-const GUARDING = new Set(["properties", "patternProperties", "additionalProperties", "items", "prefixItems"]);
+/**
+ * Keywords whose subschemas are not part of the value's own type: object members, array items, and the
+ * assertions TypeScript types cannot show (`not`, conditionals, `contains`, property names, dependencies).
+ */
+const GUARDING = new Set([
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "items",
+  "prefixItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "contains",
+  "propertyNames",
+  "dependentSchemas",
+  "dependencies",
+]);
 
 /**
  * Converts a (sub)schema to the IR's dialect (see {@link NormalizedSchema}):
  * `$ref`s become `#/$defs/<Name>`; draft-07 `definitions`, tuple `items` and
- * `additionalItems` become 2020-12; boolean `exclusiveMinimum`/`exclusiveMaximum`
+ * `additionalItems` become 2020-12, `dependencies` becomes `dependentRequired` (name lists) and
+ * `dependentSchemas` (schemas); boolean `exclusiveMinimum`/`exclusiveMaximum`
  * become numbers; OpenAPI `nullable` becomes a type union; `x-postbus`, `$id`,
- * `$schema`, `$comment` and nested `$defs` go (referenced definitions live in the model).
+ * `$schema`, `$comment`, nested `$defs` (referenced definitions live in the model) and OpenAPI's
+ * `example` go (an annotation whose value real corpora use loosely, e.g. AsyncAPI's `{ "$ref": … }` to
+ * an examples file; only `examples` entries are checked against the schema).
  */
 export function normalizeSchema(node: unknown, pointer: string, context: NormalizeContext): NormalizedSchema {
   return normalize(node, pointer, context, false);
@@ -71,8 +103,14 @@ function normalize(
       }
     } else if (keyword === "additionalItems") {
       // Folded into `items` above; meaningless next to a single-schema `items`.
-    } else if (keyword === "not" || keyword === "additionalProperties" || keyword === "items") {
+    } else if (SINGLE_SCHEMAS.has(keyword)) {
       out[keyword] = child(value, at);
+    } else if (keyword === "dependencies" && isObject(value)) {
+      for (const [key, inner] of Object.entries(value)) {
+        const target = Array.isArray(inner) ? "dependentRequired" : "dependentSchemas";
+        const converted = Array.isArray(inner) ? inner : child(inner, appendPointer(at, key));
+        out[target] = { ...(out[target] as Record<string, unknown> | undefined), [key]: converted };
+      }
     } else if (keyword === "exclusiveMinimum" || keyword === "exclusiveMaximum") {
       if (typeof value === "number") out[keyword] = value;
       else if (value === true) out[keyword] = node[keyword === "exclusiveMinimum" ? "minimum" : "maximum"];

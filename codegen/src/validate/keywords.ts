@@ -2,7 +2,7 @@ import type { Dialect } from "../load/detect-dialect.js";
 import { isObject } from "../load/json-pointer.js";
 
 /** How a keyword's value is walked: as a subschema, a map or array of them, or as plain data. */
-export type KeywordKind = "schema" | "schemaMap" | "schemaArray" | "items" | "data";
+export type KeywordKind = "schema" | "schemaMap" | "schemaArray" | "items" | "dependencies" | "data";
 
 /** One supported keyword: how to walk it and how to check its value (returns what is wrong). */
 export interface KeywordSpec {
@@ -12,13 +12,16 @@ export interface KeywordSpec {
   readonly check?: (value: unknown) => string | undefined;
 }
 
-/** The formats the emitters turn into checks. */
+/** The formats the emitters turn into checks (ajv-formats' "full" definitions). */
 export const SUPPORTED_FORMATS: readonly string[] = [
   "date-time",
   "date",
   "time",
   "email",
   "uri",
+  "uri-reference",
+  "uri-template",
+  "regex",
   "uuid",
   "ipv4",
   "ipv6",
@@ -51,6 +54,24 @@ function checkRequired(value: unknown): string | undefined {
     : "must be an array of property names";
 }
 
+function checkDependentRequired(value: unknown): string | undefined {
+  return isObject(value) && Object.values(value).every(isStringArray)
+    ? undefined
+    : "must be an object of property name arrays";
+}
+
+function checkDependencies(value: unknown): string | undefined {
+  return isObject(value) &&
+    Object.values(value).every(
+      (entry) => isStringArray(entry) || isObject(entry) || typeof entry === "boolean",
+    )
+    ? undefined
+    : "must be an object of schemas or property name arrays";
+}
+
+const isStringArray = (value: unknown): boolean =>
+  Array.isArray(value) && value.every((item) => typeof item === "string");
+
 function checkPattern(value: unknown): string | undefined {
   if (typeof value !== "string") return "must be a string";
   try {
@@ -81,12 +102,21 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["anyOf", { kind: "schemaArray", check: isNonEmptyArray }],
   ["allOf", { kind: "schemaArray", check: isNonEmptyArray }],
   ["not", { kind: "schema" }],
+  ["if", { kind: "schema" }],
+  ["then", { kind: "schema" }],
+  ["else", { kind: "schema" }],
   ["$ref", { kind: "data", check: isString }],
   ["$defs", { kind: "schemaMap", check: isSchemaMap }],
   ["definitions", { kind: "schemaMap", check: isSchemaMap }],
   ["properties", { kind: "schemaMap", check: isSchemaMap }],
   ["patternProperties", { kind: "schemaMap", check: isSchemaMap }],
   ["required", { kind: "data", check: checkRequired }],
+  ["minProperties", { kind: "data", check: isCount }],
+  ["maxProperties", { kind: "data", check: isCount }],
+  ["propertyNames", { kind: "schema" }],
+  ["dependentRequired", { kind: "data", dialects: ["2020-12"], check: checkDependentRequired }],
+  ["dependentSchemas", { kind: "schemaMap", dialects: ["2020-12"], check: isSchemaMap }],
+  ["dependencies", { kind: "dependencies", dialects: ["draft-07"], check: checkDependencies }],
   ["additionalProperties", { kind: "schema" }],
   ["items", { kind: "items" }],
   ["prefixItems", { kind: "schemaArray", dialects: ["2020-12"], check: isArray }],
@@ -94,6 +124,7 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["minItems", { kind: "data", check: isCount }],
   ["maxItems", { kind: "data", check: isCount }],
   ["uniqueItems", { kind: "data", check: isBoolean }],
+  ["contains", { kind: "schema" }],
   ["minLength", { kind: "data", check: isCount }],
   ["maxLength", { kind: "data", check: isCount }],
   ["pattern", { kind: "data", check: checkPattern }],
@@ -108,6 +139,7 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["title", { kind: "data", check: isString }],
   ["description", { kind: "data", check: isString }],
   ["examples", { kind: "data", check: isArray }],
+  ["example", { kind: "data" }],
   ["deprecated", { kind: "data", check: isBoolean }],
   ["readOnly", { kind: "data", check: isBoolean }],
   ["writeOnly", { kind: "data", check: isBoolean }],
@@ -122,6 +154,7 @@ export const ANNOTATIONS: ReadonlySet<string> = new Set([
   "title",
   "description",
   "examples",
+  "example",
   "deprecated",
   "readOnly",
   "writeOnly",

@@ -28,21 +28,15 @@ export interface FileScan {
   readonly schemaPointers: ReadonlySet<string>;
 }
 
-const CONDITIONAL_HINT = "Use oneOf with a const discriminator property instead of if/then/else";
-
 const HINTS: ReadonlyMap<string, string> = new Map(
   Object.entries({
-    if: CONDITIONAL_HINT,
-    else: CONDITIONAL_HINT,
-    dependentSchemas: "Use oneOf/anyOf of object schemas instead",
-    dependentRequired: "Use oneOf/anyOf of object schemas with their own required lists instead",
-    dependencies: "Use oneOf/anyOf of object schemas with their own required lists instead",
+    dependentSchemas: 'Use "dependencies" in draft-07 (dependentSchemas is 2020-12)',
+    dependentRequired: 'Use "dependencies" in draft-07 (dependentRequired is 2020-12)',
+    dependencies: "Use dependentRequired and dependentSchemas in 2020-12",
     unevaluatedProperties: "Use additionalProperties: false on the object schema instead",
     unevaluatedItems: "Use prefixItems with items: false instead",
-    propertyNames: "Use patternProperties with additionalProperties: false instead",
-    contains: "TypeScript and the validators cannot express it; check it in your code",
   }),
-).set("then", CONDITIONAL_HINT);
+);
 
 const scans = new WeakMap<SchemaFile, FileScan>();
 
@@ -159,6 +153,9 @@ function walkFile(file: SchemaFile): FileScan {
         }
         walk(child, appendPointer(at, key), base);
       }
+    } else if (kind === "dependencies" && isObject(value)) {
+      for (const [key, child] of Object.entries(value))
+        if (!Array.isArray(child)) walk(child, appendPointer(at, key), base);
     } else if (kind === "schemaArray" && Array.isArray(value)) {
       for (const [index, child] of value.entries()) walk(child, appendPointer(at, index), base);
     } else if (kind === "items") {

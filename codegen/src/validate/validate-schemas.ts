@@ -1,5 +1,6 @@
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
+import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
 import { type RefTarget, resolveRefs } from "./resolve-refs.js";
@@ -25,6 +26,10 @@ export interface ValidatedSchemas {
 export function validateSchemas(loaded: readonly SchemaFile[]): ValidatedSchemas {
   const files = loaded.filter((file) => file.parsed.value !== undefined);
   const scans = new Map(files.map((file) => [file, scanSchemaFile(file)] as const));
+  for (const file of bundledFilesNeeded(scans)) {
+    files.push(file);
+    scans.set(file, scanSchemaFile(file));
+  }
   const diagnostics: Diagnostic[] = [...scans.values()].flatMap((scan) => scan.diagnostics);
   const resolved = resolveRefs(files, scans);
   diagnostics.push(...resolved.diagnostics);
@@ -37,6 +42,33 @@ export function validateSchemas(loaded: readonly SchemaFile[]): ValidatedSchemas
   }
   diagnostics.push(...checkDuplicates(events), ...checkResponses(events));
   return { files, scans, refs: resolved.targets, events, diagnostics };
+}
+
+/**
+ * The bundled meta-schemas (see {@link bundledSchemaFile}) that some `$ref` names and no loaded file
+ * declares, e.g. `http://json-schema.org/draft-07/schema#`. Added after the loaded files.
+ */
+function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFile[] {
+  const declared = new Set(
+    [...scans.values()].flatMap((scan) => scan.resources.map((resource) => resource.uri)),
+  );
+  const needed = new Map<string, SchemaFile>();
+  for (const scan of scans.values()) {
+    for (const site of scan.refs) {
+      let uri: string;
+      try {
+        const url = new URL(site.ref, site.base);
+        url.hash = "";
+        uri = url.href;
+      } catch {
+        continue;
+      }
+      if (declared.has(uri) || needed.has(uri)) continue;
+      const bundled = bundledSchemaFile(uri);
+      if (bundled !== undefined) needed.set(uri, bundled);
+    }
+  }
+  return [...needed.values()];
 }
 
 function checkDuplicates(events: readonly EventFacts[]): Diagnostic[] {

@@ -243,11 +243,10 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
   });
 
   it.each([
-    ["if", { if: { type: "string" }, else: { minLength: 1 } }, /oneOf/],
-    ["dependentSchemas", { dependentSchemas: { a: { required: ["b"] } } }, /oneOf/],
     ["unevaluatedProperties", { unevaluatedProperties: false }, /additionalProperties/],
-    ["contains", { contains: { type: "string" } }, /cannot express/],
-    ["propertyNames", { propertyNames: { pattern: "^a" } }, /patternProperties/],
+    ["unevaluatedItems", { unevaluatedItems: false }, /prefixItems/],
+    ["dependencies", { dependencies: { a: ["b"] } }, /dependentRequired/],
+    ["minContains", { minContains: 2 }, /Did you mean "minItems"\?|supported keywords/],
     ["propertes", { propertes: {} }, /Did you mean "properties"\?/],
   ])("the unsupported keyword %s", async (keyword, extra, hint) => {
     const diagnostics = await problemsOf({ "schemas/a/x.done.json": json({ type: "object", ...extra }) });
@@ -270,14 +269,14 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
         "    type: array",
         "    items:",
         "      type: object",
-        "      minProperties: 1",
+        "      unevaluatedProperties: false",
         "",
       ].join("\n"),
     });
     expectProblem(diagnostics, {
       code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
       file: "schemas/a/x.done.yaml",
-      pointer: "/properties/items/items/minProperties",
+      pointer: "/properties/items/items/unevaluatedProperties",
       line: 7,
       column: 7,
     });
@@ -429,7 +428,11 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
 
   it("collects every problem across files, sorted by file and line", async () => {
     const diagnostics = await problemsOf({
-      "schemas/b/y.done.json": json({ "x-postbus": { chanel: "y" }, type: "object", if: {} }),
+      "schemas/b/y.done.json": json({
+        "x-postbus": { chanel: "y" },
+        type: "object",
+        unevaluatedItems: false,
+      }),
       "schemas/a/x.done.json": object({ a: { $ref: "#/nope" } }),
       "schemas/a/broken.json": "{",
     });
@@ -502,6 +505,29 @@ describe("examples through recursive definitions", () => {
       pointer: "/examples/0",
       line: 9,
       message: /\/root\/children\/0 must have required property 'label'/,
+    });
+  });
+});
+
+describe("keywords of the other dialect", () => {
+  it.each([
+    ["dependentRequired", { dependentRequired: { a: ["b"] } }, /dependencies/],
+    ["dependentSchemas", { dependentSchemas: { a: { required: ["b"] } } }, /dependencies/],
+  ])("%s in draft-07", async (keyword, extra, hint) => {
+    const diagnostics = await problemsOf({
+      "schemas/a/x.done.json": json({
+        type: "object",
+        ...extra,
+        $schema: "http://json-schema.org/draft-07/schema#",
+      }),
+    });
+    expectProblem(diagnostics, {
+      code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+      file: "schemas/a/x.done.json",
+      pointer: `/${keyword}`,
+      line: 3,
+      message: new RegExp(`"${keyword}" is not supported in draft-07`),
+      hint,
     });
   });
 });

@@ -163,7 +163,7 @@ describe("postbus generate", () => {
       );
       expect(await project.read("out/types/src/events/order.placed.v1.ts")).toContain("note");
 
-      await project.write("schemas/orders/order.placed.yaml", "type: object\nif: {}\n");
+      await project.write("schemas/orders/order.placed.yaml", "type: object\nunevaluatedProperties: false\n");
       await waitFor(() => watching.err.length > 0, "the diagnostics");
       expect(watching.err[0]).toMatch(/POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD/);
     } finally {

@@ -249,3 +249,98 @@ describe("$ref resolution", () => {
     });
   });
 });
+
+describe("draft-07 corpora: conditionals, dependencies, the meta-schema", () => {
+  const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
+
+  it("keeps if/then/else, contains, propertyNames, min/maxProperties and converts dependencies", async () => {
+    const result = await generateFiles({
+      "schemas/a/x.done.json": json({
+        $schema: DRAFT_07,
+        type: "object",
+        properties: { kind: { type: "string" }, tags: { type: "array", contains: { const: "a" } } },
+        if: { properties: { kind: { const: "b" } } },
+        // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword
+        then: { required: ["b"] },
+        else: { not: { required: ["b"] } },
+        propertyNames: { pattern: "^[a-z]+$", format: "regex" },
+        minProperties: 1,
+        maxProperties: 5,
+        dependencies: { kind: ["tags"], tags: { required: ["kind"] } },
+        examples: [{ kind: "b", b: 1, tags: ["a"] }],
+      }),
+    });
+    expect(result.diagnostics).toEqual([]);
+    const payload = result.model?.events[0]?.schema;
+    expect(payload).toMatchObject({
+      if: { properties: { kind: { const: "b" } } },
+      // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword
+      then: { required: ["b"] },
+      else: { not: { required: ["b"] } },
+      propertyNames: { pattern: "^[a-z]+$", format: "regex" },
+      minProperties: 1,
+      maxProperties: 5,
+      dependentRequired: { kind: ["tags"] },
+      dependentSchemas: { tags: { required: ["kind"] } },
+    });
+  });
+
+  it("checks examples against the new keywords", async () => {
+    const result = await generateFiles({
+      "schemas/a/x.done.json": json({
+        type: "object",
+        dependentRequired: { a: ["b"] },
+        examples: [{ a: 1 }],
+      }),
+    });
+    expect(result.diagnostics.map((item) => item.code)).toEqual(["POSTBUS_SCHEMA_BAD_EXAMPLE"]);
+  });
+
+  it("resolves the draft-07 meta-schema to a bundled definition, recursion included", async () => {
+    const result = await generateFiles({
+      "schemas/shared/schema.json": json({
+        $schema: DRAFT_07,
+        $id: "http://example.com/schema.json",
+        allOf: [{ $ref: DRAFT_07 }, { properties: { "x-kind": { type: "string" } } }],
+      }),
+      "schemas/a/x.done.json": json({
+        $schema: DRAFT_07,
+        type: "object",
+        properties: {
+          payload: { $ref: "http://example.com/schema.json" },
+          title: { $ref: "http://json-schema.org/draft-07/schema#/properties/title" },
+        },
+        examples: [{ payload: { type: "object", properties: { a: { type: "string" } } } }],
+      }),
+      "postbus.config.json": json({ definitions: ["schemas/shared/**"] }),
+    });
+    expect(result.diagnostics).toEqual([]);
+    const meta = result.model?.definitions.find((item) => item.name === "JsonSchemaDraft07");
+    expect(meta?.source.file).toBe("<bundled>/json-schema-draft-07.json");
+    expect(meta?.schema).toMatchObject({ type: ["object", "boolean"] });
+    expect(result.model?.definitions.map((item) => item.name)).toContain("JsonSchemaDraft07Title");
+  });
+
+  it("rejects an example the meta-schema rejects", async () => {
+    const result = await generateFiles({
+      "schemas/a/x.done.json": json({
+        $schema: DRAFT_07,
+        type: "object",
+        properties: { payload: { $ref: DRAFT_07 } },
+        examples: [{ payload: { type: "objekt" } }],
+      }),
+    });
+    expect(result.diagnostics.map((item) => item.code)).toEqual(["POSTBUS_SCHEMA_BAD_EXAMPLE"]);
+  });
+
+  it("never names a definition like a registry export or another definition's validator", async () => {
+    const result = await generateFiles({
+      "schemas/shared/channel.json": json({ type: "string" }),
+      "schemas/shared/money.json": json({ type: "number" }),
+      "schemas/shared/moneySchema.json": json({ type: "string" }),
+      "postbus.config.json": json({ definitions: ["schemas/shared/**"] }),
+    });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.model?.definitions.map((item) => item.name)).toEqual(["Channel2", "Money", "MoneySchema2"]);
+  });
+});

@@ -70,12 +70,57 @@ describe("normalization to the IR's 2020-12 dialect", () => {
       { $ref: "#/$defs/Def", description: "d" },
     ],
     [
+      "if/then/else kept, with $refs rewritten",
+      // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword
+      { if: { required: ["a"] }, then: { $ref: "t.json" }, else: false },
+      // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword
+      { if: { required: ["a"] }, then: { $ref: "#/$defs/Def_then" }, else: false },
+    ],
+    [
+      "contains kept",
+      { type: "array", contains: { $ref: "c.json" } },
+      { type: "array", contains: { $ref: "#/$defs/Def_contains" } },
+    ],
+    [
+      "propertyNames kept",
+      { type: "object", propertyNames: { pattern: "^a", format: "regex" } },
+      { type: "object", propertyNames: { pattern: "^a", format: "regex" } },
+    ],
+    [
+      "minProperties and maxProperties kept",
+      { type: "object", minProperties: 1, maxProperties: 3 },
+      { type: "object", minProperties: 1, maxProperties: 3 },
+    ],
+    ["not kept, with its $ref rewritten", { not: { $ref: "n.json" } }, { not: { $ref: "#/$defs/Def_not" } }],
+    [
+      "dependencies split into dependentRequired and dependentSchemas",
+      { dependencies: { a: ["b", "c"], d: { required: ["e"] }, f: { $ref: "f.json" }, g: true } },
+      {
+        dependentRequired: { a: ["b", "c"] },
+        dependentSchemas: { d: { required: ["e"] }, f: { $ref: "#/$defs/Def_dependencies_f" }, g: true },
+      },
+    ],
+    [
+      "OpenAPI example dropped (an annotation, not an instance to check)",
+      { type: "string", example: { $ref: "http://example.com/examples/a.json" } },
+      { type: "string" },
+    ],
+    [
       "x- annotations kept, x-postbus dropped",
       { "x-postbus": {}, "x-order": 1, type: "string" },
       { "x-order": 1, type: "string" },
     ],
   ])("%s", (_name, given, want) => {
     expect(normalize(given)).toEqual(want);
+  });
+
+  it("keeps 2020-12 dependentRequired and dependentSchemas", () => {
+    expect(
+      normalize({ dependentRequired: { a: ["b"] }, dependentSchemas: { c: { $ref: "c.json" } } }, "2020-12"),
+    ).toEqual({
+      dependentRequired: { a: ["b"] },
+      dependentSchemas: { c: { $ref: "#/$defs/Def_dependentSchemas_c" } },
+    });
   });
 
   it("keeps 2020-12 keywords next to $ref", () => {

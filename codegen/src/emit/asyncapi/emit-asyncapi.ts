@@ -1,0 +1,141 @@
+import type { ContractModel, EventContract, NormalizedSchema } from "../../ir/model.js";
+
+/** Options of {@link emitAsyncApi}. */
+export interface AsyncApiOptions {
+  /** `info.title`; default `Postbus events`. */
+  readonly title?: string | undefined;
+  /** `info.version`; default `1.0.0`. */
+  readonly version?: string | undefined;
+}
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+
+const DEFS_PREFIX = "#/$defs/";
+const COMPONENT_SCHEMAS = "#/components/schemas/";
+/** Keywords of a standalone schema file that mean nothing inside a components section. */
+const DROPPED_ROOT_KEYWORDS = new Set(["$schema", "$id", "$defs"]);
+
+/**
+ * An AsyncAPI 3.0.0 document of every channel and message of the model: one message per event
+ * version (payload = the event's `data` schema, shared definitions under `components.schemas` with
+ * refs rewritten), a `send` and a `receive` operation per message, and Postbus's facts under
+ * `x-postbus`. Deterministic; serialize with `JSON.stringify`.
+ *
+ * @example
+ * ```ts
+ * const document = emitAsyncApi(model, { title: "Trading events" });
+ * document.asyncapi; // "3.0.0"
+ * ```
+ */
+export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}): Record<string, unknown> {
+  const channels: Record<string, Json> = {};
+  const operations: Record<string, Json> = {};
+  const messages: Record<string, Json> = {};
+  const byChannel = new Map<string, EventContract[]>();
+  for (const event of model.events)
+    byChannel.set(event.channel, [...(byChannel.get(event.channel) ?? []), event]);
+
+  for (const channel of [...byChannel.keys()].sort()) {
+    const events = byChannel.get(channel) ?? [];
+    const channelId = componentKey(channel);
+    channels[channelId] = {
+      address: channel,
+      title: channel,
+      description: `Postbus channel \`${channel}\`: rows of the events table with this channel.`,
+      messages: Object.fromEntries(
+        events.map((event) => [event.typeName, { $ref: `#/components/messages/${event.typeName}` }]),
+      ),
+    };
+    for (const event of events) {
+      messages[event.typeName] = message(event);
+      const channelRef = { $ref: `#/channels/${channelId}` };
+      const messageRef = [{ $ref: `#/channels/${channelId}/messages/${event.typeName}` }];
+      operations[`send${event.typeName}`] = {
+        action: "send",
+        channel: channelRef,
+        summary: `Publish ${event.eventType} v${event.version}.`,
+        messages: messageRef,
+        "x-postbus": { slices: [...event.producers] },
+      };
+      operations[`receive${event.typeName}`] = {
+        action: "receive",
+        channel: channelRef,
+        summary: `Consume ${event.eventType} v${event.version}.`,
+        messages: messageRef,
+        "x-postbus": { slices: [...event.consumers] },
+      };
+    }
+  }
+
+  const schemas = Object.fromEntries(
+    model.definitions.map((definition) => [definition.name, toComponentSchema(definition.schema)]),
+  );
+  return {
+    asyncapi: "3.0.0",
+    info: {
+      title: options.title ?? "Postbus events",
+      version: options.version ?? "1.0.0",
+      description:
+        "Events published on a Postbus events table. Each message's payload is the `data` of the envelope `{event_type, timestamp, data, metadata}`.",
+    },
+    defaultContentType: "application/json",
+    channels,
+    operations,
+    components: { messages: sortKeys(messages), schemas },
+  };
+}
+
+function message(event: EventContract): Json {
+  const facts: Record<string, Json> = {
+    eventType: event.eventType,
+    version: event.version,
+    channel: event.channel,
+    domain: event.domain,
+    producers: [...event.producers],
+    consumers: [...event.consumers],
+    deprecated: event.deprecated === false ? false : (event.deprecated.reason ?? true),
+  };
+  if (event.responseType !== undefined) facts.responseType = event.responseType;
+  const result: Record<string, Json> = { name: event.eventType, contentType: "application/json" };
+  if (event.title !== undefined) result.title = event.title;
+  if (event.description !== undefined) result.summary = event.description;
+  result.payload = toComponentSchema(event.schema);
+  if (event.examples.length > 0) {
+    result.examples = event.examples.map((example, index) => ({
+      name: `example${index + 1}`,
+      payload: example as Json,
+    }));
+  }
+  result["x-postbus"] = facts;
+  return result;
+}
+
+/** The schema with `#/$defs/<Name>` refs pointing at `components.schemas` and file-level keywords dropped. */
+function toComponentSchema(schema: NormalizedSchema): Json {
+  if (typeof schema === "boolean") return schema;
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) if (!DROPPED_ROOT_KEYWORDS.has(key)) root[key] = value;
+  return rewriteRefs(root);
+}
+
+function rewriteRefs(value: unknown): Json {
+  if (Array.isArray(value)) return value.map(rewriteRefs);
+  if (typeof value !== "object" || value === null) return value as Json;
+  const out: Record<string, Json> = {};
+  for (const [key, child] of Object.entries(value)) {
+    out[key] =
+      key === "$ref" && typeof child === "string" && child.startsWith(DEFS_PREFIX)
+        ? `${COMPONENT_SCHEMAS}${child.slice(DEFS_PREFIX.length)}`
+        : rewriteRefs(child);
+  }
+  return out;
+}
+
+/** A components/channels key (`^[A-Za-z0-9._-]+$`): other characters, such as `:`, become `_`. */
+function componentKey(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+function sortKeys(record: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

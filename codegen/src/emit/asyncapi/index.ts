@@ -1,0 +1,1 @@
+export { type AsyncApiOptions, emitAsyncApi } from "./emit-asyncapi.js";

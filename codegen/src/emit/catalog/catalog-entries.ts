@@ -1,0 +1,75 @@
+import type { ContractModel, EventContract } from "../../ir/model.js";
+
+/** One event type of the catalog with all its versions. */
+export interface CatalogEntry {
+  readonly eventType: string;
+  /** File name without extension, safe on every file system, e.g. `signal.triggered`. */
+  readonly slug: string;
+  /** The newest version. */
+  readonly latest: EventContract;
+  /** Every version, newest first. */
+  readonly versions: readonly EventContract[];
+  /** Sorted producers and consumers over all versions. */
+  readonly producers: readonly string[];
+  readonly consumers: readonly string[];
+  /** Every version is deprecated. */
+  readonly deprecated: boolean;
+  /** More than one version: the newest broke compatibility with the ones before it. */
+  readonly breaking: boolean;
+}
+
+/**
+ * Groups the model's events by event type, sorted by event type, versions newest first.
+ *
+ * @example
+ * ```ts
+ * catalogEntries(model).map((entry) => entry.eventType); // ["fill.received", "order.cancelled", …]
+ * ```
+ */
+export function catalogEntries(model: ContractModel): CatalogEntry[] {
+  const byType = new Map<string, EventContract[]>();
+  for (const event of model.events) {
+    const list = byType.get(event.eventType) ?? [];
+    list.push(event);
+    byType.set(event.eventType, list);
+  }
+  return [...byType.keys()].sort(compareText).map((eventType) => {
+    const versions = [...(byType.get(eventType) ?? [])].sort((a, b) => b.version - a.version);
+    const latest = versions[0] as EventContract;
+    return {
+      eventType,
+      slug: eventSlug(eventType),
+      latest,
+      versions,
+      producers: sortedUnion(versions.map((event) => event.producers)),
+      consumers: sortedUnion(versions.map((event) => event.consumers)),
+      deprecated: versions.every((event) => event.deprecated !== false),
+      breaking: versions.length > 1,
+    };
+  });
+}
+
+/** A file name for an event type: characters outside `[A-Za-z0-9._-]` (such as `:`) become `_`. */
+export function eventSlug(eventType: string): string {
+  return eventType.replace(/[^A-Za-z0-9._-]/g, "_");
+}
+
+/** Every producer and consumer slice of the entries, sorted. */
+export function sliceNames(entries: readonly CatalogEntry[]): string[] {
+  return sortedUnion(entries.flatMap((entry) => [entry.producers, entry.consumers]));
+}
+
+/** Code-unit order: the same on every machine and locale. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortedUnion(lists: readonly (readonly string[])[]): string[] {
+  return [...new Set(lists.flat())].sort(compareText);
+}
+
+/** Looks up a definition's description by name, for fields that only `$ref` it. */
+export function definitionDescriber(model: ContractModel): (name: string) => string | undefined {
+  const byName = new Map(model.definitions.map((definition) => [definition.name, definition.description]));
+  return (name) => byName.get(name);
+}

@@ -1,0 +1,22 @@
+import type { ResolvedConfig } from "../../config/config.js";
+import type { ContractModel, GeneratedFile } from "../../ir/model.js";
+import { compareText } from "./catalog-entries.js";
+import { emitMarkdown } from "./emit-markdown.js";
+import { emitSite } from "./emit-site.js";
+
+/**
+ * The event catalog from the model, under `config.docs`: Markdown (`index.md`, `definitions.md`,
+ * `events/<event-type>.md`) and a static HTML site (`site/`). Pure and deterministic: same model,
+ * same bytes; sorted by path.
+ *
+ * @example
+ * ```ts
+ * const { model } = await generate(config);
+ * const files = emitCatalog(model!, config); // docs/catalog/index.md, docs/catalog/site/index.html, …
+ * ```
+ */
+export function emitCatalog(model: ContractModel, config: ResolvedConfig): GeneratedFile[] {
+  return [...emitMarkdown(model, config), ...emitSite(model, config)].sort((a, b) =>
+    compareText(a.path, b.path),
+  );
+}

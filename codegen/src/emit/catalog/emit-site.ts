@@ -1,0 +1,254 @@
+import type { ResolvedConfig } from "../../config/config.js";
+import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
+import { type CatalogEntry, catalogEntries, compareText, definitionDescriber } from "./catalog-entries.js";
+import { escapeHtml, scriptJson } from "./escape.js";
+import { graphSvg } from "./graph-svg.js";
+import { htmlPage, link } from "./html-page.js";
+import {
+  constraintsOf,
+  type DescribeDefinition,
+  type FieldRow,
+  fieldRows,
+  type TypePart,
+  typeOf,
+} from "./schema-fields.js";
+import { CATALOG_CSS, CATALOG_JS } from "./site-assets.js";
+import { typedSnippet } from "./snippet.js";
+
+/**
+ * The static HTML catalog under `<docs>/site/`: a searchable index with the graph, a page per event
+ * type, a definitions page, `graph.svg`, one stylesheet and one script. Relative links only, no
+ * network at view time, so it works from file:// and from any static host.
+ */
+export function emitSite(model: ContractModel, config: ResolvedConfig): GeneratedFile[] {
+  const entries = catalogEntries(model);
+  const describe = definitionDescriber(model);
+  const site = `${config.docs}/site`;
+  const graph = graphSvg(entries, "events");
+  return [
+    { path: `${site}/index.html`, contents: indexPage(entries, graph, describe) },
+    { path: `${site}/definitions.html`, contents: definitionsPage(model.definitions, describe) },
+    { path: `${site}/graph.svg`, contents: graph },
+    { path: `${site}/catalog.css`, contents: CATALOG_CSS },
+    { path: `${site}/catalog.js`, contents: CATALOG_JS },
+    ...entries.map((entry) => ({
+      path: `${site}/events/${entry.slug}.html`,
+      contents: eventPage(entry, entries, config.types.name, describe),
+    })),
+  ];
+}
+
+function indexPage(entries: readonly CatalogEntry[], graph: string, describe: DescribeDefinition): string {
+  const data = entries.map((entry) => ({
+    slug: entry.slug,
+    name: entry.eventType,
+    domain: entry.latest.domain,
+    producers: entry.producers,
+    consumers: entry.consumers,
+    text: searchText(entry, describe),
+  }));
+  const domains = [...new Set(entries.map((entry) => entry.latest.domain))].sort(compareText);
+  const producers = [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText);
+  const consumers = [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText);
+  const body = [
+    "<h1>Event catalog</h1>",
+    `<p>${entries.length} event types. Search by name, description or field; filter by domain, producer or consumer.</p>`,
+    '<search><form id="filters" class="filters">',
+    '<input class="search" id="search" name="q" type="search" placeholder="Search events…" aria-label="Search events" autocomplete="off">',
+    select("domain", "All domains", domains),
+    select("producer", "All producers", producers),
+    select("consumer", "All consumers", consumers),
+    "</form></search>",
+    `<p class="count" id="count" aria-live="polite">${entries.length} of ${entries.length} event types</p>`,
+    '<ul class="events" id="events">',
+    ...entries.map(listItem),
+    "</ul>",
+    '<h2 id="graph">Who produces and consumes what</h2>',
+    `<p>Producing slices on the left, event types in the middle, consuming slices on the right. Also as ${link("graph.svg", "graph.svg")}.</p>`,
+    `<div class="graph">${graph}</div>`,
+    `<script id="catalog-data" type="application/json">${scriptJson(data)}</script>`,
+  ].join("\n");
+  return htmlPage({ title: "Events", root: "", body, script: true });
+}
+
+function searchText(entry: CatalogEntry, describe: DescribeDefinition): string {
+  const latest = entry.latest;
+  const words = [
+    entry.eventType,
+    latest.channel,
+    latest.domain,
+    latest.title ?? "",
+    latest.description ?? "",
+    ...entry.producers,
+    ...entry.consumers,
+    ...fieldRows(latest.schema, describe).map((row) => row.path),
+  ];
+  return words.join(" ").toLowerCase();
+}
+
+function select(name: string, all: string, options: readonly string[]): string {
+  return [
+    `<select name="${name}" aria-label="${escapeHtml(all)}">`,
+    `<option value="">${escapeHtml(all)}</option>`,
+    ...options.map((option) => `<option value="${escapeHtml(option)}">${escapeHtml(option)}</option>`),
+    "</select>",
+  ].join("");
+}
+
+function listItem(entry: CatalogEntry): string {
+  const latest = entry.latest;
+  return [
+    `<li id="event-${escapeHtml(entry.slug)}">`,
+    `<a class="name" href="events/${escapeHtml(entry.slug)}.html">${escapeHtml(entry.eventType)}</a>${badges(entry)}`,
+    `<div class="meta">channel <code>${escapeHtml(latest.channel)}</code> · domain ${escapeHtml(latest.domain)} · v${entry.versions.map((event) => event.version).join(", v")}</div>`,
+    `<div class="meta">produced by ${escapeHtml(listOrNone(entry.producers))} · consumed by ${escapeHtml(listOrNone(entry.consumers))}</div>`,
+    latest.description ? `<div>${escapeHtml(latest.description)}</div>` : "",
+    "</li>",
+  ].join("");
+}
+
+function badges(entry: CatalogEntry): string {
+  return (
+    (entry.deprecated ? '<span class="badge deprecated">deprecated</span>' : "") +
+    (entry.breaking ? `<span class="badge breaking">breaking: v${entry.latest.version}</span>` : "")
+  );
+}
+
+function eventPage(
+  entry: CatalogEntry,
+  entries: readonly CatalogEntry[],
+  typesPackage: string,
+  describe: DescribeDefinition,
+): string {
+  const latest = entry.latest;
+  const facts: [string, string][] = [
+    ["Channel", `<code id="channel">${escapeHtml(latest.channel)}</code>`],
+    ["Domain", escapeHtml(latest.domain)],
+    ["Producers", sliceLinks(entry.producers, "producer")],
+    ["Consumers", sliceLinks(entry.consumers, "consumer")],
+    ["TypeScript type", `<code>${escapeHtml(latest.typeName)}</code>`],
+  ];
+  if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries)]);
+  const requests = entries.filter((other) => other.latest.responseType === entry.eventType);
+  if (requests.length > 0)
+    facts.push(["Reply to", requests.map((other) => eventLink(other.eventType, entries)).join(", ")]);
+  const body = [
+    `<h1>${escapeHtml(entry.eventType)}${badges(entry)}</h1>`,
+    latest.title ? `<p><strong>${escapeHtml(latest.title)}</strong></p>` : "",
+    latest.description ? `<p>${escapeHtml(latest.description)}</p>` : "",
+    deprecationNote(latest),
+    `<dl class="facts">${facts.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join("")}</dl>`,
+    '<h2 id="history">Version history</h2>',
+    '<div class="table-wrap"><table><thead><tr><th>Version</th><th>Channel</th><th>Type</th><th>Status</th><th>Schema file</th></tr></thead><tbody>',
+    ...entry.versions.map(
+      (event) =>
+        `<tr><td><a href="#v${event.version}">${event.version}</a></td><td><code>${escapeHtml(event.channel)}</code></td><td><code>${escapeHtml(event.typeName)}</code></td><td>${versionStatus(event, entry)}</td><td><code>${escapeHtml(event.source.file)}</code></td></tr>`,
+    ),
+    "</tbody></table></div>",
+    '<h2 id="usage">Publish and subscribe</h2>',
+    `<pre><code>${escapeHtml(typedSnippet(latest, typesPackage))}</code></pre>`,
+    ...entry.versions.map((event) => versionSection(event, entry, describe)),
+  ];
+  return htmlPage({
+    title: entry.eventType,
+    root: "../",
+    body: body.filter((part) => part !== "").join("\n"),
+  });
+}
+
+function versionSection(event: EventContract, entry: CatalogEntry, describe: DescribeDefinition): string {
+  const examples = event.examples.map(
+    (example) => `<pre><code>${escapeHtml(JSON.stringify(example, null, 2))}</code></pre>`,
+  );
+  return [
+    `<section id="v${event.version}">`,
+    `<h2>Version ${event.version} <small>(${versionStatus(event, entry)})</small></h2>`,
+    event === entry.latest ? "" : deprecationNote(event),
+    event !== entry.latest && event.description ? `<p>${escapeHtml(event.description)}</p>` : "",
+    `<h3 id="v${event.version}-fields">Fields</h3>`,
+    fieldsTable(fieldRows(event.schema, describe), "../definitions.html"),
+    examples.length > 0 ? `<h3>Examples</h3>\n${examples.join("\n")}` : "",
+    `<details><summary>JSON Schema</summary><pre><code>${escapeHtml(JSON.stringify(event.schema, null, 2))}</code></pre></details>`,
+    "</section>",
+  ]
+    .filter((part) => part !== "")
+    .join("\n");
+}
+
+function versionStatus(event: EventContract, entry: CatalogEntry): string {
+  const parts = [event === entry.latest ? "latest" : "older"];
+  if (event.deprecated !== false) parts.push("deprecated");
+  return parts.join(", ");
+}
+
+function definitionsPage(definitions: readonly SchemaDefinition[], describe: DescribeDefinition): string {
+  const body = [
+    "<h1>Shared definitions</h1>",
+    ...definitions.map((definition) => {
+      const fields = fieldRows(definition.schema, describe);
+      const constraints = constraintsOf(definition.schema);
+      return [
+        `<section id="${escapeHtml(definitionAnchor(definition.name))}">`,
+        `<h2>${escapeHtml(definition.name)}</h2>`,
+        definition.description ? `<p>${escapeHtml(definition.description)}</p>` : "",
+        `<p>Type: ${typeHtml(typeOf(definition.schema), "")}${constraints.length > 0 ? ` · ${constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join(", ")}` : ""}</p>`,
+        fields.length > 0 ? fieldsTable(fields, "") : "",
+        `<p class="meta">Schema <code>${escapeHtml(definition.source.file)}</code></p>`,
+        "</section>",
+      ]
+        .filter((part) => part !== "")
+        .join("\n");
+    }),
+  ];
+  return htmlPage({ title: "Definitions", root: "", body: body.join("\n") });
+}
+
+/** An HTML fields table; definition references link to `<definitionsPage>#def-<Name>`. */
+function fieldsTable(rows: readonly FieldRow[], definitionsPage: string): string {
+  if (rows.length === 0) return "<p>No fields.</p>";
+  return [
+    '<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Constraints</th><th>Description</th></tr></thead><tbody>',
+    ...rows.map(
+      (row) =>
+        `<tr><td><code>${escapeHtml(row.path)}</code>${row.deprecated ? ' <span class="badge deprecated">deprecated</span>' : ""}</td><td>${typeHtml(row.type, definitionsPage)}</td><td>${row.required ? "yes" : "no"}</td><td>${row.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td><td>${escapeHtml(row.description ?? "")}</td></tr>`,
+    ),
+    "</tbody></table></div>",
+  ].join("\n");
+}
+
+function typeHtml(parts: readonly TypePart[], definitionsPage: string): string {
+  return parts
+    .map((part) =>
+      part.kind === "ref"
+        ? `<a href="${escapeHtml(`${definitionsPage}#${definitionAnchor(part.name)}`)}">${escapeHtml(part.name)}</a>`
+        : escapeHtml(part.text),
+    )
+    .join("");
+}
+
+function definitionAnchor(name: string): string {
+  return `def-${name}`;
+}
+
+function sliceLinks(slices: readonly string[], filter: "producer" | "consumer"): string {
+  if (slices.length === 0) return "none declared";
+  return slices
+    .map((slice) => link(`../index.html#${filter}=${encodeURIComponent(slice)}`, slice))
+    .join(", ");
+}
+
+function eventLink(eventType: string, entries: readonly CatalogEntry[]): string {
+  const target = entries.find((entry) => entry.eventType === eventType);
+  return target === undefined
+    ? `<code>${escapeHtml(eventType)}</code>`
+    : link(`${target.slug}.html`, eventType);
+}
+
+function deprecationNote(event: EventContract): string {
+  if (event.deprecated === false) return "";
+  return `<p class="notice"><strong>Deprecated.</strong>${event.deprecated.reason ? ` ${escapeHtml(event.deprecated.reason)}` : ""}</p>`;
+}
+
+function listOrNone(names: readonly string[]): string {
+  return names.length === 0 ? "none declared" : names.join(", ");
+}

@@ -1,0 +1,103 @@
+import { type CatalogEntry, compareText } from "./catalog-entries.js";
+import { escapeHtml } from "./escape.js";
+
+const NODE_HEIGHT = 28;
+const ROW_GAP = 12;
+const COLUMN_GAP = 120;
+const MARGIN = 16;
+const CHAR_WIDTH = 7.2;
+const HEADER = 28;
+
+interface Node {
+  readonly label: string;
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+}
+
+/**
+ * The producer → event → consumer graph as SVG: producing slices in the left column, event types in
+ * the middle, consuming slices on the right, curved edges. Deterministic: sorted, fixed geometry.
+ * Event nodes link to `<eventHref>/<slug>.html`; deprecated events are dashed.
+ */
+export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): string {
+  const producers = [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText);
+  const consumers = [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText);
+  const widthOf = (labels: readonly string[]) =>
+    Math.ceil(Math.max(60, ...labels.map((label) => label.length * CHAR_WIDTH + 20)));
+  const producerWidth = widthOf(producers);
+  const eventWidth = widthOf(entries.map((entry) => entry.eventType));
+  const consumerWidth = widthOf(consumers);
+  const xEvents = MARGIN + producerWidth + COLUMN_GAP;
+  const xConsumers = xEvents + eventWidth + COLUMN_GAP;
+  const column = (labels: readonly string[], x: number, width: number) =>
+    new Map(
+      labels.map((label, index) => [
+        label,
+        { label, x, y: HEADER + MARGIN + index * (NODE_HEIGHT + ROW_GAP), width },
+      ]),
+    );
+  const producerNodes = column(producers, MARGIN, producerWidth);
+  const eventNodes = column(
+    entries.map((entry) => entry.eventType),
+    xEvents,
+    eventWidth,
+  );
+  const consumerNodes = column(consumers, xConsumers, consumerWidth);
+  const rows = Math.max(producers.length, entries.length, consumers.length, 1);
+  const width = xConsumers + consumerWidth + MARGIN;
+  const height = HEADER + MARGIN * 2 + rows * (NODE_HEIGHT + ROW_GAP) - ROW_GAP;
+
+  const edges: string[] = [];
+  for (const entry of entries) {
+    const event = eventNodes.get(entry.eventType) as Node;
+    for (const producer of entry.producers)
+      edges.push(edge(producerNodes.get(producer) as Node, event, "produces"));
+    for (const consumer of entry.consumers)
+      edges.push(edge(event, consumerNodes.get(consumer) as Node, "consumes"));
+  }
+  const heading = (text: string, x: number) =>
+    `<text class="heading" x="${x}" y="${MARGIN + 8}">${text}</text>`;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="graph-title" font-family="system-ui, sans-serif" font-size="13">`,
+    `<title id="graph-title">Which slices produce and consume which events</title>`,
+    "<style>",
+    ".node rect{stroke-width:1.5}.producer rect{fill:#e8f0fe;stroke:#3b6fd8}.consumer rect{fill:#e7f6ec;stroke:#2e8b57}",
+    ".event rect{fill:#fff8e1;stroke:#b7791f}.event.deprecated rect{stroke-dasharray:4 3;fill:#f3f3f3}",
+    ".edge{fill:none;stroke:#8a94a6;stroke-width:1.2}.heading{font-weight:600;fill:#333}text{fill:#1a1a1a}",
+    "</style>",
+    heading("Producers", MARGIN),
+    heading("Events", xEvents),
+    heading("Consumers", xConsumers),
+    `<g class="edges">`,
+    ...edges,
+    "</g>",
+    ...[...producerNodes.values()].map((node) => sliceNode(node, "producer")),
+    ...entries.map((entry) => eventNode(eventNodes.get(entry.eventType) as Node, entry, eventHref)),
+    ...[...consumerNodes.values()].map((node) => sliceNode(node, "consumer")),
+    "</svg>",
+    "",
+  ].join("\n");
+}
+
+function edge(from: Node, to: Node, relation: string): string {
+  const x1 = from.x + from.width;
+  const y1 = from.y + NODE_HEIGHT / 2;
+  const x2 = to.x;
+  const y2 = to.y + NODE_HEIGHT / 2;
+  const mid = (x1 + x2) / 2;
+  return `<path class="edge" data-relation="${relation}" data-from="${escapeHtml(from.label)}" data-to="${escapeHtml(to.label)}" d="M${x1} ${y1} C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}"/>`;
+}
+
+function sliceNode(node: Node, role: "producer" | "consumer"): string {
+  return `<g class="node ${role}" data-slice="${escapeHtml(node.label)}">${box(node)}</g>`;
+}
+
+function eventNode(node: Node, entry: CatalogEntry, eventHref: string): string {
+  const className = `node event${entry.deprecated ? " deprecated" : ""}`;
+  return `<a href="${eventHref}/${escapeHtml(entry.slug)}.html"><g class="${className}" data-event="${escapeHtml(entry.eventType)}">${box(node)}</g></a>`;
+}
+
+function box(node: Node): string {
+  return `<rect x="${node.x}" y="${node.y}" width="${node.width}" height="${NODE_HEIGHT}" rx="6"/><text x="${node.x + 10}" y="${node.y + 18}">${escapeHtml(node.label)}</text>`;
+}

@@ -1,0 +1,89 @@
+import { Parser } from "@asyncapi/parser";
+import { describe, expect, test } from "vitest";
+import { emitAsyncApi } from "../../codegen/src/emit/asyncapi/index.js";
+import { contractModel, definition, event, ref } from "../codegen/emit/support/model.js";
+import { exampleModel } from "./support/example-catalog.js";
+
+/** `DiagnosticSeverity.Error` of the parser's (Spectral's) diagnostics. */
+const ERROR = 0;
+
+describe("emitAsyncApi", () => {
+  test("exports the example domain as an AsyncAPI 3.0 document the official parser accepts", async () => {
+    const { model } = await exampleModel();
+    const document = emitAsyncApi(model);
+    const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
+    const errors = diagnostics.filter((diagnostic) => diagnostic.severity === ERROR);
+    expect(errors.map((error) => `${error.path.join("/")}: ${error.message}`)).toEqual([]);
+    expect(parsed).toBeDefined();
+    expect(parsed?.version()).toBe("3.0.0");
+    expect(
+      parsed
+        ?.channels()
+        .all()
+        .map((channel) => channel.address())
+        .sort(),
+    ).toEqual([
+      "fills",
+      "orders",
+      "risk",
+      "setup.received",
+      "setup.rejected",
+      "signal.expired",
+      "signal.triggered",
+    ]);
+    expect(parsed?.messages().all().length).toBe(model.events.length);
+    expect(parsed?.operations().all().length).toBe(model.events.length * 2);
+  });
+
+  test("places shared definitions under components/schemas and points refs at them", async () => {
+    const { model } = await exampleModel();
+    const document = emitAsyncApi(model) as {
+      components: {
+        schemas: Record<string, unknown>;
+        messages: Record<string, { payload: unknown; "x-postbus": unknown }>;
+      };
+    };
+    expect(Object.keys(document.components.schemas)).toEqual(
+      model.definitions.map((definition) => definition.name),
+    );
+    const text = JSON.stringify(document);
+    expect(text).not.toContain("#/$defs/");
+    const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const name of refs) expect(document.components.schemas).toHaveProperty(name as string);
+    expect(document.components.messages.OrderPlacedV1?.["x-postbus"]).toMatchObject({
+      eventType: "order.placed",
+      version: 1,
+      channel: "orders",
+      deprecated: "Publish version 2: it names the order type and the time in force.",
+    });
+  });
+
+  test("keeps 2020-12 keywords, recursive definitions and `:` in names acceptable to the parser", async () => {
+    const model = contractModel({
+      definitions: [definition("Node", { type: "object", properties: { next: ref("Node") } })],
+      events: [
+        event("tree:grown", {
+          type: "object",
+          properties: {
+            tuple: { type: "array", prefixItems: [{ type: "string" }], items: { type: "number" } },
+            map: { type: "object", dependentRequired: { a: ["b"] }, unevaluatedProperties: false },
+            root: { $ref: "#/$defs/Node", description: "The root." },
+            one: { const: 1 },
+          },
+        }),
+      ],
+    });
+    const document = emitAsyncApi(model) as { channels: Record<string, { address: string }> };
+    expect(document.channels.tree_grown?.address).toBe("tree:grown");
+    const { diagnostics } = await new Parser().parse(JSON.stringify(document));
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR).map((d) => d.message)).toEqual(
+      [],
+    );
+  });
+
+  test("is deterministic", async () => {
+    const { model } = await exampleModel();
+    expect(JSON.stringify(emitAsyncApi(structuredClone(model)))).toBe(JSON.stringify(emitAsyncApi(model)));
+  });
+});

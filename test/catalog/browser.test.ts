@@ -1,0 +1,211 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { emitCatalog } from "../../codegen/src/emit/catalog/index.js";
+import { exampleModel, REPOSITORY_ROOT } from "./support/example-catalog.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+/** In the page (the tests are compiled without the DOM library): how far the page scrolls sideways. */
+const HORIZONTAL_OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth";
+/** In the page: every link, stylesheet, script and image target, as written and resolved. */
+const LINK_TARGETS = `[...document.querySelectorAll("a[href], link[href], script[src], img[src]")].map((element) => {
+  const value = element.getAttribute(element.hasAttribute("src") ? "src" : "href") ?? "";
+  return { value, resolved: new URL(value, document.baseURI).href };
+})`;
+const ARTIFACTS = path.join(REPOSITORY_ROOT, "test/.artifacts");
+
+let folder: string;
+let site: string;
+let sitePaths: string[];
+let context: BrowserContext;
+const consoleErrors: string[] = [];
+const networkRequests: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: the catalog's browser test needs it. Install Debian's package: apt-get update && apt-get install -y chromium`,
+    );
+  }
+  folder = await mkdtemp(path.join(os.tmpdir(), "postbus-catalog-"));
+  const { model, config } = await exampleModel();
+  const files = emitCatalog(model, config).filter((file) => file.path.startsWith(`${config.docs}/site/`));
+  for (const file of files) {
+    const target = path.join(folder, file.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, file.contents);
+  }
+  site = path.join(folder, config.docs, "site");
+  sitePaths = files.map((file) =>
+    path.relative(site, path.join(folder, file.path)).split(path.sep).join("/"),
+  );
+  context = await chromium.launchPersistentContext(path.join(folder, "user-data"), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+  });
+  // Nothing may leave the machine: every request that is not a file is recorded and refused.
+  await context.route("**/*", async (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:")) return route.continue();
+    networkRequests.push(url);
+    return route.abort();
+  });
+  context.on("page", watchPage);
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (folder !== undefined) await rm(folder, { recursive: true, force: true });
+});
+
+const watched = new WeakSet<Page>();
+
+function watchPage(page: Page): void {
+  watched.add(page);
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on("pageerror", (error) => consoleErrors.push(`${page.url()}: ${error.message}`));
+  page.on("requestfailed", (request) => {
+    if (request.url().startsWith("file:")) consoleErrors.push(`${request.url()}: failed to load`);
+  });
+}
+
+async function openPage(relative: string): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  if (!watched.has(page)) watchPage(page);
+  await page.goto(pathToFileURL(path.join(site, relative)).href);
+  return page;
+}
+
+const visibleNames = (page: Page) => page.locator("#events li:not([hidden]) a.name").allTextContents();
+
+describe("the HTML catalog in headless Chromium", () => {
+  test("searching narrows the list and a result opens its event page", async () => {
+    const page = await openPage("index.html");
+    const all = await visibleNames(page);
+    expect(all).toHaveLength(10);
+    await page.fill("#search", "signal");
+    const narrowed = await visibleNames(page);
+    expect(narrowed.length).toBeGreaterThan(0);
+    expect(narrowed.length).toBeLessThan(all.length);
+    expect(narrowed).toContain("signal.triggered");
+    await expect
+      .poll(() => page.locator("#count").textContent())
+      .toBe(`${narrowed.length} of 10 event types`);
+    expect(page.url()).toContain("#q=signal");
+    await page.fill("#search", "");
+    await page.selectOption('select[name="producer"]', "risk");
+    expect(await visibleNames(page)).toEqual(["risk.check.completed"]);
+    await page.selectOption('select[name="producer"]', "");
+    await page.selectOption('select[name="consumer"]', "signals");
+    expect(await visibleNames(page)).toEqual(["setup.rejected"]);
+    await page.selectOption('select[name="consumer"]', "");
+    await page.selectOption('select[name="domain"]', "orders");
+    expect(await visibleNames(page)).toEqual(["order.cancelled", "order.placed"]);
+    await page.selectOption('select[name="domain"]', "");
+
+    await page.fill("#search", "order placed");
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "catalog-index.png"), fullPage: true });
+    await page.click('#events li:not([hidden]) a.name:text-is("order.placed")');
+    await page.waitForURL(/events\/order\.placed\.html$/);
+    expect(await page.locator("h1").textContent()).toContain("order.placed");
+    expect(await page.locator("#channel").textContent()).toBe("orders");
+    const fields = await page.locator("#v2 table.fields tbody tr td:first-child").allTextContents();
+    expect(fields).toEqual([
+      "orderId",
+      "setupId",
+      "symbol",
+      "side",
+      "quantity",
+      "orderType",
+      "limitPrice",
+      "timeInForce",
+      "placedAt",
+    ]);
+    expect(await page.locator("#history tbody tr, #history + .table-wrap tbody tr").count()).toBe(2);
+    expect(await page.locator(".badge.breaking").count()).toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, "catalog-event.png"), fullPage: true });
+  }, 60_000);
+
+  test("a deep link opens the list already filtered", async () => {
+    const page = await openPage("index.html");
+    await page.goto(`${pathToFileURL(path.join(site, "index.html")).href}#q=expired`);
+    await page.reload();
+    expect(await visibleNames(page)).toEqual(["signal.expired"]);
+    expect(await page.inputValue("#search")).toBe("expired");
+  }, 60_000);
+
+  test("the graph renders every event and slice as a node, and graph.svg loads on its own", async () => {
+    const page = await openPage("index.html");
+    const events = page.locator(".graph svg g.node.event");
+    expect(await events.count()).toBe(10);
+    const box = await page.locator(".graph svg").boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(300);
+    expect(box?.height ?? 0).toBeGreaterThan(300);
+    expect(await page.locator(".graph svg path.edge").count()).toBeGreaterThan(20);
+    await page.locator("#graph").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(ARTIFACTS, "catalog-graph.png"), fullPage: true });
+    await page.goto(pathToFileURL(path.join(site, "graph.svg")).href);
+    expect(await page.locator("svg g.node.event").count()).toBe(10);
+  }, 60_000);
+
+  test("is readable on a phone: no horizontal scrolling of the page", async () => {
+    const page = await openPage("index.html");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.reload();
+    const overflow = await page.evaluate<number>(HORIZONTAL_OVERFLOW);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, "catalog-phone.png"), fullPage: false });
+    await page.goto(pathToFileURL(path.join(site, "events/order.placed.html")).href);
+    expect(await page.evaluate<number>(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }, 60_000);
+
+  test("every page loads without console errors or network requests, and every internal link resolves", async () => {
+    const page = await openPage("index.html");
+    const pages = sitePaths.filter((file) => file.endsWith(".html") || file.endsWith(".svg"));
+    const broken: string[] = [];
+    for (const relative of pages) {
+      await page.goto(pathToFileURL(path.join(site, relative)).href);
+      const targets = await page.evaluate<{ value: string; resolved: string }[]>(LINK_TARGETS);
+      for (const { value, resolved } of targets) {
+        if (!resolved.startsWith("file:")) {
+          broken.push(`${relative}: ${value} leaves the catalog`);
+          continue;
+        }
+        const url = new URL(resolved);
+        const file = fileURLToPath(url);
+        if (!existsSync(file)) {
+          broken.push(`${relative}: ${value} (no such file)`);
+          continue;
+        }
+        const id = decodeURIComponent(url.hash.slice(1));
+        if (id === "" || id.includes("=")) continue; // no fragment, or a filter deep link
+        const target = await readFile(file, "utf8");
+        if (!target.includes(`id="${id}"`)) broken.push(`${relative}: ${value} (no element with id ${id})`);
+      }
+    }
+    expect(broken).toEqual([]);
+    expect(pages.length).toBeGreaterThan(12);
+    expect(consoleErrors).toEqual([]);
+    expect(networkRequests).toEqual([]);
+  }, 60_000);
+});
