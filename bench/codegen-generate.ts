@@ -22,8 +22,12 @@ const DOMAINS = 10;
 const RUNS = 5;
 
 const withEmit = !process.argv.includes("--no-emit");
+const { emitTypesPackage } = await import("../codegen/src/emit/index.js");
+const { emitCatalog } = await import("../codegen/src/emit/catalog/index.js");
+const { forgetEmitMemos } = await import("../codegen/src/emit/memo.js");
+/** What `postbus generate` emits: the types package and the event catalog. */
 const emit: EmitTypesPackage | undefined = withEmit
-  ? (await import("../codegen/src/emit/index.js")).emitTypesPackage
+  ? async (model, config) => [...(await emitTypesPackage(model, config)), ...emitCatalog(model, config)]
   : undefined;
 
 const root = await mkdtemp(path.join(os.tmpdir(), "postbus-bench-"));
@@ -32,7 +36,7 @@ try {
   const { config } = await loadConfig({ cwd: root });
   if (config === undefined) throw new Error("bad config");
   console.log(
-    `corpus: ${SHARED + EVENTS} schema files in ${root}; emitter: ${withEmit ? "types package" : "none"}`,
+    `corpus: ${SHARED + EVENTS} schema files in ${root}; emitter: ${withEmit ? "types package + catalog" : "none"}`,
   );
 
   const cold = await timed(() => generate(config, { emit }));
@@ -43,7 +47,10 @@ try {
   );
 
   const full: number[] = [];
-  for (let run = 0; run < RUNS; run++) full.push((await timed(() => generate(config, { emit }))).ms);
+  for (let run = 0; run < RUNS; run++) {
+    forgetEmitMemos(); // a true full run: nothing reused from the previous one
+    full.push((await timed(() => generate(config, { emit }))).ms);
+  }
   console.log(`full generate, no cache: ${summary(full)}`);
 
   const cache = createGenerateCache();
@@ -58,6 +65,7 @@ try {
   console.log(`one file changed, with the watch cache: ${summary(incremental)}`);
 
   console.log(`--watch end to end (edit → "generated" line): ${summary(await watchEndToEnd(root, emit))}`);
+  console.log(`postbus generate as a fresh process (built CLI): ${await cliRuns(root)}`);
 } finally {
   await rm(root, { recursive: true, force: true });
 }
@@ -183,4 +191,22 @@ function ms(value: number): string {
 function summary(values: readonly number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
   return `median ${ms(sorted[Math.floor(sorted.length / 2)] ?? 0)}, min ${ms(sorted[0] ?? 0)}, max ${ms(sorted.at(-1) ?? 0)} (${values.length} runs)`;
+}
+
+/** Wall time of `node codegen/dist/cli.js generate` in a fresh process, as a user runs it (needs `pnpm build`). */
+async function cliRuns(folder: string): Promise<string> {
+  const cli = path.join(import.meta.dirname, "..", "codegen", "dist", "cli.js");
+  const { existsSync } = await import("node:fs");
+  const { execFileSync } = await import("node:child_process");
+  if (!existsSync(cli)) return "skipped: run `pnpm build` first";
+  const times: number[] = [];
+  for (let run = 0; run < RUNS; run++) {
+    await writeFile(path.join(folder, eventPath(42)), eventSchema(42, 42 % DOMAINS, `cli ${run}`));
+    const started = performance.now();
+    execFileSync(process.execPath, [cli, "generate", "--config", path.join(folder, "postbus.config.json")], {
+      stdio: "ignore",
+    });
+    times.push(performance.now() - started);
+  }
+  return summary(times);
 }
