@@ -67,7 +67,8 @@ try {
   console.log(`--watch end to end (edit → "generated" line): ${summary(await watchEndToEnd(root, emit))}`);
   console.log(`postbus generate as a fresh process (built CLI): ${await cliRuns(root)}`);
 } finally {
-  await rm(root, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`kept ${root}`);
+  else await rm(root, { recursive: true, force: true });
 }
 
 async function watchEndToEnd(folder: string, emitter: EmitTypesPackage | undefined): Promise<number[]> {
