@@ -16,7 +16,7 @@ export interface SourceLocation {
 
 /**
  * A JSON Schema after loading, in one dialect (2020-12 keywords; draft-07 input is converted:
- * `definitions` → `$defs`, array-form `items` → `prefixItems` + `items`, `dependencies` rejected),
+ * `definitions` → `$defs`, array-form `items` → `prefixItems` + `items`, `dependencies` split into `dependentRequired` + `dependentSchemas`),
  * with every `$ref` rewritten to `#/$defs/<Name>` where `<Name>` is the `name` of a
  * {@link SchemaDefinition} of the model (cross-file, `$id` and local refs alike).
  * `x-postbus` is removed; `title`, `description`, `examples`, `default`, `deprecated` are kept.
