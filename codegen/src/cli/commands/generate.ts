@@ -90,8 +90,10 @@ async function check(config: ResolvedConfig, emit: EmitTypesPackage, io: Generat
 
 async function watchSchemas(config: ResolvedConfig, emit: EmitTypesPackage, io: GenerateIo): Promise<number> {
   const cache = createGenerateCache();
+  // What is on disk, as this process last read or wrote it: a change is diffed in memory.
+  const onDisk = new Map<string, string | undefined>();
   const relativeSchemas = toPosix(path.relative(config.root, config.schemasDir)) || ".";
-  await regenerate(config, emit, cache, io, []);
+  await regenerate(config, emit, cache, io, [], onDisk);
   const changed = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
@@ -102,7 +104,7 @@ async function watchSchemas(config: ResolvedConfig, emit: EmitTypesPackage, io: 
     timer = setTimeout(() => {
       const batch = [...changed].sort();
       changed.clear();
-      running = running.then(() => regenerate(config, emit, cache, io, batch));
+      running = running.then(() => regenerate(config, emit, cache, io, batch, onDisk));
     }, DEBOUNCE_MS);
   };
   const stop = stopOnSignals(io.signal);
@@ -138,6 +140,7 @@ async function regenerate(
   cache: GenerateCache,
   io: GenerateIo,
   changedSchemas: readonly string[],
+  onDisk: Map<string, string | undefined>,
 ): Promise<void> {
   const started = performance.now();
   try {
@@ -146,7 +149,7 @@ async function regenerate(
       printDiagnostics(result.diagnostics, io);
       return;
     }
-    const written = await writeGenerated(config.root, result.files, () => {});
+    const written = await writeGenerated(config.root, result.files, () => {}, onDisk);
     const took = Math.round(performance.now() - started);
     const cause = changedSchemas.length === 0 ? "" : ` after ${changedSchemas.join(", ")} changed`;
     io.out(
@@ -164,14 +167,12 @@ async function writeGenerated(
   root: string,
   files: readonly GeneratedFile[],
   out: (line: string) => void,
+  onDisk?: Map<string, string | undefined>,
 ): Promise<{ wrote: string[]; unchanged: number }> {
-  const diff = diffFiles(
-    files,
-    await readGenerated(
-      root,
-      files.map((file) => file.path),
-    ),
-  );
+  const unknown = files.filter((file) => !onDisk?.has(file.path)).map((file) => file.path);
+  const read = await readGenerated(root, unknown);
+  for (const [file, contents] of read) onDisk?.set(file, contents);
+  const diff = diffFiles(files, onDisk ?? read);
   const toWrite = new Set([...diff.changed, ...diff.missing]);
   const wrote: string[] = [];
   for (const file of files) {
@@ -179,6 +180,7 @@ async function writeGenerated(
     const target = path.join(root, file.path);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, file.contents);
+    onDisk?.set(file.path, file.contents);
     wrote.push(file.path);
     out(`wrote ${file.path}`);
   }
