@@ -1,5 +1,5 @@
-import { describe, expect, test } from "vitest";
-import { emitCatalog, type FieldRow, fieldRows } from "../../codegen/src/emit/catalog/index.js";
+import { describe, expect, it, test } from "vitest";
+import { emitCatalog, type FieldRow, fieldRows, proseHtml } from "../../codegen/src/emit/catalog/index.js";
 import type { NormalizedSchema } from "../../codegen/src/ir/model.js";
 import { contractModel, definition, event, ref, resolvedConfig } from "../codegen/emit/support/model.js";
 
@@ -117,5 +117,16 @@ describe("the HTML catalog escapes schema text", () => {
       expect(file.contents, file.path).not.toContain("<img");
       expect(file.contents, file.path).not.toContain('onerror="');
     }
+  });
+});
+
+describe("proseHtml", () => {
+  it.each([
+    ["An instrument, `BASE-QUOTE`.", "An instrument, <code>BASE-QUOTE</code>."],
+    ["`<b>` stays text", "<code>&lt;b&gt;</code> stays text"],
+    ["<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"],
+    ["an unpaired ` backtick", "an unpaired ` backtick"],
+  ])("%s", (input, output) => {
+    expect(proseHtml(input)).toBe(output);
   });
 });

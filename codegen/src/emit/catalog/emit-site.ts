@@ -1,7 +1,7 @@
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
 import { type CatalogEntry, catalogEntries, compareText, definitionDescriber } from "./catalog-entries.js";
-import { escapeHtml, scriptJson } from "./escape.js";
+import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
 import { graphSvg } from "./graph-svg.js";
 import { htmlPage, link } from "./html-page.js";
 import {
@@ -102,7 +102,7 @@ function listItem(entry: CatalogEntry): string {
     `<a class="name" href="events/${escapeHtml(entry.slug)}.html">${escapeHtml(entry.eventType)}</a>${badges(entry)}`,
     `<div class="meta">channel <code>${escapeHtml(latest.channel)}</code> · domain ${escapeHtml(latest.domain)} · v${entry.versions.map((event) => event.version).join(", v")}</div>`,
     `<div class="meta">produced by ${escapeHtml(listOrNone(entry.producers))} · consumed by ${escapeHtml(listOrNone(entry.consumers))}</div>`,
-    latest.description ? `<div>${escapeHtml(latest.description)}</div>` : "",
+    latest.description ? `<div>${proseHtml(latest.description)}</div>` : "",
     "</li>",
   ].join("");
 }
@@ -135,7 +135,7 @@ function eventPage(
   const body = [
     `<h1>${escapeHtml(entry.eventType)}${badges(entry)}</h1>`,
     latest.title ? `<p><strong>${escapeHtml(latest.title)}</strong></p>` : "",
-    latest.description ? `<p>${escapeHtml(latest.description)}</p>` : "",
+    latest.description ? `<p>${proseHtml(latest.description)}</p>` : "",
     deprecationNote(latest),
     `<dl class="facts">${facts.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join("")}</dl>`,
     '<h2 id="history">Version history</h2>',
@@ -164,7 +164,7 @@ function versionSection(event: EventContract, entry: CatalogEntry, describe: Des
     `<section id="v${event.version}">`,
     `<h2>Version ${event.version} <small>(${versionStatus(event, entry)})</small></h2>`,
     event === entry.latest ? "" : deprecationNote(event),
-    event !== entry.latest && event.description ? `<p>${escapeHtml(event.description)}</p>` : "",
+    event !== entry.latest && event.description ? `<p>${proseHtml(event.description)}</p>` : "",
     `<h3 id="v${event.version}-fields">Fields</h3>`,
     fieldsTable(fieldRows(event.schema, describe), "../definitions.html"),
     examples.length > 0 ? `<h3>Examples</h3>\n${examples.join("\n")}` : "",
@@ -190,7 +190,7 @@ function definitionsPage(definitions: readonly SchemaDefinition[], describe: Des
       return [
         `<section id="${escapeHtml(definitionAnchor(definition.name))}">`,
         `<h2>${escapeHtml(definition.name)}</h2>`,
-        definition.description ? `<p>${escapeHtml(definition.description)}</p>` : "",
+        definition.description ? `<p>${proseHtml(definition.description)}</p>` : "",
         `<p>Type: ${typeHtml(typeOf(definition.schema), "")}${constraints.length > 0 ? ` · ${constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join(", ")}` : ""}</p>`,
         fields.length > 0 ? fieldsTable(fields, "") : "",
         `<p class="meta">Schema <code>${escapeHtml(definition.source.file)}</code></p>`,
@@ -210,7 +210,7 @@ function fieldsTable(rows: readonly FieldRow[], definitionsPage: string): string
     '<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Constraints</th><th>Description</th></tr></thead><tbody>',
     ...rows.map(
       (row) =>
-        `<tr><td><code>${escapeHtml(row.path)}</code>${row.deprecated ? ' <span class="badge deprecated">deprecated</span>' : ""}</td><td>${typeHtml(row.type, definitionsPage)}</td><td>${row.required ? "yes" : "no"}</td><td>${row.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td><td>${escapeHtml(row.description ?? "")}</td></tr>`,
+        `<tr><td><code>${escapeHtml(row.path)}</code>${row.deprecated ? ' <span class="badge deprecated">deprecated</span>' : ""}</td><td>${typeHtml(row.type, definitionsPage)}</td><td>${row.required ? "yes" : "no"}</td><td>${row.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td><td>${proseHtml(row.description ?? "")}</td></tr>`,
     ),
     "</tbody></table></div>",
   ].join("\n");
