@@ -1,4 +1,5 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { warnOnce } from "../errors/warn-once.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";
@@ -42,7 +43,6 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   }
   const limits: JsonLimits = Object.freeze({ ...DEFAULT_JSON_LIMITS, ...options.limits });
   checkJsonLimits(limits);
-  let warned = false;
   return Object.freeze({
     schema: checkSchemaName(options.schema ?? "public"),
     listen:
@@ -52,15 +52,7 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
           ? {}
           : options.listen,
     wakeups,
-    onBackgroundError:
-      options.onBackgroundError ??
-      ((error: unknown) => {
-        if (warned) return;
-        warned = true;
-        process.emitWarning(
-          `Postbus background work failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }),
+    onBackgroundError: options.onBackgroundError ?? warnOnce("Postbus background work failed"),
     prepare: Object.freeze({
       producer: options.producer === undefined ? null : checkEventName(options.producer, "producer"),
       validators: options.validators,

@@ -1,5 +1,6 @@
 import type { StoredEvent } from "../envelope.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { warnOnce } from "../errors/warn-once.js";
 import type { TransactionScope } from "../publish/publisher.js";
 import { type Position, parsePosition } from "../read/position.js";
 import { checkEventName } from "../validate/check-name.js";
@@ -100,7 +101,7 @@ export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelay,
     pollIntervalMs: positiveInteger(options.pollIntervalMs, 1_000, "pollIntervalMs", 3_600_000),
     signal: options.signal,
-    onError: options.onError ?? warnOnce(group),
+    onError: options.onError ?? warnOnce(`Postbus consumer group "${group}" hit an error and keeps retrying`),
   });
 }
 
@@ -127,14 +128,4 @@ function invalid(field: string, message: string): PostbusInputError {
     subject: { field },
     hint: `Fix the ${field} option of subscribe()`,
   });
-}
-
-function warnOnce(group: string): (error: unknown) => void {
-  let warned = false;
-  return (error) => {
-    if (warned) return;
-    warned = true;
-    const message = error instanceof Error ? error.message : String(error);
-    process.emitWarning(`Postbus consumer group "${group}" hit an error and keeps retrying: ${message}`);
-  };
 }
