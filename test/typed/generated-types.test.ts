@@ -15,6 +15,7 @@ import {
   type Channel,
   type Contracts,
   contracts,
+  type ErrorResponseTypeOf,
   type EventMap,
   type FillReceived,
   type FillReceivedSchema,
@@ -26,6 +27,11 @@ import {
   type OrderPlacedV1Schema,
   type PositionUpdated,
   type PositionUpdatedSchema,
+  type Requests,
+  type RequestType,
+  type ResponseTypeOf,
+  type RiskCheckCompleted,
+  type RiskCheckRejected,
   type RiskCheckRequested,
   type RiskCheckRequestedSchema,
   type SetupReceived,
@@ -61,8 +67,29 @@ describe("the generated types package", () => {
     expectTypeOf<DataOf<Contracts, "order.placed">>().toEqualTypeOf<OrderPlaced | OrderPlacedV1>();
   });
 
+  test("keeps a request's reply and error reply event types as literal types", () => {
+    type Requested = Contracts["risk.check.requested"];
+    expectTypeOf<Requested["responseType"]>().toEqualTypeOf<"risk.check.completed">();
+    expectTypeOf<Requested["errorResponseType"]>().toEqualTypeOf<"risk.check.rejected">();
+    expectTypeOf<(typeof contracts)["signal.triggered"]["responseType"]>().toEqualTypeOf<null>();
+    expectTypeOf<(typeof contracts)["signal.triggered"]["errorResponseType"]>().toEqualTypeOf<null>();
+    expectTypeOf<RequestType>().toEqualTypeOf<"risk.check.requested">();
+    expectTypeOf<Requests["risk.check.requested"]>().toEqualTypeOf<{
+      response: "risk.check.completed";
+      errorResponse: "risk.check.rejected";
+    }>();
+    expectTypeOf<ResponseTypeOf<"risk.check.requested">>().toEqualTypeOf<"risk.check.completed">();
+    expectTypeOf<ErrorResponseTypeOf<"risk.check.requested">>().toEqualTypeOf<"risk.check.rejected">();
+    expectTypeOf<EventMap[ResponseTypeOf<"risk.check.requested">]>().toEqualTypeOf<RiskCheckCompleted>();
+    expectTypeOf<EventMap[ErrorResponseTypeOf<"risk.check.requested">]>().toEqualTypeOf<RiskCheckRejected>();
+    // @ts-expect-error: only request event types have a reply
+    expectTypeOf<ResponseTypeOf<"signal.triggered">>().toBeNever();
+  });
+
   test("records the contracts' facts", () => {
     expect(contracts["risk.check.requested"].responseType).toBe("risk.check.completed");
+    expect(contracts["risk.check.requested"].errorResponseType).toBe("risk.check.rejected");
+    expect(contracts["risk.check.rejected"]).toMatchObject({ channel: "risk", responseType: null });
     expect(contracts["order.placed"]).toMatchObject({ version: 2, versions: [1, 2], channel: "orders" });
     expect(contracts["signal.triggered"].jsonSchema.$schema).toBe(
       "https://json-schema.org/draft/2020-12/schema",

@@ -10,8 +10,9 @@ export const zodSchemaName = (typeName: string): string => `${typeName}Schema`;
 
 /**
  * Emits `registry.ts`: the `contracts` registry (event type → channel, version,
- * owners, deprecation, response type, zod schema and JSON Schema), the `channels`
- * map and the `EventMap` type. `createTypedPostbus({ db, contracts })` from
+ * owners, deprecation, response and error response types, zod schema and JSON
+ * Schema), the `channels` map, the `EventMap` type and, for request-response, the
+ * `Requests` type with `RequestType`, `ResponseTypeOf` and `ErrorResponseTypeOf`. `createTypedPostbus({ db, contracts })` from
  * `@postbus/client` infers every payload type from it.
  *
  * An event type with several versions validates against all of them (newest
@@ -47,6 +48,8 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
     contractsConst(groups),
     formatTypeScriptCached(channelsConst(model)),
     formatTypeScriptCached(trailerTypes()),
+    requestsType(groups),
+    formatTypeScriptCached(requestHelperTypes()),
   ]);
   return pieces.join("\n");
 }
@@ -104,6 +107,7 @@ function contractsConst(groups: readonly EventVersions[]): Promise<string> {
       `consumers: ${JSON.stringify(latest.consumers)}`,
       `deprecated: ${deprecatedValue(latest)}`,
       `responseType: ${latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)}`,
+      `errorResponseType: ${latest.errorResponseType === undefined ? "null" : JSON.stringify(latest.errorResponseType)}`,
       `schema: ${schema} as z.ZodType<${type}, ${type}>`,
       `jsonSchema: ${jsonSchemaName(latest.typeName)}`,
     ];
@@ -116,7 +120,8 @@ function contractsConst(groups: readonly EventVersions[]): Promise<string> {
   });
   const doc = [
     "The event contracts: event type → channel, version, owners, deprecation, the",
-    "response it expects, and its payload validator (zod) and JSON Schema.",
+    "reply (and error reply) a request expects, and its payload validator (zod) and",
+    "JSON Schema. `as const`: `responseType` and `errorResponseType` keep their literal types.",
     "",
     "@example",
     "```ts",
@@ -140,6 +145,36 @@ function trailerTypes(): string {
     `${docComment("The type of {@link contracts}.")}export type Contracts = typeof contracts;`,
     `${docComment("Every event type of the contracts.")}export type EventType = keyof EventMap;`,
     `${docComment("Every channel an event type of the contracts is published on.")}export type Channel = keyof typeof channels;`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * `Requests`: request event type (one whose newest version declares `x-postbus.response`) → the
+ * event types of its reply and of its error reply (`never` when it declares none).
+ */
+function requestsType(groups: readonly EventVersions[]): Promise<string> {
+  const members = groups.flatMap(({ eventType, latest }) => {
+    if (latest.responseType === undefined) return [];
+    const errorResponse =
+      latest.errorResponseType === undefined ? "never" : JSON.stringify(latest.errorResponseType);
+    const doc = `\`${eventType}\` is answered with \`${latest.responseType}\`${latest.errorResponseType === undefined ? "" : ` or, on failure, \`${latest.errorResponseType}\``}.`;
+    return [
+      `${docComment(doc, "  ")}  ${JSON.stringify(eventType)}: { response: ${JSON.stringify(latest.responseType)}; errorResponse: ${errorResponse} };`,
+    ];
+  });
+  const doc = [
+    "Request-response: each request event type → the event type of its reply",
+    "(`response`) and of its typed error reply (`errorResponse`, `never` when it has none).",
+  ].join("\n");
+  return objectStatement(`${docComment(doc)}export interface Requests {`, members, "}\n", "type");
+}
+
+function requestHelperTypes(): string {
+  return [
+    `${docComment("Every request event type: one that declares a response (`never` when none does).")}export type RequestType = keyof Requests;`,
+    `${docComment("The event type of the reply to the request `T`.")}export type ResponseTypeOf<T extends RequestType> = Requests[T]["response"];`,
+    `${docComment("The event type of the typed error reply to the request `T` (`never` when it declares none).")}export type ErrorResponseTypeOf<T extends RequestType> = Requests[T]["errorResponse"];`,
     "",
   ].join("\n");
 }

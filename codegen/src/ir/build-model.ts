@@ -99,6 +99,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       deprecated: event.deprecated,
       examples: Array.isArray(root.examples) ? root.examples : [],
       responseType: event.responseType,
+      errorResponseType: event.errorResponseType,
       schema:
         rootName === undefined ? normalizeAt(event.file, "", undefined) : { $ref: `#/$defs/${rootName}` },
       source: locationOf(event.file, ""),

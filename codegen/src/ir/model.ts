@@ -58,6 +58,11 @@ export interface EventContract {
   readonly examples: readonly unknown[];
   /** For request events (request-response): the event type of the reply. */
   readonly responseType: string | undefined;
+  /**
+   * For request events: the event type of the typed error reply (`x-postbus.errorResponse`), set
+   * only together with {@link responseType} and different from it.
+   */
+  readonly errorResponseType: string | undefined;
   /** The payload schema (the event's `data`). */
   readonly schema: NormalizedSchema;
   readonly source: SourceLocation;

@@ -17,6 +17,7 @@ export const POSTBUS_KEYS = [
   "consumers",
   "deprecated",
   "response",
+  "errorResponse",
 ] as const;
 
 /** What an event file says about its event, checked; the schema itself is not part of it. */
@@ -29,7 +30,10 @@ export interface EventFacts {
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
   readonly deprecated: false | { readonly reason: string | undefined };
+  /** `x-postbus.response`: the event type of the reply, for a request event. */
   readonly responseType: string | undefined;
+  /** `x-postbus.errorResponse`: the event type of the typed error reply, for a request event. */
+  readonly errorResponseType: string | undefined;
   /** Pointer of the event type's declaration: `/x-postbus/eventType`, or `""` when derived from the path. */
   readonly eventTypePointer: string;
 }
@@ -143,6 +147,10 @@ export function checkEventFacts(file: SchemaFile): {
     block.response === undefined
       ? undefined
       : name(block.response, "event type", "POSTBUS_SCHEMA_BAD_EVENT_TYPE", at("response"));
+  const errorResponseType =
+    block.errorResponse === undefined
+      ? undefined
+      : name(block.errorResponse, "event type", "POSTBUS_SCHEMA_BAD_EVENT_TYPE", at("errorResponse"));
   const facts =
     eventType === undefined ||
     channel === undefined ||
@@ -160,6 +168,7 @@ export function checkEventFacts(file: SchemaFile): {
           consumers,
           deprecated,
           responseType,
+          errorResponseType,
           eventTypePointer,
         };
   return { facts: diagnostics.length === 0 ? facts : undefined, diagnostics };

@@ -1,4 +1,4 @@
-import { diagnostic } from "../ir/diagnostic.js";
+import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
@@ -21,7 +21,7 @@ export interface ValidatedSchemas {
 /**
  * Phase 2, validate: keywords and their values, `x-postbus` facts, names (the
  * runtime's allow-list), `$ref` resolution across files, duplicate event type +
- * version, responses naming unknown events. Collects every problem; throws none.
+ * version, request-response facts (`response`, `errorResponse`). Collects every problem; throws none.
  */
 export function validateSchemas(loaded: readonly SchemaFile[]): ValidatedSchemas {
   const files = loaded.filter((file) => file.parsed.value !== undefined);
@@ -94,19 +94,75 @@ function checkDuplicates(events: readonly EventFacts[]): Diagnostic[] {
   return diagnostics;
 }
 
+/**
+ * The request-response facts across events: `response` and `errorResponse` name event types that
+ * have a schema; a request is not its own reply; `errorResponse` comes with a `response` and differs
+ * from it.
+ */
 function checkResponses(events: readonly EventFacts[]): Diagnostic[] {
   const known = new Set(events.map((event) => event.eventType));
   return events.flatMap((event) => {
-    if (event.responseType === undefined || known.has(event.responseType)) return [];
-    const pointer = "/x-postbus/response";
-    const { line, column } = event.file.parsed.locate(pointer);
-    return [
-      diagnostic(
+    const diagnostics: Diagnostic[] = [];
+    const report = (code: DiagnosticCode, key: string, message: string, hint: string) => {
+      const pointer = `/x-postbus/${key}`;
+      const { line, column } = event.file.parsed.locate(pointer);
+      diagnostics.push(diagnostic(code, message, hint, { file: event.file.file, pointer, line, column }));
+    };
+    const { eventType, responseType, errorResponseType } = event;
+    if (responseType !== undefined) {
+      if (responseType === eventType) {
+        report(
+          "POSTBUS_SCHEMA_BAD_RESPONSE",
+          "response",
+          `The request "${eventType}" names itself as its response`,
+          `Name the reply's own event type (for example "${replyExample(eventType, "completed")}")`,
+        );
+      } else if (!known.has(responseType)) {
+        report(
+          "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+          "response",
+          `The response event type "${responseType}" has no schema`,
+          "Add a schema for the reply event, or fix the name",
+        );
+      }
+    }
+    if (errorResponseType === undefined) return diagnostics;
+    if (responseType === undefined) {
+      report(
+        "POSTBUS_SCHEMA_BAD_RESPONSE",
+        "errorResponse",
+        `x-postbus.errorResponse "${errorResponseType}" needs x-postbus.response: only a request has an error reply`,
+        "Declare the success reply in x-postbus.response too, or remove errorResponse",
+      );
+    }
+    if (errorResponseType === eventType) {
+      report(
+        "POSTBUS_SCHEMA_BAD_RESPONSE",
+        "errorResponse",
+        `The request "${eventType}" names itself as its error response`,
+        `Name the error reply's own event type (for example "${replyExample(eventType, "rejected")}")`,
+      );
+    } else if (errorResponseType === responseType) {
+      report(
+        "POSTBUS_SCHEMA_BAD_RESPONSE",
+        "errorResponse",
+        `The error response "${errorResponseType}" is also the response`,
+        "A requester tells a reply from an error reply by its event type: give the error reply its own event type",
+      );
+    } else if (!known.has(errorResponseType)) {
+      report(
         "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
-        `The response event type "${event.responseType}" has no schema`,
-        "Add a schema for the reply event, or fix the name",
-        { file: event.file.file, pointer, line, column },
-      ),
-    ];
+        "errorResponse",
+        `The error response event type "${errorResponseType}" has no schema`,
+        "Add a schema for the error reply event, or fix the name",
+      );
+    }
+    return diagnostics;
   });
+}
+
+/** `risk.check.requested` → `risk.check.<outcome>`: a name for a reply, for hints. */
+function replyExample(eventType: string, outcome: string): string {
+  const dot = eventType.lastIndexOf(".");
+  return `${dot < 0 ? eventType : eventType.slice(0, dot)}.${outcome}`;
 }

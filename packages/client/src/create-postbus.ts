@@ -26,8 +26,13 @@ import {
 import { checkLimit } from "./read/check-limit.js";
 import { parsePosition, START } from "./read/position.js";
 import { rowToEvent } from "./read/row-to-event.js";
+import { ReplyWaiter } from "./request/reply-waiter.js";
+import type { RequestOptions, RespondOptions } from "./request/request-options.js";
+import { REPLY_TO_ROUTING, type ReplyRouting, responderSubscription } from "./request/respond.js";
+import { sendRequest } from "./request/send-request.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertEventsSql } from "./sql/insert-events.js";
+import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
 import { checkEventName, quoteIdentifier } from "./validate/check-name.js";
@@ -86,6 +91,16 @@ export interface Postbus {
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
   requestRedrive(group: string, options?: { readonly ids?: readonly (string | number)[] }): Promise<number>;
+  /**
+   * Publishes a request and resolves with its reply (request-response). Rejects with
+   * `POSTBUS_REQUEST_TIMEOUT` when no reply comes within `timeoutMs`, and with a
+   * {@link PostbusReplyError} when the responder sends an error reply.
+   */
+  request(eventType: string, data: unknown, options?: RequestOptions): Promise<StoredEvent>;
+  /** Answers requests of one type, as a consumer group; returns the running responder. */
+  respond(options: RespondOptions): Subscription;
+  /** The replies stored for a request (oldest first; usually one), e.g. one that came after a timeout. */
+  getReplies(requestId: string, options?: { readonly channels?: readonly string[] }): Promise<StoredEvent[]>;
   /** Closes this client's subscriptions, sends pending wake-ups and stops background work. Does not end a pool it was given. */
   close(): Promise<void>;
 }
@@ -108,12 +123,23 @@ export interface Postbus {
  * ```
  */
 export function createPostbus(options: PostbusOptions): Postbus {
+  return createPostbusWith(options, REPLY_TO_ROUTING);
+}
+
+/**
+ * {@link createPostbus} with the rules that pick the channels of replies: the typed
+ * client routes them by its contracts.
+ * @internal
+ */
+export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting): Postbus {
   const config = readOptions(options);
   const executor = toExecutor(options.db, false);
   const schema = quoteIdentifier(config.schema);
   const sql = Object.freeze({
     latest: selectLatestEventsSql(schema),
     after: selectEventsAfterSql(schema),
+    replies: selectRepliesSql(schema),
+    repliesAnyChannel: selectRepliesSql(schema, false),
   });
   const notifier = new WakeNotifier(executor, wakeChannel(config.schema), config.onBackgroundError);
   const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
@@ -141,6 +167,12 @@ export function createPostbus(options: PostbusOptions): Postbus {
     },
   };
   const wakes: WakeSource = combineWakes(localWakes, serverWakes);
+  let replies: ReplyWaiter | undefined;
+  const replyWaiter = () =>
+    (replies ??= new ReplyWaiter(executor, sql.replies, wakes, {
+      ...config.requests,
+      onError: config.onBackgroundError,
+    }));
 
   function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
     const consumer = readConsumerOptions(options);
@@ -154,6 +186,22 @@ export function createPostbus(options: PostbusOptions): Postbus {
       unknownEventTypes: config.prepare.unknownEventTypes,
       committed: (channels) => notifier.committed(channels),
     };
+  }
+
+  function subscribe(subscribeOptions: SubscribeOptions): Subscription {
+    assertOpen();
+    const deps = consumerDeps(subscribeOptions);
+    const running = startSubscription(deps, wakes, new AbortController());
+    const subscription: Subscription = {
+      ...running,
+      stats: running.stats,
+      close: async () => {
+        await running.close();
+        subscriptions.delete(subscription);
+      },
+    };
+    subscriptions.add(subscription);
+    return subscription;
   }
 
   function assertOpen(): void {
@@ -236,21 +284,7 @@ export function createPostbus(options: PostbusOptions): Postbus {
       return read(readOptions.tx, sql.after, [list, after.tx, after.id, limit]);
     },
 
-    subscribe(subscribeOptions: SubscribeOptions): Subscription {
-      assertOpen();
-      const deps = consumerDeps(subscribeOptions);
-      const running = startSubscription(deps, wakes, new AbortController());
-      const subscription: Subscription = {
-        ...running,
-        stats: running.stats,
-        close: async () => {
-          await running.close();
-          subscriptions.delete(subscription);
-        },
-      };
-      subscriptions.add(subscription);
-      return subscription;
-    },
+    subscribe,
 
     async drain(subscribeOptions: SubscribeOptions): Promise<ConsumerStats> {
       assertOpen();
@@ -292,9 +326,37 @@ export function createPostbus(options: PostbusOptions): Postbus {
       return marked;
     },
 
+    async request(eventType: string, data: unknown, requestOptions: RequestOptions = {}) {
+      assertOpen();
+      return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions, (replyTo) =>
+        routing.waitChannels(eventType, replyTo),
+      );
+    },
+
+    respond(respondOptions: RespondOptions): Subscription {
+      assertOpen();
+      return subscribe(responderSubscription(respondOptions, routing.replyChannel));
+    },
+
+    async getReplies(requestId: string, repliesOptions: { readonly channels?: readonly string[] } = {}) {
+      assertOpen();
+      if (typeof requestId !== "string" || requestId === "") {
+        throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "getReplies needs a request id", {
+          subject: { field: "requestId" },
+          hint: "Pass the request's metadata.event_id (error.subject.requestId of a timeout)",
+        });
+      }
+      const channels = (repliesOptions.channels ?? []).map((channel, index) =>
+        checkEventName(channel, "channel", { field: `channels[${index}]` }),
+      );
+      const events = await read(undefined, sql.repliesAnyChannel, [[requestId]]);
+      return channels.length === 0 ? events : events.filter((event) => channels.includes(event.channel));
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      await replies?.close();
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await listener?.close();
       await notifier.close();

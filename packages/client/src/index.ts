@@ -1,4 +1,4 @@
-export type { PostbusOptions, WakeupMode } from "./config/postbus-options.js";
+export type { PostbusOptions, RequesterOptions, WakeupMode } from "./config/postbus-options.js";
 export type { ConsumerStats } from "./consume/consumer-loop.js";
 export type {
   ConsumerContext,
@@ -69,14 +69,33 @@ export {
 } from "./publish/publisher.js";
 export { MAX_READ_LIMIT } from "./read/check-limit.js";
 export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
+export { PostbusReplyError } from "./request/reply-error.js";
+export {
+  isErrorReplyEvent,
+  REPLY_METADATA,
+  type RequestInfo,
+  requestIdOf,
+  requestInfoOf,
+} from "./request/reply-protocol.js";
+export type { LateReply } from "./request/reply-waiter.js";
+export type {
+  ErrorReply,
+  RequestOptions,
+  ResponderContext,
+  RespondOptions,
+} from "./request/request-options.js";
+export { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "./request/send-request.js";
 export type {
   ChannelOf,
   ContractEntry,
   ContractRegistry,
   DataOf,
+  ErrorResponseTypeOf,
   EventTypeOf,
   EventTypesOn,
   PayloadOf,
+  RequestTypeOf,
+  ResponseTypeOf,
   SchemaInput,
   SchemaOutput,
   TypedEvent,
@@ -90,6 +109,9 @@ export type {
   TypedPostbusOptions,
   TypedPublishItem,
   TypedPublishOptions,
+  TypedRequestOptions,
+  TypedResponderContext,
+  TypedRespondOptions,
   TypedSubscribeOptions,
   TypedTransactionScope,
 } from "./typed/typed-postbus.js";

@@ -19,6 +19,7 @@ describe("emitRegistry", () => {
         "    consumers: [],",
         "    deprecated: false,",
         '    responseType: "risk.check.completed",',
+        "    errorResponseType: null,",
         "    schema: RiskCheckRequestedSchema as z.ZodType<RiskCheckRequested, RiskCheckRequested>,",
         "    jsonSchema: RiskCheckRequestedJsonSchema,",
         "  },",
@@ -61,6 +62,56 @@ describe("emitRegistry", () => {
   test("imports zod as a type only when no event type has several versions", async () => {
     const source = await emitRegistry(contractModel({ events: [event("a.b", object)] }));
     expect(source).toContain('import type { z } from "zod";');
+  });
+
+  test("writes the error response type right after the response type", async () => {
+    const source = await emitRegistry(
+      contractModel({
+        events: [
+          event("x.requested", object, { responseType: "x.completed", errorResponseType: "x.failed" }),
+        ],
+      }),
+    );
+    expect(source).toContain(
+      '    responseType: "x.completed",\n    errorResponseType: "x.failed",\n    schema: XRequestedSchema',
+    );
+  });
+
+  test("maps each request event type to its reply and error reply types in Requests", async () => {
+    const source = await emitRegistry(
+      contractModel({
+        events: [
+          event("a.requested", object, { responseType: "a.completed" }),
+          event("a.completed", object),
+          event("b.requested", object, { responseType: "b.completed", errorResponseType: "b.failed" }),
+        ],
+      }),
+    );
+    expect(source).toContain(
+      [
+        "export interface Requests {",
+        "  /**",
+        "   * `a.requested` is answered with `a.completed`.",
+        "   */",
+        '  "a.requested": { response: "a.completed"; errorResponse: never };',
+        "  /**",
+        "   * `b.requested` is answered with `b.completed` or, on failure, `b.failed`.",
+        "   */",
+        '  "b.requested": { response: "b.completed"; errorResponse: "b.failed" };',
+        "}",
+      ].join("\n"),
+    );
+    expect(source).toContain("export type RequestType = keyof Requests;");
+    expect(source).toContain('export type ResponseTypeOf<T extends RequestType> = Requests[T]["response"];');
+    expect(source).toContain(
+      'export type ErrorResponseTypeOf<T extends RequestType> = Requests[T]["errorResponse"];',
+    );
+  });
+
+  test("writes an empty Requests when no event type is a request", async () => {
+    const source = await emitRegistry(contractModel({ events: [event("a.b", object)] }));
+    expect(source).toContain("export interface Requests {}");
+    expect(source).toContain("export type RequestType = keyof Requests;");
   });
 
   test("is byte-identical across runs", async () => {

@@ -246,6 +246,7 @@ const orderModel = (): ContractModel => ({
       deprecated: { reason: "Use order.placed v2." },
       examples: [{ orderId: "o-1", total: { amount: "9.99", currency: "EUR" } }],
       responseType: undefined,
+      errorResponseType: undefined,
       schema: {
         type: "object",
         properties: { orderId: { type: "string", minLength: 1 }, total: { $ref: "#/$defs/Money" } },

@@ -1,4 +1,5 @@
 import type { Database } from "../driver/to-executor.js";
+import type { LateReply } from "../request/reply-waiter.js";
 import type { JsonLimits } from "../validate/check-json.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import type { UnknownEventTypePolicy } from "../validate/validate-payload.js";
@@ -37,4 +38,19 @@ export interface PostbusOptions {
   readonly listen?: boolean | WakeListenerOptions;
   /** Called with errors of background work (wake-ups); never thrown into a publish. Default: one process warning. */
   readonly onBackgroundError?: (error: unknown) => void;
+  /** How `request` waits for replies. */
+  readonly requests?: RequesterOptions;
+}
+
+/** How a client waits for the replies to its requests. */
+export interface RequesterOptions {
+  /** Looks for replies this often while requests wait, in case a wake-up is lost, in ms. Default 500. */
+  readonly pollIntervalMs?: number;
+  /** How long after a timeout a reply is still watched for, in ms. Default 60,000; 0 turns it off. */
+  readonly lateReplyWindowMs?: number;
+  /**
+   * Told of a reply found after its request timed out (the reply is in the table either way).
+   * Default: a process warning per late reply, naming the request type, request id and delay.
+   */
+  readonly onLateReply?: (late: LateReply) => void;
 }

@@ -1,6 +1,7 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { warnOnce } from "../errors/warn-once.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
+import type { LateReply } from "../request/reply-waiter.js";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";
 import type { WakeListenerOptions } from "../wake/listener.js";
@@ -14,6 +15,11 @@ export interface ResolvedOptions {
   readonly onBackgroundError: (error: unknown) => void;
   /** Options of the shared LISTEN connection, or false for polling only. */
   readonly listen: false | WakeListenerOptions;
+  readonly requests: {
+    readonly pollIntervalMs: number;
+    readonly lateReplyWindowMs: number;
+    readonly onLateReply: (late: LateReply) => void;
+  };
 }
 
 /** Checks {@link PostbusOptions}; throws `POSTBUS_OPTIONS_INVALID` naming the option. */
@@ -43,7 +49,19 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   }
   const limits: JsonLimits = Object.freeze({ ...DEFAULT_JSON_LIMITS, ...options.limits });
   checkJsonLimits(limits);
+  const requests = options.requests ?? {};
   return Object.freeze({
+    requests: Object.freeze({
+      pollIntervalMs: integerOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),
+      lateReplyWindowMs: integerOption(
+        requests.lateReplyWindowMs,
+        60_000,
+        "requests.lateReplyWindowMs",
+        0,
+        86_400_000,
+      ),
+      onLateReply: requests.onLateReply ?? warnLateReply,
+    }),
     schema: checkSchemaName(options.schema ?? "public"),
     listen:
       options.listen === false
@@ -60,4 +78,29 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
       limits,
     }),
   });
+}
+
+function integerOption(
+  value: number | undefined,
+  fallback: number,
+  field: string,
+  min: number,
+  max: number,
+): number {
+  const result = value ?? fallback;
+  if (!Number.isInteger(result) || result < min || result > max) {
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      `${field} must be an integer from ${min} to ${max} (got ${String(value)})`,
+      { subject: { field }, hint: `Fix the ${field} option of createPostbus()` },
+    );
+  }
+  return result;
+}
+
+function warnLateReply(late: LateReply): void {
+  process.emitWarning(
+    `Postbus: the reply ${late.reply.type} to the "${late.requestType}" request ${late.requestId} came ${late.lateByMs} ms after the request timed out`,
+    { code: "POSTBUS_LATE_REPLY" },
+  );
 }

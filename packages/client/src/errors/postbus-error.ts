@@ -31,6 +31,10 @@ export type PostbusErrorCode =
   // contracts
   | "POSTBUS_VALIDATION_FAILED"
   | "POSTBUS_UNKNOWN_EVENT_TYPE"
+  // request-response
+  | "POSTBUS_REQUEST_TIMEOUT"
+  | "POSTBUS_REQUEST_ABORTED"
+  | "POSTBUS_REPLY_ERROR"
   // database and lifecycle
   | "POSTBUS_NOT_MIGRATED"
   | "POSTBUS_MIGRATION_FAILED"
@@ -51,6 +55,8 @@ export interface PostbusErrorSubject {
   readonly index?: number;
   /** A consumer group, for errors raised on the consuming side. */
   readonly group?: string;
+  /** The request's `event_id`: its correlation id, which replies carry as `metadata.request_id`. */
+  readonly requestId?: string;
 }
 
 /** Options accepted by every Postbus error constructor. */

@@ -16,6 +16,10 @@ export interface ContractEntry {
    * Its declared input type is what `publish` accepts, its output type what readers get.
    */
   readonly schema: StandardSchemaV1;
+  /** For a request: the event type of its reply (`x-postbus.response`), else null or absent. */
+  readonly responseType?: string | null;
+  /** For a request: the event type of its error reply (`x-postbus.errorResponse`), else null or absent. */
+  readonly errorResponseType?: string | null;
 }
 
 /**
@@ -81,3 +85,22 @@ export type TypedEventOn<Contracts extends ContractRegistry, Channel extends str
   Contracts,
   EventTypesOn<Contracts, Channel>
 >;
+
+/** The event types of a registry that declare a reply type: what `request` accepts. */
+export type RequestTypeOf<Contracts extends ContractRegistry> = {
+  [Type in EventTypeOf<Contracts>]: Contracts[Type]["responseType"] extends EventTypeOf<Contracts>
+    ? Type
+    : never;
+}[EventTypeOf<Contracts>];
+
+/** The reply type of a request type. */
+export type ResponseTypeOf<Contracts extends ContractRegistry, Type extends EventTypeOf<Contracts>> = Extract<
+  Contracts[Type]["responseType"],
+  EventTypeOf<Contracts>
+>;
+
+/** The error reply type of a request type, or `never` when it declares none. */
+export type ErrorResponseTypeOf<
+  Contracts extends ContractRegistry,
+  Type extends EventTypeOf<Contracts>,
+> = Extract<Contracts[Type]["errorResponseType"], EventTypeOf<Contracts>>;

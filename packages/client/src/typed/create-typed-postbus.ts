@@ -1,7 +1,10 @@
 import type { SubscribeOptions } from "../consume/consumer-options.js";
-import { createPostbus } from "../create-postbus.js";
+import { createPostbusWith } from "../create-postbus.js";
 import type { StoredEvent } from "../envelope.js";
+import { PostbusInputError } from "../errors/postbus-error.js";
 import type { TransactionScope } from "../publish/publisher.js";
+import { PostbusReplyError } from "../request/reply-error.js";
+import type { RequestOptions, RespondOptions } from "../request/request-options.js";
 import { validatorsOf } from "./check-contracts.js";
 import { checkChannel, checkStoredEvent } from "./check-event.js";
 import type { ChannelOf, ContractRegistry } from "./contract-registry.js";
@@ -10,6 +13,7 @@ import type {
   TypedPostbus,
   TypedPostbusOptions,
   TypedPublishItem,
+  TypedRequestOptions,
   TypedSubscribeOptions,
   TypedTransactionScope,
 } from "./typed-postbus.js";
@@ -43,9 +47,24 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
 ): TypedPostbus<Contracts> {
   const { contracts, ...rest } = options ?? ({} as TypedPostbusOptions<Contracts>);
   const validators = validatorsOf(contracts);
-  const bus = createPostbus({ ...rest, validators, unknownEventTypes: "reject" });
   const channelOf = (eventType: string): string | undefined =>
     Object.hasOwn(contracts, eventType) ? contracts[eventType]?.channel : undefined;
+  const replyTypesOf = (requestType: string) => {
+    const entry = Object.hasOwn(contracts, requestType) ? contracts[requestType] : undefined;
+    return { response: entry?.responseType ?? undefined, error: entry?.errorResponseType ?? undefined };
+  };
+  const bus = createPostbusWith(
+    { ...rest, validators, unknownEventTypes: "reject" },
+    {
+      // A reply goes on its own contract's channel, so typed readers of that channel can hold it.
+      replyChannel: (replyType, replyTo, fallback) => channelOf(replyType) ?? replyTo ?? fallback,
+      waitChannels: (requestType, replyTo) => {
+        const { response, error } = replyTypesOf(requestType);
+        const channels = [replyTo, response && channelOf(response), error && channelOf(error)];
+        return [...new Set(channels.filter((channel): channel is string => channel !== undefined))];
+      },
+    },
+  );
   const onChannel = <Item extends { readonly type: string }>(item: Item) => ({
     ...item,
     channel: channelOf(item.type),
@@ -70,8 +89,60 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
       bus.subscribe(untypedSubscribe(subscribeOptions, contracts, channelOf)),
     drain: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
       bus.drain(untypedSubscribe(subscribeOptions, contracts, channelOf)),
+    request: async (eventType: string, data: unknown, requestOptions: TypedRequestOptions = {}) => {
+      const { response } = replyTypesOf(eventType);
+      if (response === undefined) throw notARequest(eventType);
+      const options: RequestOptions = {
+        ...requestOptions,
+        channel: channelOf(eventType),
+        replyTo: channelOf(response),
+      };
+      try {
+        return await check(await bus.request(eventType, data, options));
+      } catch (error) {
+        if (!(error instanceof PostbusReplyError)) throw error;
+        throw new PostbusReplyError(error.requestType, error.requestId, await check(error.reply));
+      }
+    },
+    respond: (respondOptions: Omit<RespondOptions, "responseType">) => {
+      const requestType = respondOptions?.requestType;
+      const { response, error } = replyTypesOf(requestType);
+      if (response === undefined) throw notARequest(requestType);
+      const { handler } = respondOptions;
+      return bus.respond({
+        ...respondOptions,
+        responseType: response,
+        ...(error === undefined ? {} : { errorResponseType: error }),
+        channel: channelOf(requestType),
+        handler:
+          typeof handler !== "function"
+            ? handler
+            : (event, context) => {
+                checkChannel(contracts, event);
+                return handler(
+                  event as never,
+                  { ...context, tx: typedScope(context.tx, channelOf) } as never,
+                );
+              },
+      });
+    },
+    isErrorReply: (error: unknown, requestType: string) =>
+      error instanceof PostbusReplyError &&
+      error.requestType === requestType &&
+      error.reply.type === replyTypesOf(requestType).error,
   };
   return Object.freeze(typed) as unknown as TypedPostbus<Contracts>;
+}
+
+function notARequest(eventType: unknown): PostbusInputError {
+  return new PostbusInputError(
+    "POSTBUS_OPTIONS_INVALID",
+    `${JSON.stringify(eventType)} is not a request type of these contracts: it declares no response`,
+    {
+      subject: { field: "eventType", ...(typeof eventType === "string" ? { eventType } : {}) },
+      hint: 'Declare "response" (and optionally "errorResponse") in its schema\'s x-postbus block and regenerate',
+    },
+  );
 }
 
 function typedScope(

@@ -6,11 +6,21 @@ import type { LatestEventsOptions, Postbus, ReadEventsOptions } from "../create-
 import type { Database } from "../driver/to-executor.js";
 import type { EventOptions } from "../publish/prepare-event.js";
 import type { PublishOptions, TransactionScope } from "../publish/publisher.js";
+import type { PostbusReplyError } from "../request/reply-error.js";
+import type {
+  ErrorReply,
+  RequestOptions,
+  ResponderContext,
+  RespondOptions,
+} from "../request/request-options.js";
 import type {
   ChannelOf,
   ContractRegistry,
+  ErrorResponseTypeOf,
   EventTypeOf,
   PayloadOf,
+  RequestTypeOf,
+  ResponseTypeOf,
   TypedEvent,
   TypedEventOn,
 } from "./contract-registry.js";
@@ -74,6 +84,44 @@ export type TypedSubscribeOptions<
   ) => unknown;
 };
 
+/** Options of a typed `request`: channels come from the contracts. */
+export type TypedRequestOptions = Omit<RequestOptions, "channel" | "replyTo">;
+
+/** What a typed responder's handler gets besides the request. */
+export interface TypedResponderContext<
+  Contracts extends ContractRegistry,
+  Type extends RequestTypeOf<Contracts>,
+> extends Omit<ResponderContext<PayloadOf<Contracts, ErrorResponseTypeOf<Contracts, Type>>>, "tx"> {
+  /** The batch's transaction, with typed publishing: the reply commits with it. */
+  readonly tx: TypedTransactionScope<Contracts>;
+}
+
+/** Options of a typed `respond`: reply types and channels come from the request's contract. */
+export type TypedRespondOptions<
+  Contracts extends ContractRegistry,
+  Type extends RequestTypeOf<Contracts>,
+> = Omit<
+  RespondOptions,
+  "requestType" | "responseType" | "errorResponseType" | "channel" | "replyChannel" | "handler"
+> & {
+  /** The request type answered. */
+  readonly requestType: Type;
+  /**
+   * Answers one request: return the reply's payload (checked against the reply's contract),
+   * or `context.replyError(data)` when the contract declares an error reply.
+   */
+  readonly handler: (
+    request: TypedEvent<Contracts, Type>,
+    context: TypedResponderContext<Contracts, Type>,
+  ) =>
+    | PayloadOf<Contracts, ResponseTypeOf<Contracts, Type>>
+    | ErrorReply<PayloadOf<Contracts, ErrorResponseTypeOf<Contracts, Type>>>
+    | Promise<
+        | PayloadOf<Contracts, ResponseTypeOf<Contracts, Type>>
+        | ErrorReply<PayloadOf<Contracts, ErrorResponseTypeOf<Contracts, Type>>>
+      >;
+};
+
 /**
  * A Postbus client typed by a contract registry: publishing only compiles with the
  * right payload, readers and handlers get discriminated unions, and every payload is
@@ -82,7 +130,15 @@ export type TypedSubscribeOptions<
 export interface TypedPostbus<Contracts extends ContractRegistry>
   extends Omit<
     Postbus,
-    "publish" | "publishMany" | "withTransaction" | "getLatestEvents" | "readEvents" | "subscribe" | "drain"
+    | "publish"
+    | "publishMany"
+    | "withTransaction"
+    | "getLatestEvents"
+    | "readEvents"
+    | "subscribe"
+    | "drain"
+    | "request"
+    | "respond"
   > {
   /** The registry this client was created with. */
   readonly contracts: Contracts;
@@ -119,4 +175,21 @@ export interface TypedPostbus<Contracts extends ContractRegistry>
   drain<const Channel extends ChannelOf<Contracts>>(
     options: TypedSubscribeOptions<Contracts, Channel>,
   ): Promise<ConsumerStats>;
+  /**
+   * Publishes a request and resolves with its typed reply. Rejects with `POSTBUS_REQUEST_TIMEOUT`
+   * (naming the type and request id) when none comes within `timeoutMs`, and with a
+   * {@link PostbusReplyError} on an error reply — narrow it with {@link TypedPostbus.isErrorReply}.
+   */
+  request<Type extends RequestTypeOf<Contracts>>(
+    eventType: Type,
+    data: PayloadOf<Contracts, Type>,
+    options?: TypedRequestOptions,
+  ): Promise<TypedEvent<Contracts, ResponseTypeOf<Contracts, Type>>>;
+  /** Answers requests of one type as a consumer group; the reply commits with the handler's writes. */
+  respond<Type extends RequestTypeOf<Contracts>>(options: TypedRespondOptions<Contracts, Type>): Subscription;
+  /** True when `error` is the error reply to a request of `requestType`; narrows `error.reply`. */
+  isErrorReply<Type extends RequestTypeOf<Contracts>>(
+    error: unknown,
+    requestType: Type,
+  ): error is PostbusReplyError<TypedEvent<Contracts, ErrorResponseTypeOf<Contracts, Type>>>;
 }

@@ -69,6 +69,7 @@ export function event(
     deprecated: false,
     examples: [],
     responseType: undefined,
+    errorResponseType: undefined,
     schema,
     source: {
       file: `schemas/${domain}/${eventType}${version === 1 ? "" : `.v${version}`}.json`,

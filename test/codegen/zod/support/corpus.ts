@@ -68,6 +68,7 @@ export function corpusModel(entry: CorpusEntry): ContractModel {
         deprecated: false,
         examples: [],
         responseType: undefined,
+        errorResponseType: undefined,
         schema: entry.schema,
         source: source(`${entry.name}.json`),
       },

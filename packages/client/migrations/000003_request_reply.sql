@@ -1,0 +1,19 @@
+-- Postbus migration 000003: request-response on the events table.
+--
+-- A request is an ordinary event whose metadata carries `reply_to` (the channel its requester
+-- reads replies on) and `expires_at` (when the requester stops waiting). A reply is an ordinary
+-- event on that channel whose metadata carries `request_id`: the request's `event_id`.
+-- Nothing here changes the ADR's table; both indexes are partial, so events that are neither
+-- requests nor replies cost an insert only the evaluation of their predicates.
+-- On a large existing table, creating them holds writes back while they build; create them
+-- by hand beforehand with CREATE INDEX CONCURRENTLY (same names) to avoid that.
+
+-- A requester finds the replies to its waiting requests by id: one index probe per request.
+CREATE INDEX IF NOT EXISTS events_reply_request_id_idx
+  ON {{schema}}.events (((data -> 'metadata') ->> 'request_id'))
+  WHERE ((data -> 'metadata') ->> 'request_id') IS NOT NULL;
+
+-- `postbus status` reads the most recent requests newest first, without scanning other events.
+CREATE INDEX IF NOT EXISTS events_request_id_idx
+  ON {{schema}}.events (id)
+  WHERE ((data -> 'metadata') ->> 'reply_to') IS NOT NULL;

@@ -1,0 +1,81 @@
+import { randomUUID } from "node:crypto";
+import type { Executor } from "../driver/executor.js";
+import type { StoredEvent } from "../envelope.js";
+import { PostbusInputError } from "../errors/postbus-error.js";
+import type { Publisher } from "../publish/publisher.js";
+import { checkEventName } from "../validate/check-name.js";
+import { REPLY_METADATA } from "./reply-protocol.js";
+import type { ReplyWaiter } from "./reply-waiter.js";
+import type { RequestOptions } from "./request-options.js";
+
+/** Longest request timeout: one day. */
+export const MAX_REQUEST_TIMEOUT_MS = 86_400_000;
+/** Default request timeout. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
+/**
+ * Publishes a request (committed on its own, so responders can see it) and
+ * resolves with its reply. The wait starts before the publish, and a failed
+ * publish rejects with its own error: nothing waits for a request that was
+ * never written.
+ */
+export async function sendRequest(
+  executor: Executor,
+  publisher: Publisher,
+  waiter: ReplyWaiter,
+  requestType: string,
+  data: unknown,
+  options: RequestOptions,
+  replyChannels: (replyTo: string) => readonly string[],
+): Promise<StoredEvent> {
+  if (typeof options !== "object" || options === null)
+    throw invalid("options", "Request options must be an object");
+  if ("tx" in options) {
+    throw invalid(
+      "tx",
+      "request() cannot run in the caller's transaction: responders see the request only after it commits",
+    );
+  }
+  const type = checkEventName(requestType, "event type", { field: "eventType" });
+  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_REQUEST_TIMEOUT_MS) {
+    throw invalid(
+      "timeoutMs",
+      `timeoutMs must be an integer from 1 to ${MAX_REQUEST_TIMEOUT_MS} (got ${String(options.timeoutMs)})`,
+    );
+  }
+  const replyTo = checkEventName(options.replyTo ?? options.channel ?? type, "channel", { field: "replyTo" });
+  const extra = options.metadata ?? {};
+  const requestId = typeof extra.event_id === "string" ? extra.event_id : randomUUID();
+  if (options.signal?.aborted) throw invalid("signal", "The request's signal is already aborted");
+  const { timeoutMs: _t, replyTo: _r, signal, ...eventOptions } = options;
+
+  const reply = waiter.wait(requestId, type, replyChannels(replyTo), timeoutMs, signal);
+  reply.catch(() => {}); // observed below; a failed publish must not leave an unhandled rejection
+  try {
+    await publisher.write(executor, [
+      {
+        ...eventOptions,
+        type,
+        data,
+        metadata: {
+          ...extra,
+          event_id: requestId,
+          [REPLY_METADATA.replyTo]: replyTo,
+          [REPLY_METADATA.expiresAt]: new Date(Date.now() + timeoutMs).toISOString(),
+        },
+      },
+    ]);
+  } catch (error) {
+    waiter.cancel(requestId, error);
+    throw error;
+  }
+  return reply;
+}
+
+function invalid(field: string, message: string): PostbusInputError {
+  return new PostbusInputError("POSTBUS_OPTIONS_INVALID", message, {
+    subject: { field },
+    hint: `Fix the ${field} option of request(); nothing was written`,
+  });
+}
