@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import type { Diagnostic } from "../../../codegen/src/ir/model.js";
-import { json, problemsOf, tempProject } from "./support/project.js";
+import { generateFiles, json, problemsOf, tempProject } from "./support/project.js";
 
 interface Want {
   readonly code: string;
@@ -164,6 +164,134 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
       file: "schemas/a/x.requested.json",
       pointer: "/x-postbus/response",
       line: 3,
+    });
+  });
+
+  describe("request-response facts", () => {
+    const reply = json({ type: "object" });
+
+    it("a request that names itself as its response", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({ "x-postbus": { response: "x.requested" } }),
+      });
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_RESPONSE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/response",
+        line: 3,
+        column: 5,
+        message: /names itself as its response/,
+        hint: /"x\.completed"/,
+      });
+    });
+
+    it("an errorResponse without a response", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({ "x-postbus": { errorResponse: "x.failed" } }),
+        "schemas/a/x.failed.json": reply,
+      });
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_RESPONSE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 3,
+        column: 5,
+        message: /needs x-postbus\.response/,
+        hint: /Declare the success reply in x-postbus\.response/,
+      });
+    });
+
+    it("an errorResponse naming an event type with no schema", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "x.failed" },
+        }),
+        "schemas/a/x.completed.json": reply,
+      });
+      expect(diagnostics).toHaveLength(1);
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 4,
+        column: 5,
+        message: /error response event type "x\.failed" has no schema/,
+        hint: /Add a schema for the error reply event/,
+      });
+    });
+
+    it("an errorResponse that is also the response", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "x.completed" },
+        }),
+        "schemas/a/x.completed.json": reply,
+      });
+      expect(diagnostics).toHaveLength(1);
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_RESPONSE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 4,
+        message: /"x\.completed" is also the response/,
+        hint: /its own event type/,
+      });
+    });
+
+    it("a request that names itself as its error response", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "x.requested" },
+        }),
+        "schemas/a/x.completed.json": reply,
+      });
+      expect(diagnostics).toHaveLength(1);
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_RESPONSE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 4,
+        message: /names itself as its error response/,
+        hint: /"x\.rejected"/,
+      });
+    });
+
+    it("an errorResponse that is not a valid event type name", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "not ok" },
+        }),
+        "schemas/a/x.completed.json": reply,
+      });
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 4,
+      });
+    });
+
+    it("a response and an error response naming two other event types are fine, per version", async () => {
+      const result = await generateFiles({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "x.failed" },
+        }),
+        "schemas/a/x.requested.v2.json": json({ "x-postbus": { response: "x.completed" } }),
+        "schemas/a/x.completed.json": reply,
+        "schemas/a/x.failed.json": reply,
+      });
+      expect(result.diagnostics).toEqual([]);
+      const requested = result.model?.events.filter((event) => event.eventType === "x.requested");
+      expect(
+        requested?.map(({ version, responseType, errorResponseType }) => ({
+          version,
+          responseType,
+          errorResponseType,
+        })),
+      ).toEqual([
+        { version: 1, responseType: "x.completed", errorResponseType: "x.failed" },
+        { version: 2, responseType: "x.completed", errorResponseType: undefined },
+      ]);
     });
   });
 
