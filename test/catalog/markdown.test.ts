@@ -68,3 +68,86 @@ describe("emitCatalog markings", () => {
     expect(contents("site/index.html")).toMatch(/order\.sunset<\/a><span class="badge deprecated">/);
   });
 });
+
+describe("emitCatalog request and reply", () => {
+  const object = { type: "object" };
+  const model = contractModel({
+    events: [
+      event("quote.failed", object, { domain: "quotes" }),
+      event("quote.given", object, { domain: "quotes" }),
+      event("quote.requested", object, {
+        domain: "quotes",
+        responseType: "quote.given",
+        errorResponseType: "quote.failed",
+      }),
+      event("ping.sent", object, { domain: "ping", responseType: "quote.given" }),
+    ],
+  });
+  const files = emitCatalog(model, resolvedConfig());
+  const contents = (suffix: string) => files.find((file) => file.path.endsWith(suffix))?.contents ?? "";
+
+  test("a request's page links its reply and error reply and states the wire protocol", () => {
+    const page = contents("events/quote.requested.md");
+    expect(page).toContain("| Reply | [quote.given](quote.given.md) |");
+    expect(page).toContain("| Error reply | [quote.failed](quote.failed.md) |");
+    expect(page).toContain("## Request and reply");
+    for (const fact of [
+      "`metadata.reply_to`",
+      "`metadata.expires_at`",
+      "`metadata.request_id`",
+      "`metadata.causation_id`",
+      "`metadata.event_id`",
+      "`metadata.reply_error: true`",
+    ])
+      expect(page).toContain(fact);
+    const html = contents("site/events/quote.requested.html");
+    expect(html).toContain('<dt>Reply</dt><dd><a href="quote.given.html">quote.given</a></dd>');
+    expect(html).toContain('<dt>Error reply</dt><dd><a href="quote.failed.html">quote.failed</a></dd>');
+    expect(html).toContain('<h2 id="request-reply">Request and reply</h2>');
+    expect(html).toContain("<code>metadata.reply_to</code>");
+  });
+
+  test("a request without an error reply has no error reply fact nor reply_error in its protocol", () => {
+    const page = contents("events/ping.sent.md");
+    expect(page).toContain("| Reply | [quote.given](quote.given.md) |");
+    expect(page).not.toContain("Error reply");
+    expect(page).not.toContain("reply_error");
+  });
+
+  test("reply events link back to the requests they answer", () => {
+    expect(contents("events/quote.given.md")).toContain(
+      "| Reply to | [ping.sent](ping.sent.md), [quote.requested](quote.requested.md) |",
+    );
+    expect(contents("events/quote.failed.md")).toContain(
+      "| Error reply to | [quote.requested](quote.requested.md) |",
+    );
+    expect(contents("events/quote.failed.md")).not.toContain("## Request and reply");
+    expect(contents("site/events/quote.failed.html")).toContain(
+      '<dt>Error reply to</dt><dd><a href="quote.requested.html">quote.requested</a></dd>',
+    );
+  });
+
+  test("the graph joins each request to its reply and error reply with labelled dashed arcs", () => {
+    const svg = contents("site/graph.svg");
+    const arcs = [
+      ...svg.matchAll(
+        /<path class="reply[^"]*" data-relation="([^"]+)" data-from="([^"]+)" data-to="([^"]+)"/g,
+      ),
+    ];
+    expect(arcs.map(([, relation, from, to]) => `${from} -${relation}-> ${to}`)).toEqual([
+      "ping.sent -reply-> quote.given",
+      "quote.requested -reply-> quote.given",
+      "quote.requested -error reply-> quote.failed",
+    ]);
+    expect(svg).toContain('marker-end="url(#error-reply-arrow)"');
+    expect(svg).toContain(">error reply</text>");
+    expect(contents("site/index.html")).toContain('data-relation="error reply"');
+  });
+
+  test("the graph has no reply arcs and no markers when no event is a request", async () => {
+    const plain = emitCatalog(contractModel({ events: [event("a.b", object)] }), resolvedConfig());
+    const svg = plain.find((file) => file.path.endsWith("graph.svg"))?.contents ?? "";
+    expect(svg).not.toContain("<defs>");
+    expect(svg).not.toContain('class="replies"');
+  });
+});

@@ -49,6 +49,48 @@ export function catalogEntries(model: ContractModel): CatalogEntry[] {
   });
 }
 
+/** The request event types (by their newest version) that an event type answers, as reply and as error reply. */
+export interface ReplyRoles {
+  /** Requests whose `response` is this event type. */
+  readonly replyTo: readonly CatalogEntry[];
+  /** Requests whose `errorResponse` is this event type. */
+  readonly errorReplyTo: readonly CatalogEntry[];
+}
+
+/**
+ * Which requests `entry` is the reply or the error reply of.
+ *
+ * @example
+ * ```ts
+ * replyRoles(completed, entries).replyTo.map((request) => request.eventType); // ["risk.check.requested"]
+ * ```
+ */
+export function replyRoles(entry: CatalogEntry, entries: readonly CatalogEntry[]): ReplyRoles {
+  return {
+    replyTo: entries.filter((other) => other.latest.responseType === entry.eventType),
+    errorReplyTo: entries.filter((other) => other.latest.errorResponseType === entry.eventType),
+  };
+}
+
+/**
+ * The request-response wire protocol for a request event, in one paragraph with Markdown code
+ * spans (the HTML site renders them as `<code>`); undefined for an event that is not a request.
+ */
+export function replyProtocolText(event: EventContract): string | undefined {
+  if (event.responseType === undefined) return undefined;
+  const replies =
+    event.errorResponseType === undefined
+      ? `\`${event.responseType}\``
+      : `\`${event.responseType}\` (or the error reply \`${event.errorResponseType}\`, which also has \`metadata.reply_error: true\`)`;
+  return [
+    `\`${event.eventType}\` is a request.`,
+    "The requester publishes it with `metadata.reply_to`, the channel it reads replies on, and",
+    "`metadata.expires_at`, the ISO 8601 time after which it has stopped waiting.",
+    `The responder publishes the reply ${replies} on that channel, with \`metadata.request_id\``,
+    "and `metadata.causation_id` both set to the request's `metadata.event_id`.",
+  ].join(" ");
+}
+
 /** A file name for an event type: characters outside `[A-Za-z0-9._-]` (such as `:`) become `_`. */
 export function eventSlug(eventType: string): string {
   return eventType.replace(/[^A-Za-z0-9._-]/g, "_");

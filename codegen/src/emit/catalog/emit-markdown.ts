@@ -1,6 +1,12 @@
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
-import { type CatalogEntry, catalogEntries, definitionDescriber } from "./catalog-entries.js";
+import {
+  type CatalogEntry,
+  catalogEntries,
+  definitionDescriber,
+  replyProtocolText,
+  replyRoles,
+} from "./catalog-entries.js";
 import { escapeMarkdownCell } from "./escape.js";
 import {
   constraintsOf,
@@ -69,7 +75,6 @@ function eventPage(
   describe: DescribeDefinition,
 ): string {
   const latest = entry.latest;
-  const response = latest.responseType;
   const facts: [string, string][] = [
     ["Channel", code(latest.channel)],
     ["Domain", cell(latest.domain)],
@@ -78,10 +83,15 @@ function eventPage(
     ["Consumers", cell(listOrNone(entry.consumers))],
     ["TypeScript type", code(latest.typeName)],
   ];
-  if (response !== undefined) facts.push(["Reply", eventLink(response, entries, "")]);
-  const requests = entries.filter((other) => other.latest.responseType === entry.eventType);
-  if (requests.length > 0)
-    facts.push(["Reply to", requests.map((other) => eventLink(other.eventType, entries, "")).join(", ")]);
+  if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries, "")]);
+  if (latest.errorResponseType !== undefined)
+    facts.push(["Error reply", eventLink(latest.errorResponseType, entries, "")]);
+  const roles = replyRoles(entry, entries);
+  const links = (requests: readonly CatalogEntry[]) =>
+    requests.map((other) => eventLink(other.eventType, entries, "")).join(", ");
+  if (roles.replyTo.length > 0) facts.push(["Reply to", links(roles.replyTo)]);
+  if (roles.errorReplyTo.length > 0) facts.push(["Error reply to", links(roles.errorReplyTo)]);
+  const protocol = replyProtocolText(latest);
   return lines([
     BANNER,
     "",
@@ -94,6 +104,7 @@ function eventPage(
     row(["---", "---"]),
     ...facts.map(([name, value]) => row([name, value])),
     "",
+    ...(protocol === undefined ? [] : ["## Request and reply", "", protocol, ""]),
     "## Publish and subscribe",
     "",
     "```ts",

@@ -1,6 +1,13 @@
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
-import { type CatalogEntry, catalogEntries, compareText, definitionDescriber } from "./catalog-entries.js";
+import {
+  type CatalogEntry,
+  catalogEntries,
+  compareText,
+  definitionDescriber,
+  replyProtocolText,
+  replyRoles,
+} from "./catalog-entries.js";
 import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
 import { graphSvg } from "./graph-svg.js";
 import { htmlPage, link } from "./html-page.js";
@@ -129,15 +136,23 @@ function eventPage(
     ["TypeScript type", `<code>${escapeHtml(latest.typeName)}</code>`],
   ];
   if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries)]);
-  const requests = entries.filter((other) => other.latest.responseType === entry.eventType);
-  if (requests.length > 0)
-    facts.push(["Reply to", requests.map((other) => eventLink(other.eventType, entries)).join(", ")]);
+  if (latest.errorResponseType !== undefined)
+    facts.push(["Error reply", eventLink(latest.errorResponseType, entries)]);
+  const roles = replyRoles(entry, entries);
+  const links = (requests: readonly CatalogEntry[]) =>
+    requests.map((other) => eventLink(other.eventType, entries)).join(", ");
+  if (roles.replyTo.length > 0) facts.push(["Reply to", links(roles.replyTo)]);
+  if (roles.errorReplyTo.length > 0) facts.push(["Error reply to", links(roles.errorReplyTo)]);
+  const protocol = replyProtocolText(latest);
   const body = [
     `<h1>${escapeHtml(entry.eventType)}${badges(entry)}</h1>`,
     latest.title ? `<p><strong>${escapeHtml(latest.title)}</strong></p>` : "",
     latest.description ? `<p>${proseHtml(latest.description)}</p>` : "",
     deprecationNote(latest),
     `<dl class="facts">${facts.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join("")}</dl>`,
+    protocol === undefined
+      ? ""
+      : `<h2 id="request-reply">Request and reply</h2>\n<p>${proseHtml(protocol)}</p>`,
     '<h2 id="history">Version history</h2>',
     '<div class="table-wrap"><table><thead><tr><th>Version</th><th>Channel</th><th>Type</th><th>Status</th><th>Schema file</th></tr></thead><tbody>',
     ...entry.versions.map(

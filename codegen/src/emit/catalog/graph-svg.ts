@@ -17,7 +17,9 @@ interface Node {
 
 /**
  * The producer → event → consumer graph as SVG: producing slices in the left column, event types in
- * the middle, consuming slices on the right, curved edges. Deterministic: sorted, fixed geometry.
+ * the middle, consuming slices on the right, curved edges. A request is joined to its reply and its
+ * error reply by a dashed arc with an arrow on the right of the event column, labelled "reply" or
+ * "error reply". Deterministic: sorted, fixed geometry.
  * Event nodes link to `<eventHref>/<slug>.html`; deprecated events are dashed.
  */
 export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): string {
@@ -56,6 +58,18 @@ export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): s
     for (const consumer of entry.consumers)
       edges.push(edge(event, consumerNodes.get(consumer) as Node, "consumes"));
   }
+  const replies: string[] = [];
+  for (const entry of entries) {
+    const request = eventNodes.get(entry.eventType) as Node;
+    const { responseType, errorResponseType } = entry.latest;
+    for (const [type, relation] of [
+      [responseType, "reply"],
+      [errorResponseType, "error reply"],
+    ] as const) {
+      const reply = type === undefined ? undefined : eventNodes.get(type);
+      if (reply !== undefined && reply !== request) replies.push(replyEdge(request, reply, relation));
+    }
+  }
   const heading = (text: string, x: number) =>
     `<text class="heading" x="${x}" y="${MARGIN + 8}">${text}</text>`;
   return [
@@ -65,13 +79,29 @@ export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): s
     ".node rect{stroke-width:1.5}.producer rect{fill:#e8f0fe;stroke:#3b6fd8}.consumer rect{fill:#e7f6ec;stroke:#2e8b57}",
     ".event rect{fill:#fff8e1;stroke:#b7791f}.event.deprecated rect{stroke-dasharray:4 3;fill:#f3f3f3}",
     ".edge{fill:none;stroke:#8a94a6;stroke-width:1.2}.heading{font-weight:600;fill:#333}text{fill:#1a1a1a}",
+    ".reply{fill:none;stroke:#7c3aed;stroke-width:1.4;stroke-dasharray:5 3}.reply.error{stroke:#c2410c}",
+    ".reply-label{font-size:11px;fill:#5b21b6;paint-order:stroke;stroke:#fff;stroke-width:3px}.reply-label.error{fill:#9a3412}",
     "</style>",
+    ...(replies.length === 0
+      ? []
+      : [
+          "<defs>",
+          ...[
+            ["reply-arrow", "#7c3aed"],
+            ["error-reply-arrow", "#c2410c"],
+          ].map(
+            ([id, color]) =>
+              `<marker id="${id}" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" fill="${color}"/></marker>`,
+          ),
+          "</defs>",
+        ]),
     heading("Producers", MARGIN),
     heading("Events", xEvents),
     heading("Consumers", xConsumers),
     `<g class="edges">`,
     ...edges,
     "</g>",
+    ...(replies.length === 0 ? [] : [`<g class="replies">`, ...replies, "</g>"]),
     ...[...producerNodes.values()].map((node) => sliceNode(node, "producer")),
     ...entries.map((entry) => eventNode(eventNodes.get(entry.eventType) as Node, entry, eventHref)),
     ...[...consumerNodes.values()].map((node) => sliceNode(node, "consumer")),
@@ -87,6 +117,27 @@ function edge(from: Node, to: Node, relation: string): string {
   const y2 = to.y + NODE_HEIGHT / 2;
   const mid = (x1 + x2) / 2;
   return `<path class="edge" data-relation="${relation}" data-from="${escapeHtml(from.label)}" data-to="${escapeHtml(to.label)}" d="M${x1} ${y1} C${mid} ${y1} ${mid} ${y2} ${x2} ${y2}"/>`;
+}
+
+/**
+ * A request → reply arc between two event nodes of the middle column: out of the request's right
+ * edge and back into the reply's, bulging right in proportion to the distance, with its label at the
+ * bulge.
+ */
+function replyEdge(request: Node, reply: Node, relation: "reply" | "error reply"): string {
+  const x = request.x + request.width;
+  const y1 = request.y + NODE_HEIGHT / 2 + (relation === "reply" ? -4 : 4);
+  const y2 = reply.y + NODE_HEIGHT / 2 + (reply.y < request.y ? 4 : -4);
+  const bulge = Math.round(Math.min(COLUMN_GAP * 0.6, 24 + Math.abs(y2 - y1) * 0.3));
+  const error = relation === "error reply" ? " error" : "";
+  const marker = relation === "reply" ? "reply-arrow" : "error-reply-arrow";
+  // Right of the control points, which the arc never reaches: clear of this arc and of shorter ones.
+  const labelX = x + bulge + 4;
+  const labelY = Math.round((y1 + y2) / 2 + 4);
+  return [
+    `<path class="reply${error}" data-relation="${relation}" data-from="${escapeHtml(request.label)}" data-to="${escapeHtml(reply.label)}" marker-end="url(#${marker})" d="M${x} ${y1} C${x + bulge} ${y1} ${x + bulge} ${y2} ${x + 2} ${y2}"/>`,
+    `<text class="reply-label${error}" x="${labelX}" y="${labelY}">${relation}</text>`,
+  ].join("");
 }
 
 function sliceNode(node: Node, role: "producer" | "consumer"): string {
