@@ -309,6 +309,15 @@ describe("request-response", () => {
       WAIT,
     );
     expect(letters[0]?.error).toContain("pricing engine down");
+    const status = await raw.status();
+    expect(status.requests.find((row) => row.requestType === "broken.requested")).toMatchObject({
+      requests: 1,
+      answered: 0,
+      expired: 1,
+    });
+    expect(
+      status.groups.find((group) => group.group === "broken.requested.responders")?.deadLetters.dead,
+    ).toBe(1);
   });
 
   it("the client closing rejects its waiting requests", async () => {

@@ -86,7 +86,7 @@ export interface Postbus {
     options: { readonly channels: string | readonly string[]; readonly to: StartFrom },
   ): Promise<void>;
   /** Where every group is, what lags, what failed, and which transactions hold delivery back. */
-  status(options?: { readonly countCap?: number }): Promise<PostbusStatus>;
+  status(options?: { readonly countCap?: number; readonly requestWindow?: number }): Promise<PostbusStatus>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */

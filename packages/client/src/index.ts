@@ -55,10 +55,16 @@ export type {
   GroupStatus,
   HoldingTransaction,
   PostbusStatus,
+  RequestTypeStatus,
   ServerStatus,
   TableStatus,
 } from "./monitor/postbus-status.js";
-export { DEFAULT_COUNT_CAP, type ReadStatusOptions, readStatus } from "./monitor/read-status.js";
+export {
+  DEFAULT_COUNT_CAP,
+  DEFAULT_REQUEST_WINDOW,
+  type ReadStatusOptions,
+  readStatus,
+} from "./monitor/read-status.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,

@@ -4,7 +4,8 @@ import { usageError } from "../usage-error.js";
 
 /**
  * `postbus status [--json]`: consumer groups (cursor, lag, failing event, dead
- * letters), channels, the table, and any transaction holding delivery back.
+ * letters), channels, request-response figures, the table, and any transaction
+ * holding delivery back.
  * Human-readable by default; `--json` prints the `readStatus` object on one line.
  */
 export async function statusCommand(
@@ -62,6 +63,17 @@ export function formatStatus(status: PostbusStatus, schema: string): string[] {
   for (const channel of status.channels) {
     lines.push(
       `  ${channel.channel}: ${channel.eventsCapped ? "≥" : ""}${count(channel.events)} events, last ${time(channel.lastEventAt)}`,
+    );
+  }
+  lines.push("", "Requests (most recent):");
+  if (status.requests.length === 0) lines.push("  none");
+  for (const request of status.requests) {
+    const trip = request.roundTripMs;
+    lines.push(
+      `  ${request.requestType} on ${request.channel}: ${count(request.requests)} requests, ${count(request.answered)} answered (${count(request.errorReplies)} with an error reply), ${count(request.pending)} waiting, ${count(request.expired)} expired unanswered, ${count(request.lateReplies)} late replies`,
+    );
+    lines.push(
+      `    round trip ${trip === null ? "n/a" : `p50 ${trip.p50} ms, p99 ${trip.p99} ms, max ${trip.max} ms`}${request.pending > 0 ? `; oldest waiting ${seconds(request.oldestPendingSeconds)}` : ""}; last request ${time(request.lastRequestAt)}`,
     );
   }
   const table = status.table;

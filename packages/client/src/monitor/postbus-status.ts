@@ -17,6 +17,8 @@ export interface PostbusStatus {
   readonly groups: readonly GroupStatus[];
   /** Every channel that has events, by name. */
   readonly channels: readonly ChannelStatus[];
+  /** Request-response over the most recent requests (see `requestWindow`), by request type and channel. */
+  readonly requests: readonly RequestTypeStatus[];
   readonly table: TableStatus;
 }
 
@@ -117,4 +119,31 @@ export interface TableStatus {
   readonly totalBytes: number;
   /** Rows in `postbus_dead_letters`, every status. */
   readonly deadLetters: number;
+}
+
+/**
+ * Request-response figures of one request type on one channel, over the most
+ * recent requests of the table (`readStatus`'s `requestWindow`, all types together).
+ */
+export interface RequestTypeStatus {
+  readonly requestType: string;
+  readonly channel: string;
+  /** Requests in the window. */
+  readonly requests: number;
+  /** Requests with a reply (error replies included). */
+  readonly answered: number;
+  /** Requests answered with an error reply. */
+  readonly errorReplies: number;
+  /** Requests without a reply whose requester still waits. */
+  readonly pending: number;
+  /** Requests without a reply whose requester stopped waiting (`expires_at` passed). */
+  readonly expired: number;
+  /** Replies written after their request's `expires_at`: the requester had timed out. */
+  readonly lateReplies: number;
+  /** Request to reply, by the rows' `created_at` (transaction start times), in ms; null without replies. */
+  readonly roundTripMs: { readonly p50: number; readonly p99: number; readonly max: number } | null;
+  /** Age of the oldest request still waiting for a reply, in seconds; 0 when none waits. */
+  readonly oldestPendingSeconds: number;
+  /** When the newest request was written. */
+  readonly lastRequestAt: Date;
 }

@@ -5,10 +5,13 @@ import { checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
 import type { PostbusStatus } from "./postbus-status.js";
 import { readChannels } from "./read-channels.js";
 import { readGroups } from "./read-groups.js";
+import { readRequests } from "./read-requests.js";
 import { readServer } from "./read-server.js";
 
 /** Default {@link ReadStatusOptions.countCap}. */
 export const DEFAULT_COUNT_CAP = 100_000;
+/** Default {@link ReadStatusOptions.requestWindow}. */
+export const DEFAULT_REQUEST_WINDOW = 10_000;
 
 /** Options of {@link readStatus}. */
 export interface ReadStatusOptions {
@@ -20,12 +23,14 @@ export interface ReadStatusOptions {
    * cap bounds the cost of a status on a large table. Default 100,000.
    */
   readonly countCap?: number;
+  /** Request-response figures cover this many of the most recent requests (1…1,000,000). Default 10,000. */
+  readonly requestWindow?: number;
 }
 
 /**
  * Reads the figures of `postbus status`: the read horizon and the transactions
  * holding it, each consumer group's cursors, lag, failing event and dead
- * letters, and each channel's events. Four read-only statements, none of
+ * letters, each channel's events, and request-response figures. Five read-only statements, none of
  * which takes a transaction id (so a status never holds delivery back).
  *
  * Transactions of other users show in `holdingBack` only when the role may
@@ -50,11 +55,13 @@ export async function readStatus(
 ): Promise<PostbusStatus> {
   const schemaName = checkSchemaName(options.schema ?? "public");
   const cap = checkCountCap(options.countCap);
+  const window = checkRequestWindow(options.requestWindow);
   const statements = monitorStatements(quoteIdentifier(schemaName));
   // One after another: the executor may be a single client, which must not run two statements at once.
   const server = await readServer(executor, statements);
   const groups = await readGroups(executor, statements, cap);
   const channels = await readChannels(executor, statements, cap);
+  const requests = await readRequests(executor, statements, window);
   const table = await executor.query<{ total_bytes: number; dead_letters: number }>(statements.table, [
     schemaName,
   ]);
@@ -64,6 +71,7 @@ export async function readStatus(
     holdingBack: server.holdingBack,
     groups,
     channels,
+    requests,
     table: {
       events: channels.reduce((sum, channel) => sum + channel.events, 0),
       eventsCapped: channels.some((channel) => channel.eventsCapped),
@@ -82,4 +90,15 @@ function checkCountCap(value: unknown): number {
     });
   }
   return cap;
+}
+
+function checkRequestWindow(value: unknown): number {
+  const window = value ?? DEFAULT_REQUEST_WINDOW;
+  if (typeof window !== "number" || !Number.isInteger(window) || window < 1 || window > 1_000_000) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid requestWindow ${String(value)}`, {
+      subject: { field: "requestWindow" },
+      hint: "Pass an integer from 1 to 1000000",
+    });
+  }
+  return window;
 }
