@@ -20,9 +20,10 @@ describe("emitAsyncApi", () => {
       parsed
         ?.channels()
         .all()
-        .map((channel) => channel.address())
+        .map((channel) => channel.address() ?? `(reply channel ${channel.id()})`)
         .sort(),
     ).toEqual([
+      "(reply channel RiskCheckRequested__reply)",
       "fills",
       "orders",
       "risk",
@@ -76,6 +77,63 @@ describe("emitAsyncApi", () => {
     });
     const document = emitAsyncApi(model) as { channels: Record<string, { address: string }> };
     expect(document.channels.tree_grown?.address).toBe("tree:grown");
+    const { diagnostics } = await new Parser().parse(JSON.stringify(document));
+    expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR).map((d) => d.message)).toEqual(
+      [],
+    );
+  });
+
+  test("gives a request's operations a reply with its reply and error reply messages", async () => {
+    const { model } = await exampleModel();
+    const document = emitAsyncApi(model) as {
+      channels: Record<string, { address: string | null; messages: Record<string, unknown> }>;
+      operations: Record<string, { reply?: unknown }>;
+      components: { messages: Record<string, { headers?: unknown; "x-postbus": unknown }> };
+    };
+    const { document: parsed } = await new Parser().parse(JSON.stringify(document));
+    for (const id of ["sendRiskCheckRequested", "receiveRiskCheckRequested"]) {
+      const reply = parsed?.operations().get(id)?.reply();
+      expect(reply, id).toBeDefined();
+      expect(
+        reply
+          ?.messages()
+          .all()
+          .map((message) => message.name()),
+      ).toEqual(["risk.check.completed", "risk.check.rejected"]);
+      expect(reply?.channel()?.id()).toBe("RiskCheckRequested__reply");
+      expect(reply?.channel()?.address()).toBeNull();
+      expect(reply?.address()?.location()).toBe("$message.header#/reply_to");
+    }
+    expect(document.operations.sendRiskCheckCompleted?.reply).toBeUndefined();
+    expect(document.operations.sendRiskCheckRejected?.reply).toBeUndefined();
+    const request = parsed
+      ?.messages()
+      .all()
+      .find((message) => message.name() === "risk.check.requested");
+    expect(Object.keys(request?.headers()?.properties() ?? {})).toEqual(["reply_to", "expires_at"]);
+    expect(document.components.messages.RiskCheckRequested?.["x-postbus"]).toMatchObject({
+      responseType: "risk.check.completed",
+      errorResponseType: "risk.check.rejected",
+    });
+    expect(document.components.messages.RiskCheckCompleted?.headers).toBeUndefined();
+  });
+
+  test("a reply lists every version of the reply types and still validates", async () => {
+    const object = { type: "object" };
+    const model = contractModel({
+      events: [
+        event("quote.given", object, { channel: "quotes" }),
+        event("quote.given", object, { channel: "quotes", version: 2 }),
+        event("quote.requested", object, { channel: "quotes", responseType: "quote.given" }),
+      ],
+    });
+    const document = emitAsyncApi(model) as {
+      operations: Record<string, { reply?: { messages: { $ref: string }[] } }>;
+    };
+    expect(document.operations.sendQuoteRequested?.reply?.messages).toEqual([
+      { $ref: "#/channels/QuoteRequested__reply/messages/QuoteGiven" },
+      { $ref: "#/channels/QuoteRequested__reply/messages/QuoteGivenV2" },
+    ]);
     const { diagnostics } = await new Parser().parse(JSON.stringify(document));
     expect(diagnostics.filter((diagnostic) => diagnostic.severity === ERROR).map((d) => d.message)).toEqual(
       [],

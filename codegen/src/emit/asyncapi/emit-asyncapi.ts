@@ -19,7 +19,10 @@ const DROPPED_ROOT_KEYWORDS = new Set(["$schema", "$id", "$defs"]);
  * An AsyncAPI 3.0.0 document of every channel and message of the model: one message per event
  * version (payload = the event's `data` schema, shared definitions under `components.schemas` with
  * refs rewritten), a `send` and a `receive` operation per message, and Postbus's facts under
- * `x-postbus`. Deterministic; serialize with `JSON.stringify`.
+ * `x-postbus`. A request (an event with a `response`) has `headers` for the envelope's
+ * `metadata.reply_to` and `metadata.expires_at`, and both its operations a `reply`: the messages of
+ * every version of its reply and error reply event types, on a channel of its own with no fixed
+ * address (the requester names it in `reply_to`). Deterministic; serialize with `JSON.stringify`.
  *
  * @example
  * ```ts
@@ -34,6 +37,9 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
   const byChannel = new Map<string, EventContract[]>();
   for (const event of model.events)
     byChannel.set(event.channel, [...(byChannel.get(event.channel) ?? []), event]);
+
+  const versionsOf = (eventType: string | undefined) =>
+    model.events.filter((event) => event.eventType === eventType);
 
   for (const channel of [...byChannel.keys()].sort()) {
     const events = byChannel.get(channel) ?? [];
@@ -50,18 +56,46 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
       messages[event.typeName] = message(event);
       const channelRef = { $ref: `#/channels/${channelId}` };
       const messageRef = [{ $ref: `#/channels/${channelId}/messages/${event.typeName}` }];
+      const replies = [...versionsOf(event.responseType), ...versionsOf(event.errorResponseType)];
+      let reply: Json | undefined;
+      if (event.responseType !== undefined && replies.length > 0) {
+        const replyChannelId = replyChannelKey(event);
+        channels[replyChannelId] = {
+          address: null,
+          title: `Replies to ${event.eventType} v${event.version}`,
+          description: `The channel a requester names in the \`metadata.reply_to\` of its \`${event.eventType}\`: the reply is published there with \`metadata.request_id\` and \`metadata.causation_id\` set to the request's \`metadata.event_id\`${event.errorResponseType === undefined ? "" : ", and an error reply also has `metadata.reply_error: true`"}.`,
+          messages: Object.fromEntries(
+            replies.map((replied) => [
+              replied.typeName,
+              { $ref: `#/components/messages/${replied.typeName}` },
+            ]),
+          ),
+        };
+        reply = {
+          address: {
+            description: "The request's `metadata.reply_to`.",
+            location: "$message.header#/reply_to",
+          },
+          channel: { $ref: `#/channels/${replyChannelId}` },
+          messages: replies.map((replied) => ({
+            $ref: `#/channels/${replyChannelId}/messages/${replied.typeName}`,
+          })),
+        };
+      }
       operations[`send${event.typeName}`] = {
         action: "send",
         channel: channelRef,
-        summary: `Publish ${event.eventType} v${event.version}.`,
+        summary: `Publish ${event.eventType} v${event.version}${reply === undefined ? "" : " and wait for its reply"}.`,
         messages: messageRef,
+        ...(reply === undefined ? {} : { reply }),
         "x-postbus": { slices: [...event.producers] },
       };
       operations[`receive${event.typeName}`] = {
         action: "receive",
         channel: channelRef,
-        summary: `Consume ${event.eventType} v${event.version}.`,
+        summary: `Consume ${event.eventType} v${event.version}${reply === undefined ? "" : " and reply to it"}.`,
         messages: messageRef,
+        ...(reply === undefined ? {} : { reply }),
         "x-postbus": { slices: [...event.consumers] },
       };
     }
@@ -96,9 +130,11 @@ function message(event: EventContract): Json {
     deprecated: event.deprecated === false ? false : (event.deprecated.reason ?? true),
   };
   if (event.responseType !== undefined) facts.responseType = event.responseType;
+  if (event.errorResponseType !== undefined) facts.errorResponseType = event.errorResponseType;
   const result: Record<string, Json> = { name: event.eventType, contentType: "application/json" };
   if (event.title !== undefined) result.title = event.title;
   if (event.description !== undefined) result.summary = event.description;
+  if (event.responseType !== undefined) result.headers = REQUEST_HEADERS;
   result.payload = toComponentSchema(event.schema);
   if (event.examples.length > 0) {
     result.examples = event.examples.map((example, index) => ({
@@ -108,6 +144,28 @@ function message(event: EventContract): Json {
   }
   result["x-postbus"] = facts;
   return result;
+}
+
+/** The request-response keys of a request's envelope `metadata`, as AsyncAPI message headers. */
+const REQUEST_HEADERS: Json = {
+  type: "object",
+  description: "Request-response keys of the envelope's `metadata`, set by the requester.",
+  properties: {
+    reply_to: { type: "string", description: "The channel the requester reads replies on." },
+    expires_at: {
+      type: "string",
+      format: "date-time",
+      description: "When the requester stops waiting for a reply.",
+    },
+  },
+};
+
+/**
+ * The key of a request's reply channel: `<TypeName>__reply`. A double separator never occurs in a
+ * valid channel name, so it cannot collide with the key of a real channel.
+ */
+function replyChannelKey(event: EventContract): string {
+  return `${event.typeName}__reply`;
 }
 
 /** The schema with `#/$defs/<Name>` refs pointing at `components.schemas` and file-level keywords dropped. */
