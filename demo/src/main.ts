@@ -10,12 +10,21 @@
  * - the signals slice publishes `signal.triggered` (one with its business row, in one transaction);
  * - the setups slice consumes signals as the durable group "setups" and, in the same
  *   transaction as its cursor, stores a setup and publishes `setup.received`;
- * - the orders slice consumes setups as the group "orders";
+ * - the orders slice consumes setups as the group "orders", and asks the risk slice whether it
+ *   may trade each one: a typed request `risk.check.requested`, answered by risk's responders with
+ *   `risk.check.completed` (or the typed error reply `risk.check.rejected`) in risk's transaction;
  * - a service in another language writes a plain ADR row that everyone reads like any other.
  */
 import { randomUUID } from "node:crypto";
 import { join } from "node:path";
-import { createTypedPostbus, fromPool, migrate, type StoredEvent } from "@postbus/client";
+import {
+  createTypedPostbus,
+  fromPool,
+  isPostbusError,
+  migrate,
+  type StoredEvent,
+  type TypedEvent,
+} from "@postbus/client";
 import { contracts, type SignalTriggered } from "@postbus/types";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.js";
@@ -46,11 +55,15 @@ async function run(pool: pg.Pool): Promise<void> {
   const { applied } = await migrate(fromPool(pool));
   log(`▶ migrate: ${applied.length > 0 ? applied.join(", ") : "already up to date"}`);
   await pool.query(`CREATE TABLE IF NOT EXISTS demo_signals (id text PRIMARY KEY, symbol text NOT NULL);
-    CREATE TABLE IF NOT EXISTS demo_setups (signal_event_id text PRIMARY KEY, symbol text NOT NULL, entry numeric NOT NULL)`);
+    CREATE TABLE IF NOT EXISTS demo_setups (signal_event_id text PRIMARY KEY, symbol text NOT NULL, entry numeric NOT NULL);
+    CREATE TABLE IF NOT EXISTS demo_risk_limits (symbol text PRIMARY KEY, max_quantity numeric NOT NULL);
+    CREATE TABLE IF NOT EXISTS demo_risk_checks (check_id text PRIMARY KEY, symbol text NOT NULL, approved boolean NOT NULL);
+    INSERT INTO demo_risk_limits VALUES ('BTC-USD', 0.2), ('ETH-USD', 5) ON CONFLICT DO NOTHING`);
 
   const signals = createTypedPostbus({ db: pool, contracts, producer: "signals" });
   const setups = createTypedPostbus({ db: pool, contracts, producer: "setups" });
   const orders = createTypedPostbus({ db: pool, contracts, producer: "orders" });
+  const risk = createTypedPostbus({ db: pool, contracts, producer: "risk" });
   const ids = new Map<string, string>();
 
   // The setups slice: exactly-once database work — its row, its event and its cursor commit together.
@@ -81,7 +94,7 @@ async function run(pool: pg.Pool): Promise<void> {
     },
   });
   // The orders slice reads setups from any producer, including one written in plain SQL.
-  const received: StoredEvent[] = [];
+  const received: TypedEvent<typeof contracts, "setup.received">[] = [];
   const ordersGroup = orders.subscribe({
     group: "orders",
     channels: ["setup.received"],
@@ -90,8 +103,36 @@ async function run(pool: pg.Pool): Promise<void> {
       log(`  orders   ◀ ${describe(setup)} — entry ${setup.data.entry.low}…${setup.data.entry.high}`);
     },
   });
-  await Promise.all([setupsGroup.ready, ordersGroup.ready]);
-  log("▶ the setups and orders slices joined their consumer groups");
+  // The risk slice answers typed requests; its reply commits with its own row and its cursor.
+  const riskResponder = risk.respond({
+    requestType: "risk.check.requested",
+    handler: async (check, { tx, replyError }) => {
+      const { checkId, symbol, quantity } = check.data; // typed: RiskCheckRequested
+      const limit = await tx.query<{ max_quantity: string }>(
+        "SELECT max_quantity FROM demo_risk_limits WHERE symbol = $1",
+        [symbol],
+      );
+      const max = limit.rows[0] === undefined ? undefined : Number(limit.rows[0].max_quantity);
+      if (max === undefined) {
+        log(`  risk     ◀ check ${symbol} ${quantity}: no limit known, error reply`);
+        return replyError({ checkId, code: "unknown-symbol", message: `${symbol} is not traded` });
+      }
+      const approvedQuantity = Math.min(quantity, max);
+      await tx.query("INSERT INTO demo_risk_checks (check_id, symbol, approved) VALUES ($1, $2, true)", [
+        checkId,
+        symbol,
+      ]);
+      log(`  risk     ◀ check ${symbol} ${quantity}: approved ${approvedQuantity}`);
+      return {
+        checkId,
+        approved: true,
+        approvedQuantity,
+        reasons: approvedQuantity < quantity ? [`Position limit for ${symbol} caps the size at ${max}`] : [],
+      };
+    },
+  });
+  await Promise.all([setupsGroup.ready, ordersGroup.ready, riskResponder.ready]);
+  log("▶ the setups, orders and risk slices joined their consumer groups");
 
   const signal = (id: string, fields: Pick<SignalTriggered, "symbol" | "side" | "price" | "strategy">) => ({
     signalId: ids.get(id) ?? ids.set(id, randomUUID()).get(id)!,
@@ -159,7 +200,36 @@ async function run(pool: pg.Pool): Promise<void> {
   log("  python   ▶ a plain ADR INSERT of setup.received");
 
   await until(() => received.length >= 3);
-  await Promise.all([setupsGroup.close(), ordersGroup.close()]);
+
+  // Request-response: orders asks risk about each setup and waits for the typed reply.
+  for (const setup of received) {
+    const { setupId, symbol, side, entry } = setup.data;
+    const quantity = 0.25;
+    try {
+      const reply = await orders.request(
+        "risk.check.requested",
+        {
+          checkId: randomUUID(),
+          setupId,
+          symbol,
+          side,
+          quantity,
+          notional: { amount: (entry.high * quantity).toFixed(2), currency: "USD" },
+        },
+        { timeoutMs: 10_000, causedBy: setup },
+      );
+      log(
+        `  orders   ▶◀ ${symbol}: approved ${reply.data.approvedQuantity} (${reply.data.reasons.join("; ") || "in limits"})`,
+      );
+    } catch (error) {
+      if (orders.isErrorReply(error, "risk.check.requested")) {
+        log(`  orders   ▶✗ ${symbol}: ${error.reply.data.code} — ${error.reply.data.message}`);
+      } else if (isPostbusError(error, "POSTBUS_REQUEST_TIMEOUT")) {
+        log(`  orders   ▶… ${symbol}: no answer (${error.reason})`);
+      } else throw error;
+    }
+  }
+  await Promise.all([setupsGroup.close(), ordersGroup.close(), riskResponder.close()]);
 
   log();
   log("getLatestEvents('setup.received', { limit: 3 }), newest first:");
@@ -171,7 +241,7 @@ async function run(pool: pg.Pool): Promise<void> {
   log(
     `✔ demo finished: ${received.length} setups reached the orders slice; demo_setups holds ${rows[0].n} rows`,
   );
-  await Promise.all([signals.close(), setups.close(), orders.close()]);
+  await Promise.all([signals.close(), setups.close(), orders.close(), risk.close()]);
 }
 
 function cents(value: number): number {
