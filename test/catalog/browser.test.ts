@@ -100,7 +100,7 @@ describe("the HTML catalog in headless Chromium", () => {
   test("searching narrows the list and a result opens its event page", async () => {
     const page = await openPage("index.html");
     const all = await visibleNames(page);
-    expect(all).toHaveLength(10);
+    expect(all).toHaveLength(11);
     await page.fill("#search", "signal");
     const narrowed = await visibleNames(page);
     expect(narrowed.length).toBeGreaterThan(0);
@@ -108,11 +108,11 @@ describe("the HTML catalog in headless Chromium", () => {
     expect(narrowed).toContain("signal.triggered");
     await expect
       .poll(() => page.locator("#count").textContent())
-      .toBe(`${narrowed.length} of 10 event types`);
+      .toBe(`${narrowed.length} of 11 event types`);
     expect(page.url()).toContain("#q=signal");
     await page.fill("#search", "");
     await page.selectOption('select[name="producer"]', "risk");
-    expect(await visibleNames(page)).toEqual(["risk.check.completed"]);
+    expect(await visibleNames(page)).toEqual(["risk.check.completed", "risk.check.rejected"]);
     await page.selectOption('select[name="producer"]', "");
     await page.selectOption('select[name="consumer"]', "signals");
     expect(await visibleNames(page)).toEqual(["setup.rejected"]);
@@ -156,15 +156,20 @@ describe("the HTML catalog in headless Chromium", () => {
   test("the graph renders every event and slice as a node, and graph.svg loads on its own", async () => {
     const page = await openPage("index.html");
     const events = page.locator(".graph svg g.node.event");
-    expect(await events.count()).toBe(10);
+    expect(await events.count()).toBe(11);
     const box = await page.locator(".graph svg").boundingBox();
     expect(box?.width ?? 0).toBeGreaterThan(300);
     expect(box?.height ?? 0).toBeGreaterThan(300);
     expect(await page.locator(".graph svg path.edge").count()).toBeGreaterThan(20);
+    expect(await page.locator(".graph svg path.reply").count()).toBe(2);
+    expect(await page.locator(".graph svg text.reply-label").allTextContents()).toEqual([
+      "reply",
+      "error reply",
+    ]);
     await page.locator("#graph").scrollIntoViewIfNeeded();
     await page.screenshot({ path: path.join(ARTIFACTS, "catalog-graph.png"), fullPage: true });
     await page.goto(pathToFileURL(path.join(site, "graph.svg")).href);
-    expect(await page.locator("svg g.node.event").count()).toBe(10);
+    expect(await page.locator("svg g.node.event").count()).toBe(11);
   }, 60_000);
 
   test("is readable on a phone: no horizontal scrolling of the page", async () => {

@@ -114,6 +114,23 @@ describe("emitCatalog request and reply", () => {
     expect(page).not.toContain("reply_error");
   });
 
+  test("a request's snippet requests and responds instead of publishing and subscribing", () => {
+    const page = contents("events/quote.requested.md");
+    expect(page).toContain("## Request and respond");
+    expect(page).not.toContain("## Publish and subscribe");
+    expect(page).toContain(
+      'const reply = await bus.request("quote.requested", { /* … */ }, { timeoutMs: 5_000 });',
+    );
+    expect(page).toContain("// reply.data is QuoteGiven; an error reply (QuoteFailed) rejects");
+    expect(page).toContain(
+      '  requestType: "quote.requested",\n  handler: async (request, { replyError }) => {',
+    );
+    expect(page).toContain("replyError(data) answers with a QuoteFailed");
+    expect(contents("events/ping.sent.md")).toContain("  handler: async (request) => {");
+    expect(contents("site/events/quote.requested.html")).toContain('<h2 id="usage">Request and respond</h2>');
+    expect(contents("events/quote.given.md")).toContain("## Publish and subscribe");
+  });
+
   test("reply events link back to the requests they answer", () => {
     expect(contents("events/quote.given.md")).toContain(
       "| Reply to | [ping.sent](ping.sent.md), [quote.requested](quote.requested.md) |",

@@ -91,6 +91,12 @@ export function replyProtocolText(event: EventContract): string | undefined {
   ].join(" ");
 }
 
+/** Looks up the newest version of an event type among the entries. */
+export function latestOf(entries: readonly CatalogEntry[]): (eventType: string) => EventContract | undefined {
+  const byType = new Map(entries.map((entry) => [entry.eventType, entry.latest]));
+  return (eventType) => byType.get(eventType);
+}
+
 /** A file name for an event type: characters outside `[A-Za-z0-9._-]` (such as `:`) become `_`. */
 export function eventSlug(eventType: string): string {
   return eventType.replace(/[^A-Za-z0-9._-]/g, "_");

@@ -5,6 +5,7 @@ import {
   catalogEntries,
   compareText,
   definitionDescriber,
+  latestOf,
   replyProtocolText,
   replyRoles,
 } from "./catalog-entries.js";
@@ -20,7 +21,7 @@ import {
   typeOf,
 } from "./schema-fields.js";
 import { CATALOG_CSS, CATALOG_JS } from "./site-assets.js";
-import { typedSnippet } from "./snippet.js";
+import { snippetHeading, typedSnippet } from "./snippet.js";
 
 /**
  * The static HTML catalog under `<docs>/site/`: a searchable index with the graph, a page per event
@@ -160,8 +161,8 @@ function eventPage(
         `<tr><td><a href="#v${event.version}">${event.version}</a></td><td><code>${escapeHtml(event.channel)}</code></td><td><code>${escapeHtml(event.typeName)}</code></td><td>${versionStatus(event, entry)}</td><td><code>${escapeHtml(event.source.file)}</code></td></tr>`,
     ),
     "</tbody></table></div>",
-    '<h2 id="usage">Publish and subscribe</h2>',
-    `<pre><code>${escapeHtml(typedSnippet(latest, typesPackage))}</code></pre>`,
+    `<h2 id="usage">${snippetHeading(latest)}</h2>`,
+    `<pre><code>${escapeHtml(typedSnippet(latest, typesPackage, latestOf(entries)))}</code></pre>`,
     ...entry.versions.map((event) => versionSection(event, entry, describe)),
   ];
   return htmlPage({
