@@ -3,7 +3,10 @@
  * shared definition files, 270 events in 10 domains, a third of them YAML) with
  * cross-file, `$id` and local refs. Prints timings; asserts nothing.
  *
- *   pnpm exec tsx bench/codegen-generate.ts [--no-emit]
+ *   pnpm exec tsx bench/codegen-generate.ts [--no-emit] [--json]
+ *
+ * `--json` adds one last line `BENCH_RESULT {…}` with every sample (ms), for `pnpm bench`;
+ * BENCH_RUNS sets the runs per measurement (default 5).
  *
  * Budgets (issue 4): a full generate < 5 s; a one-file change under --watch < 300 ms.
  */
@@ -19,9 +22,10 @@ import { createGenerateCache, generate } from "../codegen/src/generate.js";
 const SHARED = 30;
 const EVENTS = 270;
 const DOMAINS = 10;
-const RUNS = 5;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const withEmit = !process.argv.includes("--no-emit");
+const json = process.argv.includes("--json");
 const { emitTypesPackage } = await import("../codegen/src/emit/index.js");
 const { emitCatalog } = await import("../codegen/src/emit/catalog/index.js");
 const { forgetEmitMemos } = await import("../codegen/src/emit/memo.js");
@@ -64,8 +68,14 @@ try {
   }
   console.log(`one file changed, with the watch cache: ${summary(incremental)}`);
 
-  console.log(`--watch end to end (edit → "generated" line): ${summary(await watchEndToEnd(root, emit))}`);
+  const watch = await watchEndToEnd(root, emit);
+  console.log(`--watch end to end (edit → "generated" line): ${summary(watch)}`);
   console.log(`postbus generate as a fresh process (built CLI): ${await cliRuns(root)}`);
+  if (json) {
+    console.log(
+      `BENCH_RESULT ${JSON.stringify({ schemas: SHARED + EVENTS, cold: cold.ms, full, incremental, watch })}`,
+    );
+  }
 } finally {
   if (process.env.BENCH_KEEP) console.log(`kept ${root}`);
   else await rm(root, { recursive: true, force: true });

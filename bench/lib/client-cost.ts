@@ -1,0 +1,68 @@
+import { randomUUID } from "node:crypto";
+import { createPostbus, type Executor } from "../../packages/client/src/index.js";
+import { nowMs } from "./clock.js";
+import { benchPayload } from "./payload.js";
+
+/**
+ * A database that answers Postbus's insert instantly: measures the client-side
+ * work of a publish alone (name checks, JSON checks, envelope, serialization,
+ * mapping rows back), in µs per event, with no round trip.
+ */
+function instantExecutor(): Executor {
+  return {
+    inCallerTransaction: false,
+    async query<Row>(_text: string, values?: readonly unknown[]) {
+      const channels = Array.isArray(values?.[0]) ? (values[0] as unknown[]) : [];
+      const rows = channels.map((_, index) => ({
+        id: index + 1,
+        tx_text: "1000",
+        created_at_tz: new Date(),
+      }));
+      return { rows: rows as Row[], rowCount: rows.length };
+    },
+  };
+}
+
+/** Client-side µs per event of `publish` (batch 1) and `publishMany` (batches of `size`). */
+export async function clientCostMicros(size: number, events = 20_000): Promise<number> {
+  const bus = createPostbus({ db: instantExecutor(), producer: "bench", wakeups: "off" });
+  const batches = Math.max(1, Math.floor(events / size));
+  const run = async () => {
+    const started = nowMs();
+    for (let batch = 0; batch < batches; batch++) {
+      if (size === 1) await bus.publish("bench.cost", benchPayload({ seq: batch, at: Date.now() }));
+      else
+        await bus.publishMany(
+          Array.from({ length: size }, (_, seq) => ({
+            type: "bench.cost",
+            data: benchPayload({ seq, at: Date.now() }),
+          })),
+        );
+    }
+    return ((nowMs() - started) * 1000) / (batches * size);
+  };
+  await run();
+  const result = Math.min(await run(), await run());
+  await bus.close();
+  return result;
+}
+
+/** The client-side µs per event of the raw baseline's preparation: JSON.stringify of the payload. */
+export function rawClientCostMicros(events = 20_000): number {
+  const started = nowMs();
+  let bytes = 0;
+  for (let seq = 0; seq < events; seq++)
+    bytes += JSON.stringify(benchPayload({ seq, at: Date.now() })).length;
+  if (bytes === 0) throw new Error("unreachable");
+  return ((nowMs() - started) * 1000) / events;
+}
+
+/** An envelope as Postbus writes it, serialized: for running Postbus's insert statement from raw pg. */
+export function envelopeJson(seq: number): string {
+  return JSON.stringify({
+    event_type: "bench.many",
+    timestamp: new Date().toISOString(),
+    data: benchPayload({ seq, at: Date.now() }),
+    metadata: { event_id: randomUUID(), correlation_id: randomUUID(), causation_id: null, producer: "bench" },
+  });
+}

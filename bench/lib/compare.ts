@@ -1,0 +1,72 @@
+import type { Cell, Target } from "../scenarios/types.js";
+import { type Stats, summarize } from "./stats.js";
+
+/**
+ * Runs baseline and Postbus alternately: one warm-up of each (discarded), then
+ * `rounds` × (baseline, Postbus, references…). Each call measures one cell and
+ * returns one sample (a throughput, a duration).
+ */
+export async function alternate(options: {
+  readonly rounds: number;
+  readonly warmup?: boolean;
+  readonly baseline: () => Promise<number>;
+  readonly postbus: () => Promise<number>;
+  readonly references?: Readonly<Record<string, () => Promise<number>>>;
+}): Promise<{ baseline: number[]; postbus: number[]; references: Record<string, number[]> }> {
+  const references = Object.fromEntries(
+    Object.keys(options.references ?? {}).map((name) => [name, [] as number[]]),
+  );
+  if (options.warmup !== false) {
+    await options.baseline();
+    await options.postbus();
+  }
+  const baseline: number[] = [];
+  const postbus: number[] = [];
+  for (let round = 0; round < options.rounds; round++) {
+    baseline.push(await options.baseline());
+    postbus.push(await options.postbus());
+    for (const [name, run] of Object.entries(options.references ?? {})) references[name]!.push(await run());
+  }
+  return { baseline, postbus, references };
+}
+
+/** Builds a cell: ratio of the compared statistic and whether the target holds. */
+export function makeCell(options: {
+  readonly label: string;
+  readonly unit: string;
+  readonly compare?: keyof Stats;
+  readonly baselineName: string;
+  readonly baseline: readonly number[] | Stats;
+  readonly postbus: readonly number[] | Stats;
+  readonly target?: Target;
+  readonly references?: Readonly<Record<string, readonly number[] | Stats>>;
+  readonly note?: string;
+}): Cell {
+  const compare = options.compare ?? "median";
+  const stats = (value: readonly number[] | Stats): Stats =>
+    Array.isArray(value) ? summarize(value) : (value as Stats);
+  const baseline = stats(options.baseline);
+  const postbus = stats(options.postbus);
+  const ratio = postbus[compare] / baseline[compare];
+  const references = Object.entries(options.references ?? {}).map(([name, value]) => {
+    const s = stats(value);
+    return { name, stats: s, ratio: s[compare] / baseline[compare] };
+  });
+  return {
+    label: options.label,
+    unit: options.unit,
+    compare,
+    baselineName: options.baselineName,
+    baseline,
+    postbus,
+    ratio,
+    ...(options.target ? { target: options.target, holds: judge(options.target, ratio) } : {}),
+    ...(references.length > 0 ? { references } : {}),
+    ...(options.note ? { note: options.note } : {}),
+  };
+}
+
+/** Whether `value` meets `target`. */
+export function judge(target: Target, value: number): boolean {
+  return target.op === ">=" ? value >= target.value : value <= target.value;
+}

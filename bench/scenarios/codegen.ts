@@ -1,0 +1,67 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { judge } from "../lib/compare.js";
+import { type Stats, summarize } from "../lib/stats.js";
+import type { Cell, Scenario } from "./types.js";
+
+const run = promisify(execFile);
+
+/** The samples `bench/codegen-generate.ts --json` prints. */
+interface CodegenSamples {
+  readonly schemas: number;
+  readonly cold: number;
+  readonly full: number[];
+  readonly incremental: number[];
+  readonly watch: number[];
+}
+
+/**
+ * `postbus generate` on the synthetic 300-schema corpus (bench/codegen-generate.ts,
+ * run in its own process): a full generate with nothing cached, and `--watch`
+ * from a one-file edit to the "generated" line. Absolute targets.
+ */
+export const codegenScenario: Scenario = {
+  name: "codegen",
+  title: "postbus generate, 300-schema corpus",
+  target: "full generate < 5 s; --watch one-file change < 300 ms",
+  async run(context) {
+    const script = path.join(import.meta.dirname, "..", "codegen-generate.ts");
+    const { stdout } = await run(process.execPath, ["--import", "tsx", script, "--json"], {
+      env: { ...process.env, BENCH_RUNS: context.quick ? "2" : "5" },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    const line = stdout.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
+    if (!line) throw new Error(`codegen-generate printed no BENCH_RESULT:\n${stdout}`);
+    const samples = JSON.parse(line.slice("BENCH_RESULT ".length)) as CodegenSamples;
+    const full = summarize(samples.full);
+    const watch = summarize(samples.watch);
+    const absolute = (label: string, stats: Stats, limit: number, text: string): Cell => {
+      const target = { op: "<=", value: limit, text, on: "value" } as const;
+      return {
+        label,
+        unit: "ms",
+        compare: "median",
+        baselineName: "– (absolute target)",
+        postbus: stats,
+        target,
+        holds: judge(target, stats.median),
+      };
+    };
+    const cells = [
+      absolute(`full generate, ${samples.schemas} schemas`, full, 5000, "< 5 s"),
+      absolute("--watch, one file changed", watch, 300, "< 300 ms"),
+    ];
+    context.log(
+      `codegen: full median ${Math.round(full.median)} ms, watch median ${Math.round(watch.median)} ms`,
+    );
+    return {
+      cells,
+      checks: [],
+      details: { ...samples },
+      notes: [
+        `Runs of each: ${samples.full.length}; cold first generate ${Math.round(samples.cold)} ms; with the watch cache and no file watcher: median ${Math.round(summarize(samples.incremental).median)} ms. Median (min–max) shown. The full generate includes Prettier formatting and the event catalog.`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,23 @@
+import { catchUpScenario } from "./catch-up.js";
+import { codegenScenario } from "./codegen.js";
+import { correctnessScenario } from "./correctness.js";
+import { fanOutScenario } from "./fan-out.js";
+import { latencyScenario } from "./latency.js";
+import { peersScenario } from "./peers.js";
+import { publishScenario } from "./publish.js";
+import { publishInTransactionScenario } from "./publish-in-transaction.js";
+import { publishManyScenario } from "./publish-many.js";
+import type { Scenario } from "./types.js";
+
+/** Every scenario, in run order. Add a scenario: one module, one line here. */
+export const scenarios: readonly Scenario[] = [
+  publishScenario,
+  publishManyScenario,
+  publishInTransactionScenario,
+  latencyScenario,
+  fanOutScenario,
+  catchUpScenario,
+  correctnessScenario,
+  peersScenario,
+  codegenScenario,
+];

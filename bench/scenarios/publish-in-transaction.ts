@@ -1,0 +1,104 @@
+import pg from "pg";
+import { createPostbus } from "../../packages/client/src/index.js";
+import { alternate, makeCell } from "../lib/compare.js";
+import { resetTables } from "../lib/database.js";
+import { closedLoop } from "../lib/load.js";
+import { benchPayload } from "../lib/payload.js";
+import { summaryLine } from "../report/summary-line.js";
+import type { Scenario } from "./types.js";
+
+const PUBLISHERS = 8;
+
+/**
+ * 8 publishers, each running `BEGIN; INSERT INTO bench_orders …; [publish]; COMMIT`
+ * on its own connection: the business transaction alone (baseline) vs the same
+ * transaction with `bus.publish(…, { tx: client })` and wake-ups on (Postbus
+ * watches the transaction id and notifies after commit). References: the same
+ * transaction with a raw INSERT of the event, and with a raw INSERT + `pg_notify`
+ * inside the transaction (PostgreSQL serializes commits of notifying transactions).
+ */
+export const publishInTransactionScenario: Scenario = {
+  name: "publish-in-tx",
+  title: "Publish inside the caller's transaction, wake-ups on, 8 publishers",
+  target: "≥ 0.90 of the same transaction without publish (raw pg_notify in the transaction: ~0.40)",
+  async run(context) {
+    const pool = new pg.Pool({ connectionString: context.db.url, max: PUBLISHERS + 3 });
+    const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => pool.connect()));
+    const bus = createPostbus({ db: pool, producer: "bench" });
+    const durationMs = context.duration(3000);
+    const run = (extra: (client: pg.PoolClient, seq: number) => Promise<unknown>) => async () => {
+      await resetTables(context.admin);
+      const result = await closedLoop({
+        workers: PUBLISHERS,
+        durationMs,
+        op: async (worker, seq) => {
+          const client = clients[worker]!;
+          await client.query("BEGIN");
+          try {
+            await client.query("INSERT INTO bench_orders (customer, amount) VALUES ($1, $2)", [
+              `customer-${worker}`,
+              seq,
+            ]);
+            await extra(client, seq);
+            await client.query("COMMIT");
+          } catch (error) {
+            await client.query("ROLLBACK");
+            throw error;
+          }
+          return 1;
+        },
+      });
+      return result.perSecond;
+    };
+    const payload = (seq: number) => benchPayload({ seq, at: Date.now() });
+    const samples = await alternate({
+      rounds: context.rounds,
+      baseline: run(async () => {}),
+      postbus: run((client, seq) => bus.publish("bench.tx", payload(seq), { tx: client })),
+      references: {
+        "raw INSERT in the transaction": run((client, seq) =>
+          client.query("INSERT INTO raw_events (channel, data) VALUES ($1, $2)", [
+            "bench.tx",
+            JSON.stringify(payload(seq)),
+          ]),
+        ),
+        "raw INSERT + pg_notify in the transaction": run((client, seq) =>
+          client.query(
+            "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify('raw_tx', '') FROM i",
+            ["bench.tx", JSON.stringify(payload(seq))],
+          ),
+        ),
+      },
+    });
+    for (const client of clients) client.release();
+    await bus.close();
+    await pool.end();
+    const cell = makeCell({
+      label: "8 publishers",
+      unit: "transactions/s",
+      baselineName: "same transaction, no publish",
+      baseline: samples.baseline,
+      postbus: samples.postbus,
+      references: samples.references,
+      target: { op: ">=", value: 0.9, text: "≥ 0.90 × no publish" },
+    });
+    context.log(`publish in tx: ${summaryLine(cell)}`);
+    for (const reference of cell.references ?? [])
+      context.log(
+        `  ${reference.name}: ${Math.round(reference.stats.median)} (${reference.ratio.toFixed(3)})`,
+      );
+    return {
+      cells: [cell],
+      checks: [],
+      throughputs: [
+        { label: "transaction, 8 publishers", system: "no publish", perSecond: cell.baseline!.median },
+        { label: "transaction, 8 publishers", system: "postbus", perSecond: cell.postbus.median },
+        ...(cell.references ?? []).map((reference) => ({
+          label: "transaction, 8 publishers",
+          system: reference.name,
+          perSecond: reference.stats.median,
+        })),
+      ],
+    };
+  },
+};

@@ -1,0 +1,298 @@
+import pg from "pg";
+import { createPostbus, fromPool, type Postbus, type Subscription } from "../../packages/client/src/index.js";
+import { nowMs } from "../lib/clock.js";
+import { alternate, makeCell } from "../lib/compare.js";
+import { resetTables } from "../lib/database.js";
+import { closedLoop } from "../lib/load.js";
+import { benchPayload } from "../lib/payload.js";
+import { warmPool } from "../lib/warm-pool.js";
+import { formatNumber } from "../report/markdown.js";
+import { summaryLine } from "../report/summary-line.js";
+import type { Cell, Check, Distribution, Scenario, Throughput } from "./types.js";
+
+/** Requests in flight in the throughput cell. */
+const CONCURRENT = 16;
+
+/** One side of the comparison, set up fresh for each measurement and torn down after it. */
+interface RoundTripper {
+  /** Sends request `seq` and resolves once its own reply is back; throws if the reply is someone else's. */
+  ask(seq: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * The issue's baseline: a bare NOTIFY ping-pong between two connections, nothing
+ * written. Requester and responder each have their own connection, like two processes.
+ */
+async function notifyPingPong(url: string): Promise<RoundTripper> {
+  const requester = new pg.Client({ connectionString: url });
+  const responder = new pg.Client({ connectionString: url });
+  await Promise.all([requester.connect(), responder.connect()]);
+  const waiting = new Map<string, () => void>();
+  requester.on("notification", (message) => waiting.get(message.payload ?? "")?.());
+  responder.on("notification", (message) => {
+    void responder.query("SELECT pg_notify('bench_pong', $1)", [message.payload]);
+  });
+  await requester.query("LISTEN bench_pong");
+  await responder.query("LISTEN bench_ping");
+  return {
+    ask: (seq) =>
+      new Promise<void>((resolve, reject) => {
+        const key = String(seq);
+        waiting.set(key, () => {
+          waiting.delete(key);
+          resolve();
+        });
+        requester.query("SELECT pg_notify('bench_ping', $1)", [key]).catch(reject);
+      }),
+    close: async () => {
+      await Promise.all([requester.end(), responder.end()]);
+    },
+  };
+}
+
+/**
+ * A reference, not the judged baseline: the least a durable request-reply costs in raw SQL.
+ * The request row and its NOTIFY commit together; the responder inserts the reply row and
+ * notifies its id in one statement; the requester reads the reply by primary key. No cursor,
+ * no exactly-once, no takeover, no validation.
+ */
+async function rawDurable(url: string): Promise<RoundTripper> {
+  const requester = new pg.Pool({ connectionString: url, max: CONCURRENT + 1 });
+  await warmPool(requester, CONCURRENT);
+  const listen = new pg.Client({ connectionString: url });
+  const responder = new pg.Client({ connectionString: url });
+  await Promise.all([listen.connect(), responder.connect()]);
+  const waiting = new Map<string, (replyId: string) => void>();
+  listen.on("notification", (message) => {
+    const [requestId, replyId] = (message.payload ?? "").split(":");
+    waiting.get(requestId!)?.(replyId!);
+  });
+  responder.on("notification", (message) => {
+    void responder.query(
+      `WITH reply AS (
+         INSERT INTO raw_events (channel, data)
+         SELECT 'bench.rr.reply', jsonb_build_object('request', r.id, 'data', r.data) FROM raw_events AS r WHERE r.id = $1::int
+         RETURNING id)
+       SELECT pg_notify('bench_rr_reply', $1 || ':' || id) FROM reply`,
+      [message.payload],
+    );
+  });
+  await listen.query("LISTEN bench_rr_reply");
+  await responder.query("LISTEN bench_rr_request");
+  return {
+    async ask(seq) {
+      const replied = new Promise<string>((resolve) => {
+        waiting.set(`pending-${seq}`, resolve);
+      });
+      const { rows } = await requester.query<{ id: number }>(
+        `WITH request AS (INSERT INTO raw_events (channel, data) VALUES ('bench.rr.request', $1) RETURNING id)
+         SELECT id, pg_notify('bench_rr_request', id::text) FROM request`,
+        [benchPayload({ seq, at: Date.now() })],
+      );
+      const requestId = String(rows[0]!.id);
+      // The reply may have been notified before the INSERT's result came back.
+      const resolve = waiting.get(`pending-${seq}`)!;
+      waiting.delete(`pending-${seq}`);
+      waiting.set(requestId, resolve);
+      const early = earlyReplies.get(requestId);
+      if (early !== undefined) resolve(early);
+      const replyId = await replied;
+      waiting.delete(requestId);
+      earlyReplies.delete(requestId);
+      const reply = await requester.query<{ data: { data: { seq: number } } }>(
+        "SELECT data FROM raw_events WHERE id = $1",
+        [Number(replyId)],
+      );
+      if (reply.rows[0]?.data.data.seq !== seq) throw new Error(`raw reply to ${seq} is someone else's`);
+    },
+    async close() {
+      await Promise.all([listen.end(), responder.end(), requester.end()]);
+    },
+  };
+  // (declared below so the listener above can record replies that beat the INSERT's result)
+}
+const earlyReplies = new Map<string, string>();
+
+/** Postbus: `request` on one pool, `respond` (a consumer group) on another, wake-ups through the server. */
+async function postbusRequestReply(url: string): Promise<RoundTripper> {
+  const requesterPool = new pg.Pool({ connectionString: url, max: CONCURRENT + 2 });
+  const responderPool = new pg.Pool({ connectionString: url, max: 4 });
+  await Promise.all([warmPool(requesterPool, CONCURRENT), warmPool(responderPool, 2)]);
+  const requester: Postbus = createPostbus({ db: requesterPool, producer: "bench-requester" });
+  const responderBus: Postbus = createPostbus({ db: responderPool, producer: "bench-responder" });
+  const responder: Subscription = responderBus.respond({
+    requestType: "bench.rr.requested",
+    responseType: "bench.rr.answered",
+    group: "bench-rr",
+    from: "now",
+    handler: (request) => ({ seq: (request.data as { seq: number }).seq }),
+  });
+  await responder.ready;
+  return {
+    async ask(seq) {
+      const reply = await requester.request("bench.rr.requested", benchPayload({ seq, at: Date.now() }), {
+        timeoutMs: 30_000,
+      });
+      if ((reply.data as { seq: number }).seq !== seq) throw new Error(`Postbus reply to ${seq} is someone else's`);
+    },
+    async close() {
+      await responder.close();
+      await Promise.all([requester.close(), responderBus.close()]);
+      await Promise.all([requesterPool.end(), responderPool.end()]);
+    },
+  };
+}
+
+/** Round-trip latencies of sequential requests (one in flight) for `durationMs`. */
+async function sequentialLatencies(make: () => Promise<RoundTripper>, durationMs: number): Promise<number[]> {
+  const side = await make();
+  const latencies: number[] = [];
+  try {
+    for (let seq = 0; seq < 20; seq++) await side.ask(seq); // connections and plans warm
+    const deadline = nowMs() + durationMs;
+    for (let seq = 20; nowMs() < deadline; seq++) {
+      const started = nowMs();
+      await side.ask(seq);
+      latencies.push(nowMs() - started);
+    }
+  } finally {
+    await side.close();
+  }
+  return latencies;
+}
+
+/** Completed round trips per second with `CONCURRENT` requests in flight. */
+async function concurrentRate(make: () => Promise<RoundTripper>, durationMs: number): Promise<number> {
+  const side = await make();
+  try {
+    for (let seq = 0; seq < 20; seq++) await side.ask(1_000_000 + seq);
+    const { perSecond } = await closedLoop({
+      workers: CONCURRENT,
+      durationMs,
+      op: async (worker, iteration) => {
+        await side.ask(worker * 10_000_000 + iteration);
+        return 1;
+      },
+    });
+    return perSecond;
+  } finally {
+    await side.close();
+  }
+}
+
+/**
+ * Request-response round trip: Postbus `request` → `respond` (a consumer group in
+ * the responder's transaction) → reply, against a bare NOTIFY ping-pong, with a raw
+ * durable request-reply (two committed rows) as a reference for the cost of durability.
+ */
+export const requestReplyScenario: Scenario = {
+  name: "request-reply",
+  title: "Request-response round trip",
+  target: "p50 and p99 ≤ 1.5 × a raw NOTIFY ping-pong",
+  async run(context) {
+    const url = context.db.url;
+    const duration = context.duration(3000);
+    const latencies = { ping: [] as number[], durable: [] as number[], postbus: [] as number[] };
+    const perRound = { ping: [] as number[], durable: [] as number[], postbus: [] as number[] };
+    const fresh = async () => resetTables(context.admin);
+    const runSide = async (name: keyof typeof latencies, make: () => Promise<RoundTripper>) => {
+      await fresh();
+      const samples = await sequentialLatencies(make, duration);
+      latencies[name].push(...samples);
+      perRound[name].push(samples.length);
+      return samples.length;
+    };
+    await alternate({
+      rounds: context.rounds,
+      baseline: () => runSide("ping", () => notifyPingPong(url)),
+      postbus: () => runSide("postbus", () => postbusRequestReply(url)),
+      references: { durable: () => runSide("durable", () => rawDurable(url)) },
+    });
+    // The warm-up round is in the samples above; drop it (the first entry of each side).
+    const drop = (name: keyof typeof latencies) => latencies[name].slice(perRound[name][0]);
+    const ping = drop("ping");
+    const postbus = drop("postbus");
+    const durable = latencies.durable; // references run no warm-up
+    const cells: Cell[] = [];
+    for (const compare of ["median", "p99"] as const) {
+      const cell = makeCell({
+        label: `round trip ${compare === "median" ? "p50" : "p99"}, one request in flight`,
+        unit: "ms",
+        compare,
+        baselineName: "raw NOTIFY ping-pong",
+        baseline: ping,
+        postbus,
+        references: { "raw durable request-reply": durable },
+        target: { op: "<=", value: 1.5, text: `${compare === "median" ? "p50" : "p99"} ≤ 1.5 × raw` },
+      });
+      cells.push(cell);
+      context.log(`request-reply ${cell.label}: ${summaryLine(cell)}`);
+    }
+
+    const rates = await alternate({
+      rounds: context.rounds,
+      baseline: async () => {
+        await fresh();
+        return concurrentRate(() => notifyPingPong(url), duration);
+      },
+      postbus: async () => {
+        await fresh();
+        return concurrentRate(() => postbusRequestReply(url), duration);
+      },
+      references: {
+        "raw durable request-reply": async () => {
+          await fresh();
+          return concurrentRate(() => rawDurable(url), duration);
+        },
+      },
+    });
+    const rateCell = makeCell({
+      label: `round trips/s, ${CONCURRENT} requests in flight`,
+      unit: "requests/s",
+      baselineName: "raw NOTIFY ping-pong",
+      baseline: rates.baseline,
+      postbus: rates.postbus,
+      references: rates.references,
+    });
+    cells.push(rateCell);
+    context.log(`request-reply ${rateCell.label}: ${summaryLine(rateCell)}`);
+
+    // Correctness: every request of the throughput runs got its own reply (ask() throws otherwise,
+    // which fails the run); and replies are exactly one per request in the last Postbus run's table.
+    const { rows } = await context.admin.query<{ requests: number; replies: number; distinct: number }>(
+      `SELECT count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.requested')::int AS requests,
+              count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS replies,
+              count(DISTINCT data->'metadata'->>'request_id') FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS distinct
+       FROM events`,
+    );
+    const tally = rows[0]!;
+    const checks: Check[] = [
+      {
+        name: "Each Postbus request answered exactly once, with its own reply",
+        ok: tally.requests > 0 && tally.replies === tally.requests && tally.distinct === tally.requests,
+        detail: `${tally.requests} requests, ${tally.replies} replies, ${tally.distinct} distinct request ids (last run)`,
+      },
+    ];
+    const distributions: Distribution[] = [
+      { label: "request-reply round trip", system: "raw", stats: cells[0]!.baseline! },
+      { label: "request-reply round trip", system: "postbus", stats: cells[0]!.postbus },
+    ];
+    const throughputs: Throughput[] = [
+      { label: `request-reply, ${CONCURRENT} in flight`, system: "raw", perSecond: rateCell.baseline!.median },
+      { label: `request-reply, ${CONCURRENT} in flight`, system: "postbus", perSecond: rateCell.postbus.median },
+    ];
+    const durableStats = cells[0]!.references![0]!.stats;
+    return {
+      cells,
+      checks,
+      distributions,
+      throughputs,
+      notes: [
+        `A Postbus round trip is two commits — the request, then the reply with the responder group's cursor in its batch transaction — plus the batch's statements (begin, lease, read, savepoint, insert, cursor, commit), the after-commit NOTIFY and one reply lookup. A bare NOTIFY ping-pong writes nothing. The raw durable request-reply (two committed rows, reply read by id, no cursor) had p50 ${formatNumber(durableStats.median)} ms, p99 ${formatNumber(durableStats.p99)} ms in this run: most of the gap is what durability costs.`,
+        "Requester and responder use separate pools in one process, so wake-ups travel through the server as between processes. The reply goes on the request's channel (the untyped default), so the responder group also reads past its own replies.",
+      ],
+      details: { concurrent: CONCURRENT, samples: { ping: ping.length, postbus: postbus.length, durable: durable.length } },
+    };
+  },
+};
