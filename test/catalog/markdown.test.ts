@@ -161,6 +161,19 @@ describe("emitCatalog request and reply", () => {
     expect(contents("site/index.html")).toContain('data-relation="error reply"');
   });
 
+  test("the site's list marks requests and replies and links them", () => {
+    const index = contents("site/index.html");
+    expect(index).toContain(
+      '<div class="meta">request · reply <a href="events/quote.given.html">quote.given</a> · error reply <a href="events/quote.failed.html">quote.failed</a></div>',
+    );
+    expect(index).toContain(
+      '<div class="meta">reply to <a href="events/ping.sent.html">ping.sent</a> · reply to <a href="events/quote.requested.html">quote.requested</a></div>',
+    );
+    expect(index).toContain(
+      '<div class="meta">error reply to <a href="events/quote.requested.html">quote.requested</a></div>',
+    );
+  });
+
   test("the graph has no reply arcs and no markers when no event is a request", async () => {
     const plain = emitCatalog(contractModel({ events: [event("a.b", object)] }), resolvedConfig());
     const svg = plain.find((file) => file.path.endsWith("graph.svg"))?.contents ?? "";

@@ -69,7 +69,7 @@ function indexPage(entries: readonly CatalogEntry[], graph: string, describe: De
     "</form></search>",
     `<p class="count" id="count" aria-live="polite">${entries.length} of ${entries.length} event types</p>`,
     '<ul class="events" id="events">',
-    ...entries.map(listItem),
+    ...entries.map((entry) => listItem(entry, entries)),
     "</ul>",
     '<h2 id="graph">Who produces and consumes what</h2>',
     `<p>Producing slices on the left, event types in the middle, consuming slices on the right. Also as ${link("graph.svg", "graph.svg")}.</p>`,
@@ -89,6 +89,8 @@ function searchText(entry: CatalogEntry, describe: DescribeDefinition): string {
     latest.description ?? "",
     ...entry.producers,
     ...entry.consumers,
+    latest.responseType ?? "",
+    latest.errorResponseType ?? "",
     ...fieldRows(latest.schema, describe).map((row) => row.path),
   ];
   return words.join(" ").toLowerCase();
@@ -103,13 +105,27 @@ function select(name: string, all: string, options: readonly string[]): string {
   ].join("");
 }
 
-function listItem(entry: CatalogEntry): string {
+function listItem(entry: CatalogEntry, entries: readonly CatalogEntry[]): string {
   const latest = entry.latest;
+  const roles = replyRoles(entry, entries);
+  const local = (eventType: string) => {
+    const target = entries.find((other) => other.eventType === eventType);
+    return target === undefined
+      ? `<code>${escapeHtml(eventType)}</code>`
+      : link(`events/${target.slug}.html`, eventType);
+  };
+  const exchange = [
+    ...(latest.responseType === undefined ? [] : [`request · reply ${local(latest.responseType)}`]),
+    ...(latest.errorResponseType === undefined ? [] : [`error reply ${local(latest.errorResponseType)}`]),
+    ...roles.replyTo.map((request) => `reply to ${local(request.eventType)}`),
+    ...roles.errorReplyTo.map((request) => `error reply to ${local(request.eventType)}`),
+  ];
   return [
     `<li id="event-${escapeHtml(entry.slug)}">`,
     `<a class="name" href="events/${escapeHtml(entry.slug)}.html">${escapeHtml(entry.eventType)}</a>${badges(entry)}`,
     `<div class="meta">channel <code>${escapeHtml(latest.channel)}</code> · domain ${escapeHtml(latest.domain)} · v${entry.versions.map((event) => event.version).join(", v")}</div>`,
     `<div class="meta">produced by ${escapeHtml(listOrNone(entry.producers))} · consumed by ${escapeHtml(listOrNone(entry.consumers))}</div>`,
+    exchange.length === 0 ? "" : `<div class="meta">${exchange.join(" · ")}</div>`,
     latest.description ? `<div>${proseHtml(latest.description)}</div>` : "",
     "</li>",
   ].join("");
