@@ -1,5 +1,5 @@
 import pg from "pg";
-import { createPostbus, fromPool, type Postbus, type Subscription } from "../../packages/client/src/index.js";
+import { createPostbus, type Postbus, type Subscription } from "../../packages/client/src/index.js";
 import { nowMs } from "../lib/clock.js";
 import { alternate, makeCell } from "../lib/compare.js";
 import { resetTables } from "../lib/database.js";
@@ -17,8 +17,20 @@ const CONCURRENT = 16;
 interface RoundTripper {
   /** Sends request `seq` and resolves once its own reply is back; throws if the reply is someone else's. */
   ask(seq: number): Promise<void>;
+  /** Postbus only: requests and replies in the table, read before closing. */
+  tally?(): Promise<Tally>;
   close(): Promise<void>;
 }
+
+/** Requests and replies of one Postbus run, for the exactly-once check. */
+interface Tally {
+  readonly requests: number;
+  readonly replies: number;
+  readonly distinct: number;
+}
+
+/** Every Postbus run's tally, checked at the end of the scenario. */
+const tallies: Tally[] = [];
 
 /**
  * The issue's baseline: a bare NOTIFY ping-pong between two connections, nothing
@@ -27,11 +39,12 @@ interface RoundTripper {
 async function notifyPingPong(url: string): Promise<RoundTripper> {
   const requester = new pg.Client({ connectionString: url });
   const responder = new pg.Client({ connectionString: url });
-  await Promise.all([requester.connect(), responder.connect()]);
+  const senders = new pg.Pool({ connectionString: url, max: CONCURRENT });
+  await Promise.all([requester.connect(), responder.connect(), warmPool(senders, CONCURRENT)]);
   const waiting = new Map<string, () => void>();
   requester.on("notification", (message) => waiting.get(message.payload ?? "")?.());
   responder.on("notification", (message) => {
-    void responder.query("SELECT pg_notify('bench_pong', $1)", [message.payload]);
+    senders.query("SELECT pg_notify('bench_pong', $1)", [message.payload]).catch(() => {});
   });
   await requester.query("LISTEN bench_pong");
   await responder.query("LISTEN bench_ping");
@@ -43,10 +56,11 @@ async function notifyPingPong(url: string): Promise<RoundTripper> {
           waiting.delete(key);
           resolve();
         });
-        requester.query("SELECT pg_notify('bench_ping', $1)", [key]).catch(reject);
+        senders.query("SELECT pg_notify('bench_ping', $1)", [key]).catch(reject);
       }),
     close: async () => {
       await Promise.all([requester.end(), responder.end()]);
+      await senders.end();
     },
   };
 }
@@ -62,44 +76,43 @@ async function rawDurable(url: string): Promise<RoundTripper> {
   await warmPool(requester, CONCURRENT);
   const listen = new pg.Client({ connectionString: url });
   const responder = new pg.Client({ connectionString: url });
-  await Promise.all([listen.connect(), responder.connect()]);
+  const replies = new pg.Pool({ connectionString: url, max: 4 });
+  await Promise.all([listen.connect(), responder.connect(), warmPool(replies, 4)]);
   const waiting = new Map<string, (replyId: string) => void>();
+  // A reply can be notified before the request's INSERT has returned its id to the requester.
+  const arrived = new Map<string, string>();
   listen.on("notification", (message) => {
-    const [requestId, replyId] = (message.payload ?? "").split(":");
-    waiting.get(requestId!)?.(replyId!);
+    const [requestId = "", replyId = ""] = (message.payload ?? "").split(":");
+    const resolve = waiting.get(requestId);
+    if (resolve) resolve(replyId);
+    else arrived.set(requestId, replyId);
   });
   responder.on("notification", (message) => {
-    void responder.query(
-      `WITH reply AS (
+    replies
+      .query(
+        `WITH reply AS (
          INSERT INTO raw_events (channel, data)
          SELECT 'bench.rr.reply', jsonb_build_object('request', r.id, 'data', r.data) FROM raw_events AS r WHERE r.id = $1::int
          RETURNING id)
        SELECT pg_notify('bench_rr_reply', $1 || ':' || id) FROM reply`,
-      [message.payload],
-    );
+        [message.payload],
+      )
+      .catch(() => {});
   });
   await listen.query("LISTEN bench_rr_reply");
   await responder.query("LISTEN bench_rr_request");
   return {
     async ask(seq) {
-      const replied = new Promise<string>((resolve) => {
-        waiting.set(`pending-${seq}`, resolve);
-      });
       const { rows } = await requester.query<{ id: number }>(
         `WITH request AS (INSERT INTO raw_events (channel, data) VALUES ('bench.rr.request', $1) RETURNING id)
          SELECT id, pg_notify('bench_rr_request', id::text) FROM request`,
         [benchPayload({ seq, at: Date.now() })],
       );
       const requestId = String(rows[0]!.id);
-      // The reply may have been notified before the INSERT's result came back.
-      const resolve = waiting.get(`pending-${seq}`)!;
-      waiting.delete(`pending-${seq}`);
-      waiting.set(requestId, resolve);
-      const early = earlyReplies.get(requestId);
-      if (early !== undefined) resolve(early);
-      const replyId = await replied;
+      const replyId =
+        arrived.get(requestId) ?? (await new Promise<string>((resolve) => waiting.set(requestId, resolve)));
+      arrived.delete(requestId);
       waiting.delete(requestId);
-      earlyReplies.delete(requestId);
       const reply = await requester.query<{ data: { data: { seq: number } } }>(
         "SELECT data FROM raw_events WHERE id = $1",
         [Number(replyId)],
@@ -107,12 +120,10 @@ async function rawDurable(url: string): Promise<RoundTripper> {
       if (reply.rows[0]?.data.data.seq !== seq) throw new Error(`raw reply to ${seq} is someone else's`);
     },
     async close() {
-      await Promise.all([listen.end(), responder.end(), requester.end()]);
+      await Promise.all([listen.end(), responder.end(), requester.end(), replies.end()]);
     },
   };
-  // (declared below so the listener above can record replies that beat the INSERT's result)
 }
-const earlyReplies = new Map<string, string>();
 
 /** Postbus: `request` on one pool, `respond` (a consumer group) on another, wake-ups through the server. */
 async function postbusRequestReply(url: string): Promise<RoundTripper> {
@@ -134,7 +145,8 @@ async function postbusRequestReply(url: string): Promise<RoundTripper> {
       const reply = await requester.request("bench.rr.requested", benchPayload({ seq, at: Date.now() }), {
         timeoutMs: 30_000,
       });
-      if ((reply.data as { seq: number }).seq !== seq) throw new Error(`Postbus reply to ${seq} is someone else's`);
+      if ((reply.data as { seq: number }).seq !== seq)
+        throw new Error(`Postbus reply to ${seq} is someone else's`);
     },
     async close() {
       await responder.close();
@@ -156,6 +168,7 @@ async function sequentialLatencies(make: () => Promise<RoundTripper>, durationMs
       await side.ask(seq);
       latencies.push(nowMs() - started);
     }
+    if (side.tally) tallies.push(await side.tally());
   } finally {
     await side.close();
   }
@@ -175,6 +188,7 @@ async function concurrentRate(make: () => Promise<RoundTripper>, durationMs: num
         return 1;
       },
     });
+    if (side.tally) tallies.push(await side.tally());
     return perSecond;
   } finally {
     await side.close();
@@ -258,29 +272,35 @@ export const requestReplyScenario: Scenario = {
     cells.push(rateCell);
     context.log(`request-reply ${rateCell.label}: ${summaryLine(rateCell)}`);
 
-    // Correctness: every request of the throughput runs got its own reply (ask() throws otherwise,
-    // which fails the run); and replies are exactly one per request in the last Postbus run's table.
-    const { rows } = await context.admin.query<{ requests: number; replies: number; distinct: number }>(
-      `SELECT count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.requested')::int AS requests,
-              count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS replies,
-              count(DISTINCT data->'metadata'->>'request_id') FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS distinct
-       FROM events`,
+    // Correctness: ask() throws (failing the run) when a reply is someone else's; and in every
+    // Postbus run the table holds exactly one reply per request.
+    const wrong = tallies.filter(
+      (t) => t.requests === 0 || t.replies !== t.requests || t.distinct !== t.requests,
     );
-    const tally = rows[0]!;
+    const sum = (key: keyof Tally) => tallies.reduce((total, t) => total + t[key], 0);
     const checks: Check[] = [
       {
         name: "Each Postbus request answered exactly once, with its own reply",
-        ok: tally.requests > 0 && tally.replies === tally.requests && tally.distinct === tally.requests,
-        detail: `${tally.requests} requests, ${tally.replies} replies, ${tally.distinct} distinct request ids (last run)`,
+        ok: tallies.length > 0 && wrong.length === 0,
+        detail: `${tallies.length} runs: ${sum("requests")} requests, ${sum("replies")} replies, ${sum("distinct")} distinct request ids${wrong.length > 0 ? `; wrong runs: ${JSON.stringify(wrong)}` : ""}`,
       },
     ];
+    tallies.length = 0;
     const distributions: Distribution[] = [
       { label: "request-reply round trip", system: "raw", stats: cells[0]!.baseline! },
       { label: "request-reply round trip", system: "postbus", stats: cells[0]!.postbus },
     ];
     const throughputs: Throughput[] = [
-      { label: `request-reply, ${CONCURRENT} in flight`, system: "raw", perSecond: rateCell.baseline!.median },
-      { label: `request-reply, ${CONCURRENT} in flight`, system: "postbus", perSecond: rateCell.postbus.median },
+      {
+        label: `request-reply, ${CONCURRENT} in flight`,
+        system: "raw",
+        perSecond: rateCell.baseline!.median,
+      },
+      {
+        label: `request-reply, ${CONCURRENT} in flight`,
+        system: "postbus",
+        perSecond: rateCell.postbus.median,
+      },
     ];
     const durableStats = cells[0]!.references![0]!.stats;
     return {
@@ -292,7 +312,10 @@ export const requestReplyScenario: Scenario = {
         `A Postbus round trip is two commits — the request, then the reply with the responder group's cursor in its batch transaction — plus the batch's statements (begin, lease, read, savepoint, insert, cursor, commit), the after-commit NOTIFY and one reply lookup. A bare NOTIFY ping-pong writes nothing. The raw durable request-reply (two committed rows, reply read by id, no cursor) had p50 ${formatNumber(durableStats.median)} ms, p99 ${formatNumber(durableStats.p99)} ms in this run: most of the gap is what durability costs.`,
         "Requester and responder use separate pools in one process, so wake-ups travel through the server as between processes. The reply goes on the request's channel (the untyped default), so the responder group also reads past its own replies.",
       ],
-      details: { concurrent: CONCURRENT, samples: { ping: ping.length, postbus: postbus.length, durable: durable.length } },
+      details: {
+        concurrent: CONCURRENT,
+        samples: { ping: ping.length, postbus: postbus.length, durable: durable.length },
+      },
     };
   },
 };
