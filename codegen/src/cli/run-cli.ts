@@ -9,6 +9,7 @@ import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
+import { requestCommand } from "./commands/request.js";
 import { statusCommand } from "./commands/status.js";
 import { usageError } from "./usage-error.js";
 
@@ -18,6 +19,10 @@ Usage:
   postbus migrate                              create or upgrade the events table
   postbus publish <event-type> <json>          publish one event; prints it as stored
         [--channel C] [--metadata JSON] [--producer NAME]
+  postbus request <event-type> <json>          send a request and print its reply as stored
+        [--channel C] [--reply-to C] [--timeout-ms N] [--producer NAME]
+                                               (default timeout 30000 ms; an error reply is printed,
+                                               then reported as POSTBUS_REPLY_ERROR)
   postbus latest <channel> [--limit N]         newest events first (default 10), JSON lines
   postbus read <channel>... [--after POS] [--limit N]
                                                replay in delivery order (default 100), JSON lines
@@ -46,8 +51,8 @@ Usage:
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
   postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
-                                               letters), channels, table size, and transactions
-                                               holding delivery back
+                                               letters), channels, request-response figures,
+                                               table size, and transactions holding delivery back
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -75,6 +80,8 @@ const OPTIONS = {
   check: { type: "boolean" },
   watch: { type: "boolean" },
   out: { type: "string" },
+  "reply-to": { type: "string" },
+  "timeout-ms": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -104,6 +111,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       case "publish":
         await publishCommand(args, { ...values, channel: singleChannel(values.channel) }, io.out);
+        return 0;
+      case "request":
+        await requestCommand(args, { ...values, channel: singleChannel(values.channel) }, io.out, io.signal);
         return 0;
       case "latest":
         await latestCommand(args, values, io.out);
@@ -161,7 +171,7 @@ function parseFlags(argv: readonly string[]) {
 
 function singleChannel(channels: readonly string[] | undefined): string | undefined {
   if (channels !== undefined && channels.length > 1) {
-    throw usageError("publish takes one --channel", "An event is written to one channel");
+    throw usageError("Only one --channel may be given", "An event is written to one channel");
   }
   return channels?.[0];
 }
