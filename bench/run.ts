@@ -16,6 +16,7 @@ import pg from "pg";
 import { nowMs } from "./lib/clock.js";
 import { ConsumerProcess } from "./lib/consumer-process.js";
 import { createBenchDatabase } from "./lib/database.js";
+import { mergeChecks } from "./lib/merge-checks.js";
 import { PAYLOAD_BYTES } from "./lib/payload.js";
 import { readMachine } from "./report/machine.js";
 import type { RunResult, ScenarioOutcome } from "./report/run-result.js";
@@ -49,6 +50,18 @@ const out = values.out
     : path.join(repo, "docs");
 const rounds = values.rounds ? Number(values.rounds) : quick ? 1 : 3;
 
+/** Errors raised outside any awaited call (a pg client's 'error' event without a listener, …). */
+const stray: string[] = [];
+process.on("uncaughtException", (error) => {
+  stray.push(error.stack ?? error.message);
+  console.error(`  ✗ uncaught error (the run will fail): ${error.stack ?? error.message}`);
+});
+process.on("unhandledRejection", (reason) => {
+  const message = reason instanceof Error ? (reason.stack ?? reason.message) : String(reason);
+  stray.push(message);
+  console.error(`  ✗ unhandled rejection (the run will fail): ${message}`);
+});
+
 const started = nowMs();
 const startedAt = new Date().toISOString();
 const db = await createBenchDatabase();
@@ -73,8 +86,15 @@ try {
   for (const scenario of selected) {
     console.log(`\n▶ ${scenario.title}`);
     const began = nowMs();
+    const strayBefore = stray.length;
     try {
-      const result = await scenario.run(context);
+      const measured = await scenario.run(context);
+      const strayErrors = stray.slice(strayBefore).map((message) => ({
+        name: "no uncaught errors during the scenario",
+        ok: false,
+        detail: message.split("\n").slice(0, 3).join(" "),
+      }));
+      const result = { ...measured, checks: mergeChecks([...measured.checks, ...strayErrors]) };
       outcomes.push({ ...scenarioHeader(scenario), seconds: (nowMs() - began) / 1000, result });
       for (const check of result.checks) {
         console.log(`  ${check.ok ? "✓" : "✗ CORRECTNESS FAILURE:"} ${check.name}: ${check.detail}`);

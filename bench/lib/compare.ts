@@ -52,6 +52,12 @@ export function makeCell(options: {
     const s = stats(value);
     return { name, stats: s, ratio: s[compare] / baseline[compare] };
   });
+  const paired =
+    Array.isArray(options.baseline) &&
+    Array.isArray(options.postbus) &&
+    options.baseline.length === options.postbus.length
+      ? (options.postbus as number[]).map((value, index) => value / (options.baseline as number[])[index]!)
+      : [];
   return {
     label: options.label,
     unit: options.unit,
@@ -60,6 +66,9 @@ export function makeCell(options: {
     baseline,
     postbus,
     ratio,
+    ...(paired.length > 1 && compare === "median"
+      ? { ratioRange: [Math.min(...paired), Math.max(...paired)] as const }
+      : {}),
     ...(options.target ? { target: options.target, holds: judge(options.target, ratio) } : {}),
     ...(references.length > 0 ? { references } : {}),
     ...(options.note ? { note: options.note } : {}),

@@ -1,4 +1,5 @@
 import type { Cell } from "../scenarios/types.js";
+import { BOUNDS } from "./bounds.js";
 import type { RunResult } from "./run-result.js";
 
 /** Formats a number for a table: 3 significant digits, thousands separated. */
@@ -129,8 +130,30 @@ export function renderMarkdown(run: RunResult, links: { readonly charts: readonl
       out.push("");
     }
   }
-  out.push(METHOD);
+  out.push(...closingNote(run), METHOD);
   return `${out.join("\n")}\n`;
+}
+
+/** The misses, by how much, and what bounds each scenario's ratio. */
+function closingNote(run: RunResult): string[] {
+  const out = ["## Closing note: targets missed, by how much, and what bounds them", ""];
+  for (const scenario of run.scenarios) {
+    const missed = (scenario.result?.cells ?? []).filter((cell) => cell.holds === false);
+    if (missed.length === 0) continue;
+    out.push(`**${scenario.title}.** Missed: ${missed.map(describeMiss).join("; ")}.`, "");
+    const bound = BOUNDS[scenario.name];
+    if (bound) out.push(bound, "");
+  }
+  if (out.length === 2) out.push("Every target held in this run.", "");
+  return out;
+}
+
+function describeMiss(cell: Cell): string {
+  const target = cell.target!;
+  const value = target.on === "value" ? cell.postbus[cell.compare] : cell.ratio!;
+  const shown = target.on === "value" ? `${formatNumber(value)} ${cell.unit}` : `${value.toFixed(2)}×`;
+  const gap = target.op === ">=" ? (1 - value / target.value) * 100 : (value / target.value - 1) * 100;
+  return `${cell.label} at ${shown} against ${target.text} (${gap.toFixed(0)}% ${target.op === ">=" ? "short" : "over"})`;
 }
 
 const METHOD = `## How to read this, and the method

@@ -7,6 +7,7 @@ import { peersScenario } from "./peers.js";
 import { publishScenario } from "./publish.js";
 import { publishInTransactionScenario } from "./publish-in-transaction.js";
 import { publishManyScenario } from "./publish-many.js";
+import { requestReplyScenario } from "./request-reply.js";
 import type { Scenario } from "./types.js";
 
 /** Every scenario, in run order. Add a scenario: one module, one line here. */
@@ -17,6 +18,7 @@ export const scenarios: readonly Scenario[] = [
   latencyScenario,
   fanOutScenario,
   catchUpScenario,
+  requestReplyScenario,
   correctnessScenario,
   peersScenario,
   codegenScenario,

@@ -15,14 +15,14 @@ const PUBLISHERS = 8;
 /** Keeps the half-ceiling cell's sample count (and its run time) bounded. */
 const MAX_RATE = 2500;
 
-/** The publish ceiling: Postbus `publish` from 8 publishers, closed loop. */
-async function publishCeiling(url: string, durationMs: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: PUBLISHERS + 2 });
-  await warmPool(pool, PUBLISHERS);
+/** The publish ceiling: Postbus `publish` from `publishers` publishers, closed loop. */
+async function publishCeiling(url: string, publishers: number, durationMs: number): Promise<number> {
+  const pool = new pg.Pool({ connectionString: url, max: publishers + 2 });
+  await warmPool(pool, publishers);
   const bus = createPostbus({ db: pool, producer: "bench" });
   try {
     const { perSecond } = await closedLoop({
-      workers: PUBLISHERS,
+      workers: publishers,
       durationMs,
       op: async (_, seq) => {
         await bus.publish("bench.ceiling", benchPayload({ seq, at: Date.now() }));
@@ -47,16 +47,26 @@ export const latencyScenario: Scenario = {
   target: "p99 ≤ 1.3 × the raw LISTEN + cursor-read p99, at 200 events/s and at half the ceiling",
   async run(context) {
     await resetTables(context.admin);
-    const ceiling = await publishCeiling(context.db.url, context.duration(2000));
+    const probes = [];
+    for (const publishers of [1, 2, PUBLISHERS]) {
+      probes.push({
+        publishers,
+        perSecond: await publishCeiling(context.db.url, publishers, context.duration(2000)),
+      });
+    }
+    const best = probes.reduce((a, b) => (b.perSecond > a.perSecond ? b : a));
+    const ceiling = best.perSecond;
     const half = Math.min(MAX_RATE, Math.round(ceiling / 2 / 50) * 50);
-    context.log(`publish ceiling ≈ ${Math.round(ceiling)} events/s (8 publishers) → half: ${half}/s`);
+    context.log(
+      `publish ceiling ≈ ${Math.round(ceiling)} events/s (${probes.map((p) => `${p.publishers}: ${Math.round(p.perSecond)}`).join(", ")}) → half: ${half}/s`,
+    );
     const cells: Cell[] = [];
     const checks: Check[] = [];
     const distributions: Distribution[] = [];
     const notes: string[] = [
-      `Publish ceiling measured in this run: ${Math.round(ceiling)} events/s (Postbus publish, 8 publishers); half of it${
+      `Publish ceiling measured in this run: ${Math.round(ceiling)} events/s (the best of Postbus publish from ${probes.map((p) => `${p.publishers} (${Math.round(p.perSecond)}/s)`).join(", ")} publishers, closed loop); half of it${
         half === MAX_RATE ? ` capped at ${MAX_RATE}` : ""
-      }: ${half} events/s. Both rates are sent open-loop from 8 publisher connections.`,
+      }: ${half} events/s. Both rates are sent open-loop from up to 8 publisher connections.`,
     ];
     for (const rate of [200, half]) {
       const label = `${rate} events/s`;
@@ -107,6 +117,6 @@ export const latencyScenario: Scenario = {
         );
       }
     }
-    return { cells, checks, distributions, notes, details: { ceiling, half } };
+    return { cells, checks, distributions, notes, details: { probes, ceiling, half } };
   },
 };

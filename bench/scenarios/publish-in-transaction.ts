@@ -25,7 +25,7 @@ export const publishInTransactionScenario: Scenario = {
     const pool = new pg.Pool({ connectionString: context.db.url, max: PUBLISHERS + 3 });
     const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => pool.connect()));
     const bus = createPostbus({ db: pool, producer: "bench" });
-    const durationMs = context.duration(3000);
+    const durationMs = context.duration(2000);
     const run = (extra: (client: pg.PoolClient, seq: number) => Promise<unknown>) => async () => {
       await resetTables(context.admin);
       const result = await closedLoop({

@@ -1,5 +1,7 @@
 import pg from "pg";
 import { createPostbus, type Postbus } from "../../packages/client/src/index.js";
+import { insertEventsSql } from "../../packages/client/src/sql/insert-events.js";
+import { envelopeJson } from "../lib/client-cost.js";
 import { alternate, makeCell } from "../lib/compare.js";
 import { resetTables } from "../lib/database.js";
 import { closedLoop } from "../lib/load.js";
@@ -26,7 +28,7 @@ export const publishScenario: Scenario = {
       await warmPool(pool, publishers + 1);
       const bus = createPostbus({ db: pool, producer: "bench" });
       const quiet = createPostbus({ db: pool, producer: "bench", wakeups: "off" });
-      const durationMs = context.duration(3000);
+      const durationMs = context.duration(2000);
       const raw = async () => {
         await resetTables(context.admin);
         const result = await closedLoop({
@@ -54,11 +56,28 @@ export const publishScenario: Scenario = {
         });
         return result.perSecond;
       };
+      const statementOnly = async () => {
+        await resetTables(context.admin);
+        const sql = insertEventsSql('"public"');
+        const json = `[${envelopeJson(0)}]`;
+        const result = await closedLoop({
+          workers: publishers,
+          durationMs,
+          op: async () => {
+            await pool.query(sql, [["bench.publish"], json, "after-commit"]);
+            return 1;
+          },
+        });
+        return result.perSecond;
+      };
       const samples = await alternate({
         rounds: context.rounds,
         baseline: raw,
         postbus: publishWith(bus),
-        references: { "Postbus with wakeups: off (no NOTIFY)": publishWith(quiet) },
+        references: {
+          "Postbus with wakeups: off (no NOTIFY)": publishWith(quiet),
+          "Postbus's INSERT statement sent from raw pg": statementOnly,
+        },
       });
       cells.push(
         makeCell({

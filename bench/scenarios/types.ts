@@ -28,6 +28,8 @@ export interface Cell {
   readonly postbus: Stats;
   /** postbus[compare] ÷ baseline[compare]. */
   readonly ratio?: number;
+  /** Lowest and highest ratio of the rounds, each Postbus sample over the baseline sample measured next to it. */
+  readonly ratioRange?: readonly [number, number];
   readonly target?: Target;
   /** Whether the target holds (undefined: no target). */
   readonly holds?: boolean;
