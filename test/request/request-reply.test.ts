@@ -106,7 +106,7 @@ describe("request-response", () => {
     expect(new Set(replies.map((reply) => reply.envelope.metadata.request_id)).size).toBe(50);
   });
 
-  it("an error reply rejects with a typed PostbusReplyError, on the error type's own channel", async () => {
+  it("an error reply rejects with a typed PostbusReplyError, on the reply channel", async () => {
     const error = await bus
       .request("quote.requested", { symbol: "NOPE", quantity: 1 }, { timeoutMs: WAIT })
       .then(
@@ -117,7 +117,7 @@ describe("request-response", () => {
     if (!bus.isErrorReply(error, "quote.requested")) throw new Error("not an error reply");
     expect(error.code).toBe("POSTBUS_REPLY_ERROR");
     expect(error.reply.type).toBe("quote.refused");
-    expect(error.reply.channel).toBe("quote-errors");
+    expect(error.reply.channel).toBe("quotes");
     expect(error.reply.data).toEqual({ code: "unknown-symbol", message: "No market for NOPE" });
     expect(error.reply.envelope.metadata.reply_error).toBe(true);
     expect(error.message).toContain('"quote.requested"');
@@ -205,14 +205,14 @@ describe("request-response", () => {
   it("interoperates with plain SQL: a request inserted as the ADR row is answered, and a reply inserted by SQL answers a request", async () => {
     const requestId = "5b0c1c9e-3f7a-4d1e-8b2a-9e4f6a7b8c9d";
     await pool.query("INSERT INTO events (channel, data) VALUES ($1, $2)", [
-      "quotes",
+      "quote-requests",
       {
         event_type: "quote.requested",
         timestamp: new Date().toISOString(),
         data: { symbol: "ETH-USD", quantity: 3 },
         metadata: {
           event_id: requestId,
-          reply_to: "quotes",
+          reply_to: "python-replies",
           expires_at: new Date(Date.now() + 60_000).toISOString(),
         },
       },
@@ -223,6 +223,7 @@ describe("request-response", () => {
       WAIT,
     );
     expect(reply?.type).toBe("quote.given");
+    expect(reply?.channel).toBe("python-replies"); // the request's reply_to wins over the contract's channel
     expect(reply?.data).toEqual({ symbol: "ETH-USD", quantity: 3, price: priceOf("ETH-USD", 3) });
     expect(reply?.envelope.metadata).toMatchObject({
       request_id: requestId,
@@ -322,14 +323,14 @@ describe("request-response", () => {
 
   it("the client closing rejects its waiting requests", async () => {
     const other = createPostbus({ db: pool });
-    const waiting = other.request("never.requested", {}, { timeoutMs: WAIT });
+    const waiting = codeOf(other.request("never.requested", {}, { timeoutMs: WAIT }));
     await eventually(
       async () => (await pool.query("SELECT 1 FROM events WHERE channel = 'never.requested'")).rowCount,
       (n) => n === 1,
       WAIT,
     );
     await other.close();
-    expect(await codeOf(waiting)).toBe("POSTBUS_CLOSED");
+    expect(await waiting).toBe("POSTBUS_CLOSED");
   });
 
   it("an aborted request rejects at once", async () => {

@@ -96,11 +96,18 @@ function checkDuplicates(events: readonly EventFacts[]): Diagnostic[] {
 
 /**
  * The request-response facts across events: `response` and `errorResponse` name event types that
- * have a schema; a request is not its own reply; `errorResponse` comes with a `response` and differs
- * from it.
+ * have a schema; a request is not its own reply; `errorResponse` comes with a `response`, differs
+ * from it and is published on the same channel (both go to the request's `reply_to`).
  */
 function checkResponses(events: readonly EventFacts[]): Diagnostic[] {
   const known = new Set(events.map((event) => event.eventType));
+  // Event type → the channels its versions publish on.
+  const channels = new Map<string, Set<string>>();
+  for (const event of events) {
+    const set = channels.get(event.eventType) ?? new Set<string>();
+    set.add(event.channel);
+    channels.set(event.eventType, set);
+  }
   return events.flatMap((event) => {
     const diagnostics: Diagnostic[] = [];
     const report = (code: DiagnosticCode, key: string, message: string, hint: string) => {
@@ -156,6 +163,22 @@ function checkResponses(events: readonly EventFacts[]): Diagnostic[] {
         `The error response event type "${errorResponseType}" has no schema`,
         "Add a schema for the error reply event, or fix the name",
       );
+    } else {
+      const replyChannel = channels.get(responseType ?? "");
+      const errorChannel = channels.get(errorResponseType);
+      const same =
+        replyChannel !== undefined &&
+        errorChannel !== undefined &&
+        replyChannel.size === errorChannel.size &&
+        [...replyChannel].every((channel) => errorChannel.has(channel));
+      if (replyChannel !== undefined && errorChannel !== undefined && !same) {
+        report(
+          "POSTBUS_SCHEMA_BAD_RESPONSE",
+          "errorResponse",
+          `The error response "${errorResponseType}" is on channel "${[...errorChannel].join('", "')}", the response "${responseType}" on "${[...replyChannel].join('", "')}"`,
+          "A request's replies all go to its reply_to channel: put the response and the error response on the same channel",
+        );
+      }
     }
     return diagnostics;
   });

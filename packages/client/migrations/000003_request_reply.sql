@@ -8,12 +8,21 @@
 -- On a large existing table, creating them holds writes back while they build; create them
 -- by hand beforehand with CREATE INDEX CONCURRENTLY (same names) to avoid that.
 
--- A requester finds the replies to its waiting requests by id: one index probe per request.
+-- A requester finds the replies to its waiting requests by id: one index probe per request,
+-- already in id order (the first reply of a request is the index's first entry for it).
 CREATE INDEX IF NOT EXISTS events_reply_request_id_idx
-  ON {{schema}}.events (((data -> 'metadata') ->> 'request_id'))
+  ON {{schema}}.events (((data -> 'metadata') ->> 'request_id'), id)
   WHERE ((data -> 'metadata') ->> 'request_id') IS NOT NULL;
 
 -- `postbus status` reads the most recent requests newest first, without scanning other events.
 CREATE INDEX IF NOT EXISTS events_request_id_idx
   ON {{schema}}.events (id)
   WHERE ((data -> 'metadata') ->> 'reply_to') IS NOT NULL;
+
+-- PostgreSQL keeps no statistics for the expressions of partial indexes: without these it
+-- guesses how many rows match `request_id = $1` and may walk the primary key instead.
+CREATE STATISTICS IF NOT EXISTS {{schema}}.events_request_id_stats
+  ON (((data -> 'metadata') ->> 'request_id')) FROM {{schema}}.events;
+CREATE STATISTICS IF NOT EXISTS {{schema}}.events_reply_to_stats
+  ON (((data -> 'metadata') ->> 'reply_to')) FROM {{schema}}.events;
+ANALYZE {{schema}}.events;

@@ -139,7 +139,6 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
     latest: selectLatestEventsSql(schema),
     after: selectEventsAfterSql(schema),
     replies: selectRepliesSql(schema),
-    repliesAnyChannel: selectRepliesSql(schema, false),
   });
   const notifier = new WakeNotifier(executor, wakeChannel(config.schema), config.onBackgroundError);
   const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
@@ -349,7 +348,7 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
       const channels = (repliesOptions.channels ?? []).map((channel, index) =>
         checkEventName(channel, "channel", { field: `channels[${index}]` }),
       );
-      const events = await read(undefined, sql.repliesAnyChannel, [[requestId]]);
+      const events = await read(undefined, sql.replies, [[requestId]]);
       return channels.length === 0 ? events : events.filter((event) => channels.includes(event.channel));
     },
 

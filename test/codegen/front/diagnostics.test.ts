@@ -169,6 +169,26 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
 
   describe("request-response facts", () => {
     const reply = json({ type: "object" });
+    const onReplyChannel = json({ "x-postbus": { channel: "x.replies" }, type: "object" });
+
+    it("an error response on another channel than the response", async () => {
+      const diagnostics = await problemsOf({
+        "schemas/a/x.requested.json": json({
+          "x-postbus": { response: "x.completed", errorResponse: "x.failed" },
+        }),
+        "schemas/a/x.completed.json": onReplyChannel,
+        "schemas/a/x.failed.json": reply,
+      });
+      expect(diagnostics).toHaveLength(1);
+      expectProblem(diagnostics, {
+        code: "POSTBUS_SCHEMA_BAD_RESPONSE",
+        file: "schemas/a/x.requested.json",
+        pointer: "/x-postbus/errorResponse",
+        line: 4,
+        message: /"x\.failed" is on channel "x\.failed", the response "x\.completed" on "x\.replies"/,
+        hint: /same channel/,
+      });
+    });
 
     it("a request that names itself as its response", async () => {
       const diagnostics = await problemsOf({
@@ -277,8 +297,8 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
           "x-postbus": { response: "x.completed", errorResponse: "x.failed" },
         }),
         "schemas/a/x.requested.v2.json": json({ "x-postbus": { response: "x.completed" } }),
-        "schemas/a/x.completed.json": reply,
-        "schemas/a/x.failed.json": reply,
+        "schemas/a/x.completed.json": onReplyChannel,
+        "schemas/a/x.failed.json": onReplyChannel,
       });
       expect(result.diagnostics).toEqual([]);
       const requested = result.model?.events.filter((event) => event.eventType === "x.requested");

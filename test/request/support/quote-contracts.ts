@@ -11,11 +11,11 @@ const QuoteGiven = z.strictObject({ symbol: z.string(), quantity: z.number(), pr
 const QuoteRefused = z.strictObject({ code: z.enum(["unknown-symbol", "too-large"]), message: z.string() });
 const Tick = z.strictObject({ n: z.number().int() });
 
-/** Request `quote.requested` → reply `quote.given`, or error reply `quote.refused` on `quote-errors`. */
+/** Request `quote.requested` on `quote-requests` → reply `quote.given`, or error reply `quote.refused`, on `quotes`. */
 export const contracts = {
   "quote.requested": {
     eventType: "quote.requested",
-    channel: "quotes",
+    channel: "quote-requests",
     schema: QuoteRequested,
     responseType: "quote.given",
     errorResponseType: "quote.refused",
@@ -29,7 +29,7 @@ export const contracts = {
   },
   "quote.refused": {
     eventType: "quote.refused",
-    channel: "quote-errors",
+    channel: "quotes",
     schema: QuoteRefused,
     responseType: null,
     errorResponseType: null,

@@ -45,6 +45,11 @@ export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
   readonly channels: string | readonly string[];
   /** Called once per event, in delivery order. */
   readonly handler: EventHandler<Event>;
+  /**
+   * Only events of these types reach the handler (and are validated); the group moves past
+   * the others without looking at their payloads. Default: every event of the channels.
+   */
+  readonly eventTypes?: readonly string[];
   /** Where a new group starts on each channel it does not read yet. Default `"beginning"`. */
   readonly from?: StartFrom;
   /** Events per batch (one transaction). Default 100. */
@@ -66,6 +71,8 @@ export interface ConsumerConfig {
   readonly group: string;
   readonly channels: readonly string[];
   readonly handler: EventHandler;
+  /** Event types handed to the handler, or undefined for all. */
+  readonly eventTypes: ReadonlySet<string> | undefined;
   readonly from: "beginning" | "now" | Position | Date;
   readonly batchSize: number;
   readonly maxAttempts: number;
@@ -91,10 +98,25 @@ export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
     ),
   ];
   if (typeof options.handler !== "function") throw invalid("handler", "handler must be a function");
+  if (
+    options.eventTypes !== undefined &&
+    (!Array.isArray(options.eventTypes) || options.eventTypes.length === 0)
+  ) {
+    throw invalid("eventTypes", "eventTypes must be a non-empty array of event types");
+  }
+  const eventTypes =
+    options.eventTypes === undefined
+      ? undefined
+      : new Set(
+          options.eventTypes.map((type, index) =>
+            checkEventName(type, "event type", { field: `eventTypes[${index}]` }),
+          ),
+        );
   return Object.freeze({
     group,
     channels,
     handler: options.handler as EventHandler,
+    eventTypes,
     from: readFrom(options.from),
     batchSize: positiveInteger(options.batchSize, 100, "batchSize", 10_000),
     maxAttempts: positiveInteger(options.maxAttempts, 5, "maxAttempts", 1_000),

@@ -168,6 +168,8 @@ async function handleAll(
   const scope = deps.publisher.scope(watched, published);
   for (const [index, stored] of events.entries()) {
     current = index;
+    // Events of other types are passed over unread: not validated, not handed to the handler.
+    if (deps.config.eventTypes !== undefined && !deps.config.eventTypes.has(stored.type)) continue;
     const failing = stored.id === state.failingId && stored.position.startsWith(`${state.failingTx}:`);
     try {
       const event = await validated(deps, stored);

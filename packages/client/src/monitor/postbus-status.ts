@@ -134,13 +134,16 @@ export interface RequestTypeStatus {
   readonly answered: number;
   /** Requests answered with an error reply. */
   readonly errorReplies: number;
-  /** Requests without a reply whose requester still waits. */
+  /** Requests without a reply whose requester still waits (or that set no `expires_at`). */
   readonly pending: number;
   /** Requests without a reply whose requester stopped waiting (`expires_at` passed). */
   readonly expired: number;
   /** Replies written after their request's `expires_at`: the requester had timed out. */
   readonly lateReplies: number;
-  /** Request to reply, by the rows' `created_at` (transaction start times), in ms; null without replies. */
+  /**
+   * Request to reply, by the envelopes' `timestamp`s (request published → reply published, so the
+   * responder's handler time is included; clocks of different hosts), in ms; null without replies.
+   */
   readonly roundTripMs: { readonly p50: number; readonly p99: number; readonly max: number } | null;
   /** Age of the oldest request still waiting for a reply, in seconds; 0 when none waits. */
   readonly oldestPendingSeconds: number;

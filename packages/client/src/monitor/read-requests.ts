@@ -5,10 +5,18 @@ import type { RequestTypeStatus } from "./postbus-status.js";
 interface RequestRow {
   request_type: string | null;
   channel: string;
+  sent_text: string | null;
   sent_at: Date;
   expires_at: string | null;
+  replied_text: string | null;
   replied_at: Date | null;
   is_error: boolean;
+}
+
+/** An envelope timestamp, or `fallback` (the row's `created_at`) when it is missing or malformed. */
+function instant(text: string | null, fallback: Date): number {
+  const parsed = text === null ? Number.NaN : Date.parse(text);
+  return Number.isNaN(parsed) ? fallback.getTime() : parsed;
 }
 
 interface Tally {

@@ -1,7 +1,7 @@
 import type { WakeSource } from "../consume/subscription.js";
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
-import { PostbusError } from "../errors/postbus-error.js";
+import { PostbusError, PostbusInputError } from "../errors/postbus-error.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import { PostbusReplyError } from "./reply-error.js";
@@ -49,6 +49,14 @@ interface Abandoned {
   readonly timedOutAt: number;
 }
 
+/** How long close() waits for a lookup in flight. */
+const CLOSE_WAIT_MS = 1_000;
+
+/** How long the last lookup at a deadline may take before the request times out anyway. */
+function deadlineGrace(timeoutMs: number): number {
+  return Math.min(1_000, Math.max(50, Math.round(timeoutMs / 10)));
+}
+
 /** Largest number of request ids in one lookup statement. */
 const LOOKUP_CHUNK = 5_000;
 
@@ -93,6 +101,17 @@ export class ReplyWaiter {
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<StoredEvent> {
+    if (this.#waiting.has(requestId)) {
+      throw new PostbusInputError(
+        "POSTBUS_OPTIONS_INVALID",
+        `A request with the id ${requestId} is already waiting`,
+        {
+          subject: { eventType: requestType, requestId, field: "metadata.event_id" },
+          hint: "Give every request its own metadata.event_id, or leave it out and let Postbus choose one",
+        },
+      );
+    }
+    this.#abandoned.delete(requestId); // a retry under the same id: its reply is not late
     return new Promise<StoredEvent>((resolve, reject) => {
       const onAbort = () =>
         this.#settle(
@@ -119,8 +138,12 @@ export class ReplyWaiter {
       };
       this.#waiting.set(requestId, waiting);
       waiting.timer = setTimeout(() => {
+        // One last lookup, so a reply whose wake-up is still on its way is not missed; if the
+        // database does not answer within the grace period, the request times out regardless.
         waiting.overdue = true;
         this.lookup();
+        waiting.timer = setTimeout(() => this.#timeOut(requestId), deadlineGrace(timeoutMs));
+        waiting.timer.unref();
       }, timeoutMs);
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#start();
@@ -163,7 +186,15 @@ export class ReplyWaiter {
     }
     this.#abandoned.clear();
     this.#stopPolling();
-    await this.#running;
+    // A lookup stuck on the database (an exhausted pool) must not hold close() up for long.
+    let bound: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.#running,
+      new Promise((resolve) => {
+        bound = setTimeout(resolve, CLOSE_WAIT_MS);
+      }),
+    ]);
+    clearTimeout(bound);
     await this.#unsubscribe?.();
     this.#unsubscribe = undefined;
   }
@@ -199,7 +230,7 @@ export class ReplyWaiter {
       try {
         await this.#lookupOnce();
       } catch (error) {
-        this.options.onError(error);
+        this.#report(error);
       }
       // A request whose deadline passed and whose last lookup found nothing is given up.
       for (const requestId of overdue) this.#timeOut(requestId);
@@ -212,13 +243,7 @@ export class ReplyWaiter {
     const ids = [...this.#waiting.keys(), ...this.#abandoned.keys()];
     for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
       const chunk = ids.slice(start, start + LOOKUP_CHUNK);
-      const channels = new Set<string>();
-      for (const id of chunk) {
-        for (const channel of (this.#waiting.get(id) ?? this.#abandoned.get(id))?.channels ?? []) {
-          channels.add(channel);
-        }
-      }
-      const { rows } = await this.executor.query<EventRow>(this.repliesSql, [chunk, [...channels]]);
+      const { rows } = await this.executor.query<EventRow>(this.repliesSql, [chunk]);
       for (const row of rows) this.#deliver(rowToEvent(row));
     }
   }
@@ -246,8 +271,17 @@ export class ReplyWaiter {
           lateByMs: Date.now() - abandoned.timedOutAt,
         });
       } catch (error) {
-        this.options.onError(error);
+        this.#report(error);
       }
+    }
+  }
+
+  /** Hands a background error to `onError`; an `onError` that throws must not break the waiter. */
+  #report(error: unknown): void {
+    try {
+      this.options.onError(error);
+    } catch {
+      // nothing left to tell
     }
   }
 

@@ -71,7 +71,9 @@ export interface RespondOptions extends Omit<SubscribeOptions, "group" | "channe
   /**
    * Answers one request: return the reply's payload, or `context.replyError(data)`.
    * Runs in the batch's transaction: the reply commits with its writes and the group's cursor.
-   * Throwing retries the request, then dead-letters it (the requester then times out).
+   * Throwing retries the request (`maxAttempts`, default 3 for responders, 100 ms apart and
+   * doubling), then dead-letters it; its requester times out. Requests are answered in order, so
+   * others wait while one is retried: return `replyError` for failures the requester should hear of.
    */
   readonly handler: (request: StoredEvent, context: ResponderContext) => unknown;
 }

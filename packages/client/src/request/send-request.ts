@@ -17,7 +17,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
  * Publishes a request (committed on its own, so responders can see it) and
  * resolves with its reply. The wait starts before the publish, and a failed
  * publish rejects with its own error: nothing waits for a request that was
- * never written.
+ * never written. The timeout counts from the call, publish included.
  */
 export async function sendRequest(
   executor: Executor,
@@ -52,8 +52,8 @@ export async function sendRequest(
 
   const reply = waiter.wait(requestId, type, replyChannels(replyTo), timeoutMs, signal);
   reply.catch(() => {}); // observed below; a failed publish must not leave an unhandled rejection
-  try {
-    await publisher.write(executor, [
+  const published = publisher
+    .write(executor, [
       {
         ...eventOptions,
         type,
@@ -65,11 +65,14 @@ export async function sendRequest(
           [REPLY_METADATA.expiresAt]: new Date(Date.now() + timeoutMs).toISOString(),
         },
       },
-    ]);
-  } catch (error) {
-    waiter.cancel(requestId, error);
-    throw error;
-  }
+    ])
+    .catch((error: unknown) => {
+      waiter.cancel(requestId, error);
+      throw error;
+    });
+  published.catch(() => {});
+  // The deadline holds even while the publish waits for a connection: whichever settles first.
+  await Promise.race([published, reply]);
   return reply;
 }
 

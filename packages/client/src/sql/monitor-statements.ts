@@ -95,14 +95,16 @@ ORDER BY f.channel`,
     /** The events table's size with its indexes and TOAST, and the dead letters: $1 the unquoted schema. */
     /**
      * The most recent requests (events whose metadata has `reply_to`), newest first, each with its
-     * first reply: $1 how many. Walks `events_request_id_idx` backwards and probes
-     * `events_reply_request_id_idx` once per request. Times are the rows' `created_at` (the writing
-     * transaction's start, read in the session's time zone); `expires_at` is returned as text and
-     * parsed by the caller, so a foreign writer's malformed value cannot fail the status.
+     * first reply: $1 how many. Walks `events_request_id_idx` backwards and takes each request's
+     * first reply from `events_reply_request_id_idx` (request id, id). Times come back as text —
+     * the envelopes' `timestamp`s (set when each event was published, after the responder's
+     * handler ran) and `expires_at` — and are parsed by the caller, so a foreign writer's malformed
+     * value cannot fail the status; `created_at` is returned as the fallback.
      */
     requests: `SELECT r.data ->> 'event_type' AS request_type, r.channel,
-  r.created_at::timestamptz AS sent_at, (r.data -> 'metadata') ->> 'expires_at' AS expires_at,
-  rep.created_at AS replied_at, coalesce(rep.is_error, false) AS is_error
+  r.data ->> 'timestamp' AS sent_text, r.created_at::timestamptz AS sent_at,
+  (r.data -> 'metadata') ->> 'expires_at' AS expires_at,
+  rep.replied_text, rep.replied_at, coalesce(rep.is_error, false) AS is_error
 FROM (
   SELECT e.id, e.channel, e.data, e.created_at FROM ${schema}.events AS e
   WHERE ((e.data -> 'metadata') ->> 'reply_to') IS NOT NULL
@@ -110,10 +112,11 @@ FROM (
   LIMIT $1
 ) AS r
 LEFT JOIN LATERAL (
-  SELECT x.created_at::timestamptz AS created_at, ((x.data -> 'metadata') -> 'reply_error') = 'true'::jsonb AS is_error
+  SELECT x.data ->> 'timestamp' AS replied_text, x.created_at::timestamptz AS replied_at,
+    ((x.data -> 'metadata') -> 'reply_error') = 'true'::jsonb AS is_error
   FROM ${schema}.events AS x
   WHERE ((x.data -> 'metadata') ->> 'request_id') = ((r.data -> 'metadata') ->> 'event_id')
-  ORDER BY x.id
+  ORDER BY ((x.data -> 'metadata') ->> 'request_id'), x.id
   LIMIT 1
 ) AS rep ON true`,
 

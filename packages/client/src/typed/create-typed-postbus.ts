@@ -1,7 +1,7 @@
 import type { SubscribeOptions } from "../consume/consumer-options.js";
 import { createPostbusWith } from "../create-postbus.js";
 import type { StoredEvent } from "../envelope.js";
-import { PostbusInputError } from "../errors/postbus-error.js";
+import { PostbusError, PostbusInputError } from "../errors/postbus-error.js";
 import type { TransactionScope } from "../publish/publisher.js";
 import { PostbusReplyError } from "../request/reply-error.js";
 import type { RequestOptions, RespondOptions } from "../request/request-options.js";
@@ -56,8 +56,9 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
   const bus = createPostbusWith(
     { ...rest, validators, unknownEventTypes: "reject" },
     {
-      // A reply goes on its own contract's channel, so typed readers of that channel can hold it.
-      replyChannel: (replyType, replyTo, fallback) => channelOf(replyType) ?? replyTo ?? fallback,
+      // The request's reply_to wins (the wire protocol); typed requesters set it to the reply's
+      // contract channel, and a contract's reply and error reply share that channel.
+      replyChannel: (replyType, replyTo, fallback) => replyTo ?? channelOf(replyType) ?? fallback,
       waitChannels: (requestType, replyTo) => {
         const { response, error } = replyTypesOf(requestType);
         const channels = [replyTo, response && channelOf(response), error && channelOf(error)];
@@ -97,12 +98,28 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
         channel: channelOf(eventType),
         replyTo: channelOf(response),
       };
+      const { error: errorType } = replyTypesOf(eventType);
+      let reply: StoredEvent;
       try {
-        return await check(await bus.request(eventType, data, options));
+        reply = await bus.request(eventType, data, options);
       } catch (error) {
         if (!(error instanceof PostbusReplyError)) throw error;
-        throw new PostbusReplyError(error.requestType, error.requestId, await check(error.reply));
+        reply = error.reply;
       }
+      // The reply's type decides, checked against its contract: the response resolves, the error
+      // response rejects, anything else carrying this request's id is refused.
+      const checked = await check(reply);
+      const requestId = reply.envelope.metadata.request_id as string;
+      if (checked.type === response) return checked;
+      if (checked.type === errorType) throw new PostbusReplyError(eventType, requestId, checked);
+      throw new PostbusError(
+        "POSTBUS_REPLY_UNEXPECTED",
+        `The "${eventType}" request ${requestId} got a reply of type "${checked.type}", expected "${response}"${errorType === undefined ? "" : ` or "${errorType}"`}`,
+        {
+          subject: { eventType, requestId, channel: checked.channel },
+          hint: "A responder outside these contracts answered it; check which producer wrote the reply (reply.envelope.metadata.producer)",
+        },
+      );
     },
     respond: (respondOptions: Omit<RespondOptions, "responseType">) => {
       const requestType = respondOptions?.requestType;

@@ -18,6 +18,7 @@ import type {
   ContractRegistry,
   ErrorResponseTypeOf,
   EventTypeOf,
+  EventTypesOn,
   PayloadOf,
   RequestTypeOf,
   ResponseTypeOf,
@@ -74,9 +75,11 @@ export interface TypedConsumerContext<Contracts extends ContractRegistry>
 export type TypedSubscribeOptions<
   Contracts extends ContractRegistry,
   Channel extends ChannelOf<Contracts>,
-> = Omit<SubscribeOptions, "channels" | "handler"> & {
+> = Omit<SubscribeOptions, "channels" | "handler" | "eventTypes"> & {
   /** Channels the group reads. */
   readonly channels: Channel | readonly Channel[];
+  /** Only these event types reach the handler; the group moves past the others unread. */
+  readonly eventTypes?: readonly EventTypesOn<Contracts, Channel>[];
   /** Called once per event, in delivery order; narrow on `event.type`. */
   readonly handler: (
     event: TypedEventOn<Contracts, Channel>,
