@@ -20,10 +20,15 @@ function escapeXml(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-const LABEL_WIDTH = 340;
+/** Left column width: fits the longest label at ~6.6 px per character. */
+let LABEL_WIDTH = 340;
 const PLOT_WIDTH = 560;
 const ROW = 22;
 const TOP = 56;
+
+function fitLabels(labels: readonly string[]): void {
+  LABEL_WIDTH = Math.max(200, Math.ceil(Math.max(...labels.map((label) => label.length)) * 6.6) + 24);
+}
 
 /** A log-scale axis from 10^lo to 10^hi over the plot width. */
 function logAxis(min: number, max: number) {
@@ -38,7 +43,7 @@ function logAxis(min: number, max: number) {
 
 function frame(title: string, subtitle: string, rows: number, body: string[], axis: string[]): string {
   const height = TOP + rows * ROW + 40;
-  const width = LABEL_WIDTH + PLOT_WIDTH + 90;
+  const width = LABEL_WIDTH + PLOT_WIDTH + 150;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
@@ -63,6 +68,7 @@ function axisLines(ticks: number[], x: (value: number) => number, rows: number, 
  * p99, a thin line to the max. One row per system and cell.
  */
 export function latencyChart(distributions: readonly Distribution[]): string {
+  fitLabels(distributions.map((d) => `${d.label} — ${d.system}`));
   const max = Math.max(...distributions.map((d) => d.stats.max), 10);
   const min = Math.min(...distributions.map((d) => d.stats.median), 1);
   const { x, ticks } = logAxis(min / 2, max);
@@ -79,7 +85,7 @@ export function latencyChart(distributions: readonly Distribution[]): string {
     );
   });
   return frame(
-    "End-to-end latency, publish → handler in another process (ms, log scale)",
+    "Latency, send → handler in another process (ms, log scale)",
     "dot = p50, bar = p50…p99, line = p99…max; numbers: p50 / p99 / max. Open-loop, from the scheduled send time.",
     distributions.length,
     body,
@@ -89,6 +95,7 @@ export function latencyChart(distributions: readonly Distribution[]): string {
 
 /** Throughputs as bars on a log axis, one row per system and cell. */
 export function throughputChart(throughputs: readonly Throughput[]): string {
+  fitLabels(throughputs.map((t) => `${t.label} — ${t.system}`));
   const max = Math.max(...throughputs.map((t) => t.perSecond), 10);
   const min = Math.min(...throughputs.map((t) => t.perSecond), 100);
   const { x, ticks } = logAxis(min / 2, max);
@@ -104,7 +111,7 @@ export function throughputChart(throughputs: readonly Throughput[]): string {
   });
   return frame(
     "Throughput (per second, log scale)",
-    "Median of the measured rounds. Blue: Postbus; grey: raw PostgreSQL baseline; other colours: peers.",
+    "Median of the measured rounds. Blue: Postbus; grey: raw PostgreSQL baseline; purple: reference rows; other colours: peers.",
     throughputs.length,
     body,
     axisLines(ticks, x, throughputs.length, ""),

@@ -25,6 +25,7 @@ export const publishInTransactionScenario: Scenario = {
     const pool = new pg.Pool({ connectionString: context.db.url, max: PUBLISHERS + 3 });
     const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => pool.connect()));
     const bus = createPostbus({ db: pool, producer: "bench" });
+    const quiet = createPostbus({ db: pool, producer: "bench", wakeups: "off" });
     const durationMs = context.duration(2000);
     const run = (extra: (client: pg.PoolClient, seq: number) => Promise<unknown>) => async () => {
       await resetTables(context.admin);
@@ -56,6 +57,9 @@ export const publishInTransactionScenario: Scenario = {
       baseline: run(async () => {}),
       postbus: run((client, seq) => bus.publish("bench.tx", payload(seq), { tx: client })),
       references: {
+        "Postbus with wakeups: off": run((client, seq) =>
+          quiet.publish("bench.tx", payload(seq), { tx: client }),
+        ),
         "raw INSERT in the transaction": run((client, seq) =>
           client.query("INSERT INTO raw_events (channel, data) VALUES ($1, $2)", [
             "bench.tx",
@@ -72,6 +76,7 @@ export const publishInTransactionScenario: Scenario = {
     });
     for (const client of clients) client.release();
     await bus.close();
+    await quiet.close();
     await pool.end();
     const cell = makeCell({
       label: "8 publishers",
