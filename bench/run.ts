@@ -66,6 +66,14 @@ const started = nowMs();
 const startedAt = new Date().toISOString();
 const db = await createBenchDatabase();
 const admin = new pg.Pool({ connectionString: db.url, max: 3 });
+process.once("SIGINT", () => {
+  console.error(`\ninterrupted: dropping ${db.name}`);
+  void consumer
+    .close()
+    .then(() => admin.end())
+    .then(() => db.drop())
+    .finally(() => process.exit(130));
+});
 const consumer = new ConsumerProcess();
 const outcomes: ScenarioOutcome[] = [];
 let ok = true;

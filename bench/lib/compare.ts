@@ -66,6 +66,14 @@ export function makeCell(options: {
     baseline,
     postbus,
     ratio,
+    ...(paired.length > 0 && paired.length <= 50
+      ? {
+          samples: {
+            baseline: options.baseline as readonly number[],
+            postbus: options.postbus as readonly number[],
+          },
+        }
+      : {}),
     ...(paired.length > 1 && compare === "median"
       ? { ratioRange: [Math.min(...paired), Math.max(...paired)] as const }
       : {}),

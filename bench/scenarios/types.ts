@@ -33,6 +33,8 @@ export interface Cell {
   readonly target?: Target;
   /** Whether the target holds (undefined: no target). */
   readonly holds?: boolean;
+  /** The per-round samples behind a throughput cell (latency cells keep only their statistics). */
+  readonly samples?: { readonly baseline: readonly number[]; readonly postbus: readonly number[] };
   /** Other systems measured alongside, for reference (not judged). */
   readonly references?: readonly { readonly name: string; readonly stats: Stats; readonly ratio: number }[];
   readonly note?: string;
