@@ -118,6 +118,24 @@ describe("request-response in postbus status", () => {
     expect(text).toMatch(/oldest waiting [\d.]+ s/);
   });
 
+  it("a round trip includes the responder's handler time", async () => {
+    const responder = bus.respond({
+      requestType: "slowcalc.requested",
+      responseType: "slowcalc.answered",
+      pollIntervalMs: 50,
+      handler: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        return {};
+      },
+    });
+    await bus.request("slowcalc.requested", {}, { timeoutMs: 20_000 });
+    await responder.close();
+    const row = (await readStatus(fromPool(pool))).requests.find(
+      (r) => r.requestType === "slowcalc.requested",
+    );
+    expect(row?.roundTripMs?.max).toBeGreaterThanOrEqual(300);
+  });
+
   it("a timed-out request shows as expired until a reply comes", async () => {
     const error = await bus
       .request("slow.requested", {}, { timeoutMs: 30 })

@@ -140,7 +140,12 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
     after: selectEventsAfterSql(schema),
     replies: selectRepliesSql(schema),
   });
-  const notifier = new WakeNotifier(executor, wakeChannel(config.schema), config.onBackgroundError);
+  const notifier = new WakeNotifier(
+    executor,
+    wakeChannel(config.schema),
+    config.onBackgroundError,
+    config.prepared,
+  );
   const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
   const consumerSql = consumerStatements(schema);
   const subscriptions = new Set<Subscription>();
@@ -171,6 +176,7 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
     (replies ??= new ReplyWaiter(executor, sql.replies, wakes, {
       ...config.requests,
       onError: config.onBackgroundError,
+      prepared: config.prepared,
     }));
 
   function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
@@ -184,6 +190,7 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
       validators: config.prepare.validators,
       unknownEventTypes: config.prepare.unknownEventTypes,
       committed: (channels) => notifier.committed(channels),
+      prepared: config.prepared,
     };
   }
 

@@ -40,6 +40,12 @@ export interface PostbusOptions {
   readonly onBackgroundError?: (error: unknown) => void;
   /** How `request` waits for replies. */
   readonly requests?: RequesterOptions;
+  /**
+   * Prepare Postbus's own frequent statements once per connection (named statements), so
+   * PostgreSQL parses and plans them once. Default true. Turn it off behind a pooler that does
+   * not support prepared statements (PgBouncer before 1.21 in transaction mode).
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /** How a client waits for the replies to its requests. */

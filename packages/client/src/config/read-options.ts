@@ -15,6 +15,8 @@ export interface ResolvedOptions {
   readonly onBackgroundError: (error: unknown) => void;
   /** Options of the shared LISTEN connection, or false for polling only. */
   readonly listen: false | WakeListenerOptions;
+  /** Whether Postbus's frequent statements are prepared (named). */
+  readonly prepared: boolean;
   readonly requests: {
     readonly pollIntervalMs: number;
     readonly lateReplyWindowMs: number;
@@ -50,7 +52,13 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   const limits: JsonLimits = Object.freeze({ ...DEFAULT_JSON_LIMITS, ...options.limits });
   checkJsonLimits(limits);
   const requests = options.requests ?? {};
+  if (options.preparedStatements !== undefined && typeof options.preparedStatements !== "boolean") {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "preparedStatements must be true or false", {
+      subject: { field: "preparedStatements" },
+    });
+  }
   return Object.freeze({
+    prepared: options.preparedStatements ?? true,
     requests: Object.freeze({
       pollIntervalMs: integerOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),
       lateReplyWindowMs: integerOption(

@@ -21,6 +21,8 @@ export interface BatchDeps {
   readonly publisher: Publisher;
   readonly validators: ValidatorRegistry | undefined;
   readonly unknownEventTypes: UnknownEventTypePolicy;
+  /** Whether Postbus's frequent statements are prepared (named). */
+  readonly prepared: boolean;
   /** Called after a batch commits with the channels its handlers published to. */
   readonly committed: (channels: Set<string>) => void;
   readonly signal: AbortSignal;
@@ -83,13 +85,14 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
     const result = await inTransaction(
       deps.executor,
       async (tx): Promise<BatchResult> => {
-        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
+        const prepared = { prepared: deps.prepared };
+        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey], prepared);
         if (!lease.rows[0]?.held) return { kind: "busy" };
-        const { rows } = await tx.query<BatchRow>(deps.statements.readBatch, [
-          deps.config.group,
-          limit,
-          deps.config.channels,
-        ]);
+        const { rows } = await tx.query<BatchRow>(
+          deps.statements.readBatch,
+          [deps.config.group, limit, deps.config.channels],
+          prepared,
+        );
         const head = rows[0];
         if (!head) throw missingGroup(deps.config.group);
         const state: GroupState = {
@@ -156,9 +159,9 @@ async function handleAll(
   let poisoned: { index: number; error: unknown } | undefined;
   const watched: Executor = {
     inCallerTransaction: false,
-    async query(text, values) {
+    async query(text, values, options) {
       try {
-        return await tx.query(text, values);
+        return await tx.query(text, values, options);
       } catch (error) {
         poisoned ??= { index: current, error };
         throw error;
@@ -208,12 +211,16 @@ async function advance(tx: Executor, deps: BatchDeps, events: readonly StoredEve
   const last = new Map<string, StoredEvent>();
   for (const event of events) last.set(event.channel, event); // events are in (tx, id) order
   const channels = [...last.keys()];
-  const { rows } = await tx.query<{ moved: number }>(deps.statements.advance, [
-    deps.config.group,
-    channels,
-    channels.map((channel) => last.get(channel)!.position.split(":")[0]),
-    channels.map((channel) => last.get(channel)!.id),
-  ]);
+  const { rows } = await tx.query<{ moved: number }>(
+    deps.statements.advance,
+    [
+      deps.config.group,
+      channels,
+      channels.map((channel) => last.get(channel)!.position.split(":")[0]),
+      channels.map((channel) => last.get(channel)!.id),
+    ],
+    { prepared: deps.prepared },
+  );
   if (rows[0]?.moved !== channels.length) {
     throw new PostbusDatabaseError(
       "POSTBUS_DATABASE_ERROR",

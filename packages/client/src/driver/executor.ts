@@ -25,7 +25,11 @@ export interface Notification {
  */
 export interface Executor {
   /** Runs one statement; `values` are always bound parameters, never spliced into `text`. */
-  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    values?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>>;
   /**
    * Runs `work` inside BEGIN … COMMIT on one connection, rolling back when it throws.
    * Present on executors that own connections (pools); absent on one caller-owned client.
@@ -47,6 +51,16 @@ export interface Executor {
    * Postbus cannot know when (or whether) it commits.
    */
   readonly inCallerTransaction: boolean;
+}
+
+/** How one statement runs. */
+export interface QueryOptions {
+  /**
+   * A statement Postbus runs again and again with other values: the adapters prepare it once
+   * per connection (a named statement), so PostgreSQL parses and plans it once. Executors
+   * may ignore it.
+   */
+  readonly prepared?: boolean;
 }
 
 /** How a transaction Postbus opens begins. */

@@ -1,4 +1,4 @@
-import type { Executor, QueryResult } from "./executor.js";
+import type { Executor, QueryOptions, QueryResult } from "./executor.js";
 import type { PgQueryable } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
 
@@ -21,8 +21,12 @@ import { runQuery } from "./run-query.js";
 export function fromClient(client: PgQueryable, options: { inTransaction?: boolean } = {}): Executor {
   return {
     inCallerTransaction: options.inTransaction ?? true,
-    query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
-      return runQuery<Row>(client, text, values);
+    query<Row>(
+      text: string,
+      values?: readonly unknown[],
+      queryOptions?: QueryOptions,
+    ): Promise<QueryResult<Row>> {
+      return runQuery<Row>(client, text, values, queryOptions?.prepared);
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Executor, QueryResult, TransactionOptions } from "./executor.js";
+import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
@@ -31,8 +31,8 @@ const executors = new WeakMap<PgPoolLike, Executor>();
 function adaptPool(pool: PgPoolLike): Executor {
   return {
     inCallerTransaction: false,
-    query<Row>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>> {
-      return runQuery<Row>(pool, text, values);
+    query<Row>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>> {
+      return runQuery<Row>(pool, text, values, options?.prepared);
     },
     openListenConnection(): Promise<ListenConnection> {
       return openPoolListenConnection(pool);
@@ -48,8 +48,8 @@ function adaptPool(pool: PgPoolLike): Executor {
       client.on?.("error", onError);
       const tx: Executor = {
         inCallerTransaction: false,
-        query<Row>(text: string, values?: readonly unknown[]) {
-          return runQuery<Row>(client, text, values);
+        query<Row>(text: string, values?: readonly unknown[], queryOptions?: QueryOptions) {
+          return runQuery<Row>(client, text, values, queryOptions?.prepared);
         },
       };
       let broken: Error | undefined;

@@ -68,20 +68,20 @@ export async function readRequests(
     }
     tally.requests += 1;
     if (row.sent_at > tally.lastRequestAt) tally.lastRequestAt = row.sent_at;
+    const sent = instant(row.sent_text, row.sent_at);
     const expiresAt = row.expires_at === null ? Number.NaN : Date.parse(row.expires_at);
     if (row.replied_at !== null) {
+      const replied = instant(row.replied_text, row.replied_at);
       tally.answered += 1;
       if (row.is_error) tally.errorReplies += 1;
-      if (row.replied_at.getTime() > expiresAt) tally.lateReplies += 1;
-      tally.roundTrips.push(Math.max(0, row.replied_at.getTime() - row.sent_at.getTime()));
+      if (replied > expiresAt) tally.lateReplies += 1;
+      tally.roundTrips.push(Math.max(0, replied - sent));
     } else if (expiresAt < now.getTime()) {
       tally.expired += 1;
     } else {
+      // No reply yet, and either its requester still waits or the request set no deadline.
       tally.pending += 1;
-      tally.oldestPendingAt = Math.min(
-        tally.oldestPendingAt ?? Number.POSITIVE_INFINITY,
-        row.sent_at.getTime(),
-      );
+      tally.oldestPendingAt = Math.min(tally.oldestPendingAt ?? Number.POSITIVE_INFINITY, sent);
     }
   }
   return [...tallies.values()]

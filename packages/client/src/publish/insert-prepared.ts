@@ -17,14 +17,15 @@ export async function insertPrepared(
   insertSql: string,
   events: readonly PreparedEvent[],
   notify: NotifyMode,
+  prepared = false,
 ): Promise<StoredEvent[]> {
   const channels = events.map((event) => event.channel);
   const json = `[${events.map((event) => event.json).join(",")}]`;
-  const { rows } = await executor.query<InsertedRow>(insertSql, [
-    channels,
-    json,
-    notify === "after-commit" ? "after-commit" : "",
-  ]);
+  const { rows } = await executor.query<InsertedRow>(
+    insertSql,
+    [channels, json, notify === "after-commit" ? "after-commit" : ""],
+    { prepared },
+  );
   if (rows.length !== events.length) {
     // Only a BEFORE trigger of the user's that skips rows can do this; the statement committed what it wrote.
     throw new PostbusDatabaseError(

@@ -92,7 +92,7 @@ export function createPublisher(
       afterCommit !== undefined || !target.inCallerTransaction || !executor.inCallerTransaction;
     const mode: NotifyMode =
       notifyMode === "after-commit" && !canNotifyAfterCommit ? "in-transaction" : notifyMode;
-    const stored = await insertPrepared(target, insertSql, prepared, mode);
+    const stored = await insertPrepared(target, insertSql, prepared, mode, config.prepared);
     if (config.wakeups === "after-commit" && canNotifyAfterCommit) {
       const channels = new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);

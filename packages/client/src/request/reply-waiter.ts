@@ -29,6 +29,8 @@ export interface ReplyWaiterOptions {
   readonly onLateReply: (late: LateReply) => void;
   /** Errors of the background reply lookups (they are retried on the next wake-up or poll). */
   readonly onError: (error: unknown) => void;
+  /** Whether the lookup statement is prepared (named). */
+  readonly prepared: boolean;
 }
 
 interface Waiting {
@@ -243,7 +245,9 @@ export class ReplyWaiter {
     const ids = [...this.#waiting.keys(), ...this.#abandoned.keys()];
     for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
       const chunk = ids.slice(start, start + LOOKUP_CHUNK);
-      const { rows } = await this.executor.query<EventRow>(this.repliesSql, [chunk]);
+      const { rows } = await this.executor.query<EventRow>(this.repliesSql, [chunk], {
+        prepared: this.options.prepared,
+      });
       for (const row of rows) this.#deliver(rowToEvent(row));
     }
   }

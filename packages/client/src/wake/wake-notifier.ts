@@ -38,10 +38,13 @@ export class WakeNotifier {
   #checking: Promise<void> | undefined;
   #closing = false;
 
-  constructor(executor: Executor, channel: string, onError: (error: unknown) => void) {
+  readonly #prepared: boolean;
+
+  constructor(executor: Executor, channel: string, onError: (error: unknown) => void, prepared = false) {
     this.#executor = executor;
     this.#channel = channel;
     this.#onError = onError;
+    this.#prepared = prepared;
   }
 
   /** Channels whose events just committed: wake their readers soon. */
@@ -101,7 +104,9 @@ export class WakeNotifier {
     let payload = [...channels].join(",");
     if (payload.length > MAX_WAKE_PAYLOAD) payload = "";
     try {
-      await this.#executor.query("SELECT pg_notify($1, $2)", [this.#channel, payload]);
+      await this.#executor.query("SELECT pg_notify($1, $2)", [this.#channel, payload], {
+        prepared: this.#prepared,
+      });
     } catch (error) {
       this.#onError(error);
     }
