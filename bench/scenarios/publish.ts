@@ -64,7 +64,11 @@ export const publishScenario: Scenario = {
           workers: publishers,
           durationMs,
           op: async () => {
-            await pool.query(sql, [["bench.publish"], json, "after-commit"]);
+            await pool.query({
+              name: "bench-postbus-insert",
+              text: sql,
+              values: [["bench.publish"], json, "after-commit"],
+            });
             return 1;
           },
         });
@@ -76,7 +80,7 @@ export const publishScenario: Scenario = {
         postbus: publishWith(bus),
         references: {
           "Postbus with wakeups: off (no NOTIFY)": publishWith(quiet),
-          "Postbus's INSERT statement sent from raw pg": statementOnly,
+          "Postbus's INSERT statement sent from raw pg (named)": statementOnly,
         },
       });
       cells.push(
