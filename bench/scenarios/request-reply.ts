@@ -148,6 +148,20 @@ async function postbusRequestReply(url: string): Promise<RoundTripper> {
       if ((reply.data as { seq: number }).seq !== seq)
         throw new Error(`Postbus reply to ${seq} is someone else's`);
     },
+    async tally() {
+      // Let the responder finish what is in flight before counting.
+      for (let wait = 0; ; wait++) {
+        const { rows } = await requesterPool.query<Tally>(
+          `SELECT count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.requested')::int AS requests,
+                  count(*) FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS replies,
+                  count(DISTINCT data->'metadata'->>'request_id') FILTER (WHERE data->>'event_type' = 'bench.rr.answered')::int AS distinct
+           FROM events`,
+        );
+        const tally = rows[0]!;
+        if (tally.replies >= tally.requests || wait >= 50) return tally;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     async close() {
       await responder.close();
       await Promise.all([requester.close(), responderBus.close()]);
