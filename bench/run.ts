@@ -48,7 +48,7 @@ const out = values.out
   : quick || only
     ? path.join(os.tmpdir(), "postbus-bench-quick")
     : path.join(repo, "docs");
-const rounds = values.rounds ? Number(values.rounds) : quick ? 1 : 3;
+const rounds = values.rounds ? Number(values.rounds) : quick ? 1 : 4;
 
 /** Errors raised outside any awaited call (a pg client's 'error' event without a listener, …). */
 const stray: string[] = [];

@@ -9,11 +9,13 @@ export interface Stats {
   readonly max: number;
 }
 
-/** The `q` quantile (0…1) of sorted values, nearest rank. */
+/** The `q` quantile (0…1) of sorted values, linearly interpolated between closest ranks. */
 export function quantile(sorted: readonly number[], q: number): number {
   if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-  return sorted[rank]!;
+  const position = Math.min(1, Math.max(0, q)) * (sorted.length - 1);
+  const lower = Math.floor(position);
+  const upper = Math.min(sorted.length - 1, lower + 1);
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * (position - lower);
 }
 
 /** Summarizes samples: median, quartiles, p99 and extremes. */

@@ -33,10 +33,13 @@ function cellTable(cells: readonly Cell[]): string[] {
     "| --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const cell of cells) {
+    const range = cell.ratioRange
+      ? ` (rounds ${cell.ratioRange[0].toFixed(2)}–${cell.ratioRange[1].toFixed(2)})`
+      : "";
     const ratio =
       cell.ratio === undefined
         ? "–"
-        : `${cell.ratio.toFixed(2)}×${cell.compare === "median" ? "" : ` (${cell.compare})`}`;
+        : `${cell.ratio.toFixed(2)}×${cell.compare === "median" ? "" : ` (${cell.compare})`}${range}`;
     lines.push(
       `| ${cell.label} | ${cell.baselineName} | ${spread(cell, "baseline")} | ${spread(cell, "postbus")} ${cell.unit} | ${ratio} | ${cell.target?.text ?? "–"} | ${verdict(cell)} |`,
     );

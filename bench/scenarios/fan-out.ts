@@ -101,7 +101,7 @@ export const fanOutScenario: Scenario = {
   async run(context) {
     const cells: Cell[] = [];
     const checks: Check[] = [];
-    const rounds = Math.min(context.rounds, 2);
+    const rounds = Math.min(context.rounds, 3);
     const durationMs = context.duration(2500);
     const backlog = context.quick ? 300 : 2000;
     for (const groups of context.quick ? [1, 16] : GROUPS) {

@@ -26,7 +26,7 @@ export const publishInTransactionScenario: Scenario = {
     const clients = await Promise.all(Array.from({ length: PUBLISHERS }, () => pool.connect()));
     const bus = createPostbus({ db: pool, producer: "bench" });
     const quiet = createPostbus({ db: pool, producer: "bench", wakeups: "off" });
-    const durationMs = context.duration(2000);
+    const durationMs = context.duration(1500);
     const run = (extra: (client: pg.PoolClient, seq: number) => Promise<unknown>) => async () => {
       await resetTables(context.admin);
       const result = await closedLoop({

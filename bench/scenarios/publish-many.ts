@@ -24,7 +24,7 @@ export const publishManyScenario: Scenario = {
     await warmPool(pool, 2);
     const bus = createPostbus({ db: pool, producer: "bench" });
     for (const size of [100, 1000]) {
-      const durationMs = context.duration(2000);
+      const durationMs = context.duration(1500);
       const batch = (offset: number) =>
         Array.from({ length: size }, (_, index) => benchPayload({ seq: offset + index, at: Date.now() }));
       const raw = async () => {

@@ -28,7 +28,7 @@ export const publishScenario: Scenario = {
       await warmPool(pool, publishers + 1);
       const bus = createPostbus({ db: pool, producer: "bench" });
       const quiet = createPostbus({ db: pool, producer: "bench", wakeups: "off" });
-      const durationMs = context.duration(2000);
+      const durationMs = context.duration(1500);
       const raw = async () => {
         await resetTables(context.admin);
         const result = await closedLoop({
