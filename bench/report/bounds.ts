@@ -15,11 +15,32 @@ export const BOUNDS: Readonly<Record<string, string>> = {
   "fan-out":
     "Every group runs its own transaction per batch (lease, read, savepoint, cursor update, commit) on a shared pool of 10 connections; 64 groups are 64 readers competing for 2 cores with the publisher and PostgreSQL. Publisher rate: the groups' reads and cursor writes run on the same 2 cores as the publishers; at a publisher's pace each wake-up delivers a batch of one or a few events, so every published event costs each group a whole consumer transaction (~6 statements) while the publisher spends ~2 on it. The publisher cannot keep 0.97 of its idle rate on 2 shared cores unless delivery is nearly free (a raw reader was not measured in this cell). Delivery: each Postbus batch costs ~6 statements against the raw reader's 4, and the wider read (group state + horizon) per batch.",
   "catch-up":
-    "readEvents is one statement per page, like the raw keyset read, and returns the same rows. The consumer group adds per batch the lease, savepoint and cursor update, and per event the envelope mapping and handler call. The 1% channel is read by its own index range `(channel, tx, id)`, so its speed does not depend on the busy channel's volume; per page costs are the same, and small pages of a small channel amortize them over fewer events.",
+    "readEvents is one statement per page, like the raw keyset read, and returns the same rows. The consumer group adds per batch the lease, savepoint and cursor update, and per event the envelope mapping and handler call. The 1% channel is read by its own index range `(channel, tx, id)`, so its speed does not depend on the busy channel's volume; per page costs are the same, but the 1,000-event channel needs 2 statements (a full page, then an empty one) for its 1,000 events where the busy channel needs 101 for 100,000, so its fixed per-statement costs weigh about twice as much per event.",
   peers:
     "Postbus's delivery waits for a PostgreSQL commit on both sides (publish and the consumer's cursor), Redis Streams acknowledges from memory (fsync depends on its appendonly settings), NATS JetStream acknowledges once the message is in its file store (fsync on its sync interval), RabbitMQ confirms persistent messages in fsync batches. pg-boss polls (0.5 s at least), so its latency is bounded by its polling interval.",
   correctness:
-    "Correctness failures fail the run; the 1% channel's latency is a target. A Postbus reader only reads below the oldest running transaction. When the quiet channel's wake-up arrives while a busy-channel transaction that started earlier is still committing, the read finds nothing and the group retries after 5 ms (doubling up to the poll interval); the busy channel's group is woken again by the next busy commit within a millisecond or two, the quiet one is not. So a quiet channel next to a busy one pays up to one 5 ms retry more often than the busy one: its p50 rises, its p99 does not (see the chart). Catch-up reads of a quiet channel are a separate cell under the catch-up scenario.",
+    "Correctness failures fail the run; the 1% channel's latency is a target. A Postbus reader only reads below the oldest running transaction. When the quiet channel's wake-up arrives while a busy-channel transaction that started earlier is still committing, the read finds nothing and the group retries after 5 ms (doubling up to the poll interval); the busy channel's group is woken again by the next busy commit within a millisecond or two, the quiet one is not. So a quiet channel next to a busy one pays a 5 ms retry more often than the busy one: its p50 rises (and, with few samples, often its p99; see the chart). Catch-up reads of a quiet channel are a separate cell under the catch-up scenario.",
   codegen:
     "Formatting every generated statement with Prettier and writing the catalog dominate the full generate; --watch re-emits only what changed.",
 };
+
+/**
+ * Ratios of the full runs made while the suite was built (26 Nov 2026, same
+ * machine), to show how far one run's ratio can be trusted here.
+ */
+export const VARIATION = `## Run-to-run variation on this machine
+
+The full runs made while the suite was built (26 Nov 2026, same machine, other work running on it).
+Runs A and B measured Postbus before commit ee2dd8b (named statements), C and D after it (D is the
+run above unless it has been regenerated since). Treat a single run's ratio as good to about ±0.2.
+
+| cell | A 17:41 | B 17:55 | C 18:07 | D 18:16 |
+| --- | --- | --- | --- | --- |
+| publish, 1 publisher | 0.30 | 0.32 | 0.76 | 0.53 |
+| publish, 8 publishers | 0.45 | 0.34 | 0.44 | 0.65 |
+| publishMany 100 / 1000 | 0.67 / 0.95 | 0.61 / 0.76 | 0.75 / 0.70 | 0.69 / 0.80 |
+| publish in the caller's transaction | 0.23 | 0.26 | 0.34 | 0.31 |
+| latency p99 at 200 events/s | 1.89 | 1.54 | 1.43 | 1.10 |
+| fan-out publisher, 1 / 64 groups | 0.65 / 0.51 | 0.64 / 0.41 | 0.42 / 0.32 | 0.84 / 0.40 |
+| catch-up readEvents / consumer group | 0.79 / 0.58 | 0.90 / 0.57 | 0.86 / 0.51 | 1.13 / 0.66 |
+`;

@@ -1,5 +1,5 @@
 import type { Cell } from "../scenarios/types.js";
-import { BOUNDS } from "./bounds.js";
+import { BOUNDS, VARIATION } from "./bounds.js";
 import type { RunResult } from "./run-result.js";
 
 /** Formats a number for a table: 3 significant digits, thousands separated. */
@@ -133,7 +133,7 @@ export function renderMarkdown(run: RunResult, links: { readonly charts: readonl
       out.push("");
     }
   }
-  out.push(...closingNote(run), METHOD);
+  out.push(...closingNote(run), VARIATION, METHOD);
   return `${out.join("\n")}\n`;
 }
 
