@@ -16,7 +16,7 @@ export interface ConsumerStats {
 }
 
 /** First re-read after a wake-up that found nothing (the event may sit behind a running transaction). */
-const QUICK_RETRY_MS = 5;
+const QUICK_RETRY_MS = 2;
 
 /**
  * Runs batches until `shouldStop()`: handles what is there, then sleeps until

@@ -2,6 +2,13 @@ import type { Executor } from "../driver/executor.js";
 import { emitLocalCommit } from "./local-commits.js";
 import { MAX_WAKE_PAYLOAD } from "./wake-channel.js";
 
+/**
+ * The wake-up. A notifying transaction gets a transaction id, so its commit would wait for a WAL
+ * flush like any write; the hint needs no durability (the events it points at committed before it
+ * was sent, and readers poll as a backstop), so its own transaction commits asynchronously.
+ */
+const NOTIFY_SQL = "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)";
+
 /** Delays between checks of a caller's transaction that is still running, in ms. */
 const TRACK_DELAYS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
 /** After this long a caller's transaction is no longer watched; readers' polling picks its events up. */
@@ -104,7 +111,7 @@ export class WakeNotifier {
     let payload = [...channels].join(",");
     if (payload.length > MAX_WAKE_PAYLOAD) payload = "";
     try {
-      await this.#executor.query("SELECT pg_notify($1, $2)", [this.#channel, payload], {
+      await this.#executor.query(NOTIFY_SQL, [this.#channel, payload], {
         prepared: this.#prepared,
       });
     } catch (error) {
