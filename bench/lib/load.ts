@@ -69,7 +69,10 @@ export async function closedLoop(options: {
   await Promise.all(
     Array.from({ length: options.workers }, async (_, worker) => {
       for (let iteration = 0; nowMs() < deadline && !options.until?.(); iteration++) {
-        units += (await options.op(worker, iteration)) ?? 1;
+        // Await first: \`units += await …\` would read \`units\` before the await and lose the
+        // other workers' additions made meanwhile.
+        const done = (await options.op(worker, iteration)) ?? 1;
+        units += done;
         operations++;
       }
     }),
