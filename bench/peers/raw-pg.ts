@@ -27,10 +27,11 @@ export const rawTransport: Transport = {
     const notify = notifyChannel(key);
     return {
       async send(message) {
-        await pool.query(
-          "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify($3, '') FROM i",
-          [channel, JSON.stringify(benchPayload(message)), notify],
-        );
+        await pool.query({
+          name: "raw_send",
+          text: "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify($3, '') FROM i",
+          values: [channel, JSON.stringify(benchPayload(message)), notify],
+        });
       },
       async close() {
         await pool.end();
@@ -57,17 +58,19 @@ export const rawTransport: Transport = {
       const client = await pool.connect();
       try {
         await client.query("BEGIN");
-        const { rows } = await client.query<{ id: number; data: BenchMessage }>(
-          "SELECT id, data FROM raw_events WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
-          [channel, cursors[group], PAGE],
-        );
+        const { rows } = await client.query<{ id: number; data: BenchMessage }>({
+          name: "raw_read_page",
+          text: "SELECT id, data FROM raw_events WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
+          values: [channel, cursors[group], PAGE],
+        });
         for (const row of rows) onMessage(group, row.data);
         if (rows.length > 0) {
           const last = rows.at(-1)!.id;
-          await client.query("UPDATE raw_cursors SET last_id = $2 WHERE reader = $1", [
-            `${key}-g${group}`,
-            last,
-          ]);
+          await client.query({
+            name: "raw_advance",
+            text: "UPDATE raw_cursors SET last_id = $2 WHERE reader = $1",
+            values: [`${key}-g${group}`, last],
+          });
           cursors[group] = last;
         }
         await client.query("COMMIT");

@@ -44,13 +44,18 @@ async function rawRead(context: BenchContext, channel: string, cursor: boolean):
     let after = 0;
     for (;;) {
       if (cursor) await client.query("BEGIN");
-      const { rows } = await client.query<{ id: number }>(
-        "SELECT id, channel, data, created_at FROM raw_events WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
-        [channel, after, PAGE],
-      );
+      const { rows } = await client.query<{ id: number }>({
+        name: "raw_catch_up_page",
+        text: "SELECT id, channel, data, created_at FROM raw_events WHERE channel = $1 AND id > $2 ORDER BY id LIMIT $3",
+        values: [channel, after, PAGE],
+      });
       if (rows.length > 0) after = rows.at(-1)!.id;
       if (cursor) {
-        await client.query("UPDATE raw_cursors SET last_id = $1 WHERE reader = 'catch-up'", [after]);
+        await client.query({
+          name: "raw_catch_up_cursor",
+          text: "UPDATE raw_cursors SET last_id = $1 WHERE reader = 'catch-up'",
+          values: [after],
+        });
         await client.query("COMMIT");
       }
       count += rows.length;

@@ -48,12 +48,24 @@ export const codegenScenario: Scenario = {
         holds: judge(target, stats.median),
       };
     };
+    const cold = summarize([samples.cold]);
     const cells = [
-      absolute(`full generate, ${samples.schemas} schemas`, full, 5000, "< 5 s"),
+      // Judged on the first generate of a fresh process, as a user's `postbus generate` runs.
+      absolute(
+        `full generate, ${samples.schemas} schemas, first run in a fresh process`,
+        cold,
+        5000,
+        "< 5 s",
+      ),
+      {
+        ...absolute(`full generate, ${samples.schemas} schemas, warm re-runs (reference)`, full, 5000, "–"),
+        target: undefined,
+        holds: undefined,
+      },
       absolute("--watch, one file changed", watch, 300, "< 300 ms"),
     ];
     context.log(
-      `codegen: full median ${Math.round(full.median)} ms, watch median ${Math.round(watch.median)} ms`,
+      `codegen: cold ${Math.round(samples.cold)} ms, warm median ${Math.round(full.median)} ms, watch median ${Math.round(watch.median)} ms`,
     );
     return {
       cells,

@@ -61,16 +61,18 @@ export const publishInTransactionScenario: Scenario = {
           quiet.publish("bench.tx", payload(seq), { tx: client }),
         ),
         "raw INSERT in the transaction": run((client, seq) =>
-          client.query("INSERT INTO raw_events (channel, data) VALUES ($1, $2)", [
-            "bench.tx",
-            JSON.stringify(payload(seq)),
-          ]),
+          client.query({
+            name: "raw_tx_insert",
+            text: "INSERT INTO raw_events (channel, data) VALUES ($1, $2)",
+            values: ["bench.tx", JSON.stringify(payload(seq))],
+          }),
         ),
         "raw INSERT + pg_notify in the transaction": run((client, seq) =>
-          client.query(
-            "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify('raw_tx', '') FROM i",
-            ["bench.tx", JSON.stringify(payload(seq))],
-          ),
+          client.query({
+            name: "raw_tx_insert_notify",
+            text: "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify('raw_tx', '') FROM i",
+            values: ["bench.tx", JSON.stringify(payload(seq))],
+          }),
         ),
       },
     });

@@ -35,10 +35,14 @@ export const publishManyScenario: Scenario = {
             durationMs,
             op: async (_, iteration) => {
               const payloads = batch(iteration * size);
-              await pool.query(
-                "INSERT INTO raw_events (channel, data) SELECT * FROM unnest($1::varchar[], $2::jsonb[])",
-                [payloads.map(() => "bench.many"), payloads.map((payload) => JSON.stringify(payload))],
-              );
+              await pool.query({
+                name: "raw_publish_many",
+                text: "INSERT INTO raw_events (channel, data) SELECT * FROM unnest($1::varchar[], $2::jsonb[])",
+                values: [
+                  payloads.map(() => "bench.many"),
+                  payloads.map((payload) => JSON.stringify(payload)),
+                ],
+              });
               return size;
             },
           })

@@ -35,10 +35,11 @@ export const publishScenario: Scenario = {
           workers: publishers,
           durationMs,
           op: async (_, seq) => {
-            await pool.query("INSERT INTO raw_events (channel, data) VALUES ($1, $2)", [
-              "bench.publish",
-              JSON.stringify(benchPayload({ seq, at: Date.now() })),
-            ]);
+            await pool.query({
+              name: "raw_publish",
+              text: "INSERT INTO raw_events (channel, data) VALUES ($1, $2)",
+              values: ["bench.publish", JSON.stringify(benchPayload({ seq, at: Date.now() }))],
+            });
             return 1;
           },
         });
