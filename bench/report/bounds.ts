@@ -37,16 +37,18 @@ Runs A and B measured Postbus before commit ee2dd8b (named statements), C and D 
 above) also after 1e19f93 (wake-up NOTIFYs commit without a WAL flush; empty-wake re-read from 2 ms). Runs A–E counted the throughput of
 multi-worker cells with lost updates (\`units += await …\` read the counter before the await; fixed in
 9689729): in those runs the 8-publisher, in-transaction and fan-out publisher rates (and the latency
-scenario's ceiling) understate both sides, by different amounts. F (the run above) is the first
-without that error. Treat a single run's ratio as good to about ±0.2.
+scenario's ceiling) understate both sides, by different amounts. F is the first without that error.
+G (the run above) also gives the raw baselines named statements, as Postbus has since ee2dd8b (worth
+~1.3–1.4× to a raw INSERT here, so Postbus's publish ratios drop), and runs the latency scenario's second
+rate at half of the lower of the two ceilings. Treat a single run's ratio as good to about ±0.2.
 
-| cell | A 17:41 | B 17:55 | C 18:07 | D 18:16 | E 18:30 | F 18:44 |
-| --- | --- | --- | --- | --- | --- | --- |
-| publish, 1 publisher | 0.30 | 0.32 | 0.76 | 0.53 | 0.61 | 0.52 |
-| publish, 8 publishers | 0.45 | 0.34 | 0.44 | 0.65 | 0.81 | 0.76 |
-| publishMany 100 / 1000 | 0.67 / 0.95 | 0.61 / 0.76 | 0.75 / 0.70 | 0.69 / 0.80 | 0.62 / 0.77 | 0.72 / 0.74 |
-| publish in the caller's transaction | 0.23 | 0.26 | 0.34 | 0.31 | 0.32 | 0.32 |
-| latency p99 at 200 events/s | 1.89 | 1.54 | 1.43 | 1.10 | 1.35 | 1.53 |
-| fan-out publisher, 1 / 64 groups | 0.65 / 0.51 | 0.64 / 0.41 | 0.42 / 0.32 | 0.84 / 0.40 | 0.56 / 0.35 | 0.33 / 0.33 |
-| catch-up readEvents / consumer group | 0.79 / 0.58 | 0.90 / 0.57 | 0.86 / 0.51 | 1.13 / 0.66 | 0.84 / 0.60 | 1.06 / 0.68 |
+| cell | A 17:41 | B 17:55 | C 18:07 | D 18:16 | E 18:30 | F 18:44 | G 19:10 |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+| publish, 1 publisher | 0.30 | 0.32 | 0.76 | 0.53 | 0.61 | 0.52 | 0.45 |
+| publish, 8 publishers | 0.45 | 0.34 | 0.44 | 0.65 | 0.81 | 0.76 | 0.49 |
+| publishMany 100 / 1000 | 0.67 / 0.95 | 0.61 / 0.76 | 0.75 / 0.70 | 0.69 / 0.80 | 0.62 / 0.77 | 0.72 / 0.74 | 0.66 / 0.73 |
+| publish in the caller's transaction | 0.23 | 0.26 | 0.34 | 0.31 | 0.32 | 0.32 | 0.38 |
+| latency p99 at 200 events/s | 1.89 | 1.54 | 1.43 | 1.10 | 1.35 | 1.53 | 1.30 |
+| fan-out publisher, 1 / 64 groups | 0.65 / 0.51 | 0.64 / 0.41 | 0.42 / 0.32 | 0.84 / 0.40 | 0.56 / 0.35 | 0.33 / 0.33 | 0.48 / 0.30 |
+| catch-up readEvents / consumer group | 0.79 / 0.58 | 0.90 / 0.57 | 0.86 / 0.51 | 1.13 / 0.66 | 0.84 / 0.60 | 1.06 / 0.68 | 1.05 / 0.66 |
 `;
