@@ -2,6 +2,7 @@ import { PostbusInputError } from "../errors/postbus-error.js";
 import { warnOnce } from "../errors/warn-once.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
 import type { LateReply } from "../request/reply-waiter.js";
+import { checkIntegerOption } from "../validate/check-integer.js";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";
 import type { WakeListenerOptions } from "../wake/listener.js";
@@ -60,8 +61,8 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   return Object.freeze({
     prepared: options.preparedStatements ?? true,
     requests: Object.freeze({
-      pollIntervalMs: integerOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),
-      lateReplyWindowMs: integerOption(
+      pollIntervalMs: requesterOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),
+      lateReplyWindowMs: requesterOption(
         requests.lateReplyWindowMs,
         60_000,
         "requests.lateReplyWindowMs",
@@ -88,22 +89,20 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
   });
 }
 
-function integerOption(
+function requesterOption(
   value: number | undefined,
   fallback: number,
   field: string,
   min: number,
   max: number,
-): number {
-  const result = value ?? fallback;
-  if (!Number.isInteger(result) || result < min || result > max) {
-    throw new PostbusInputError(
-      "POSTBUS_OPTIONS_INVALID",
-      `${field} must be an integer from ${min} to ${max} (got ${String(value)})`,
-      { subject: { field }, hint: `Fix the ${field} option of createPostbus()` },
-    );
-  }
-  return result;
+) {
+  return checkIntegerOption(value, {
+    fallback,
+    field,
+    min,
+    max,
+    hint: `Fix the ${field} option of createPostbus()`,
+  });
 }
 
 function warnLateReply(late: LateReply): void {

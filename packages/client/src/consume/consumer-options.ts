@@ -3,6 +3,7 @@ import { PostbusInputError } from "../errors/postbus-error.js";
 import { warnOnce } from "../errors/warn-once.js";
 import type { TransactionScope } from "../publish/publisher.js";
 import { type Position, parsePosition } from "../read/position.js";
+import { checkIntegerOption } from "../validate/check-integer.js";
 import { checkEventName } from "../validate/check-name.js";
 
 /** What a handler gets besides the event. */
@@ -138,11 +139,13 @@ function readFrom(from: StartFrom | undefined): ConsumerConfig["from"] {
 }
 
 function positiveInteger(value: number | undefined, fallback: number, field: string, max: number): number {
-  const result = value ?? fallback;
-  if (!Number.isInteger(result) || result < 1 || result > max) {
-    throw invalid(field, `${field} must be an integer from 1 to ${max} (got ${String(value)})`);
-  }
-  return result;
+  return checkIntegerOption(value, {
+    fallback,
+    field,
+    min: 1,
+    max,
+    hint: `Fix the ${field} option of subscribe()`,
+  });
 }
 
 function invalid(field: string, message: string): PostbusInputError {

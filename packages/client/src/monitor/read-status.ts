@@ -54,8 +54,8 @@ export async function readStatus(
   options: ReadStatusOptions = {},
 ): Promise<PostbusStatus> {
   const schemaName = checkSchemaName(options.schema ?? "public");
-  const cap = checkCountCap(options.countCap);
-  const window = checkRequestWindow(options.requestWindow);
+  const cap = checkCount(options.countCap, DEFAULT_COUNT_CAP, "countCap", 10_000_000);
+  const window = checkCount(options.requestWindow, DEFAULT_REQUEST_WINDOW, "requestWindow", 1_000_000);
   const statements = monitorStatements(quoteIdentifier(schemaName));
   // One after another: the executor may be a single client, which must not run two statements at once.
   const server = await readServer(executor, statements);
@@ -81,24 +81,14 @@ export async function readStatus(
   };
 }
 
-function checkCountCap(value: unknown): number {
-  const cap = value ?? DEFAULT_COUNT_CAP;
-  if (typeof cap !== "number" || !Number.isInteger(cap) || cap < 1 || cap > 10_000_000) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid countCap ${String(value)}`, {
-      subject: { field: "countCap" },
-      hint: "Pass an integer from 1 to 10000000",
+/** A positive count option of readStatus: `Invalid <field> <value>` otherwise. */
+function checkCount(value: unknown, fallback: number, field: string, max: number): number {
+  const count = value ?? fallback;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > max) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid ${field} ${String(value)}`, {
+      subject: { field },
+      hint: `Pass an integer from 1 to ${max}`,
     });
   }
-  return cap;
-}
-
-function checkRequestWindow(value: unknown): number {
-  const window = value ?? DEFAULT_REQUEST_WINDOW;
-  if (typeof window !== "number" || !Number.isInteger(window) || window < 1 || window > 1_000_000) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid requestWindow ${String(value)}`, {
-      subject: { field: "requestWindow" },
-      hint: "Pass an integer from 1 to 1000000",
-    });
-  }
-  return window;
+  return count;
 }

@@ -3,6 +3,7 @@ import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import type { Publisher } from "../publish/publisher.js";
+import { checkIntegerOption } from "../validate/check-integer.js";
 import { checkEventName } from "../validate/check-name.js";
 import { REPLY_METADATA } from "./reply-protocol.js";
 import type { ReplyWaiter } from "./reply-waiter.js";
@@ -37,13 +38,13 @@ export async function sendRequest(
     );
   }
   const type = checkEventName(requestType, "event type", { field: "eventType" });
-  const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  if (!Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_REQUEST_TIMEOUT_MS) {
-    throw invalid(
-      "timeoutMs",
-      `timeoutMs must be an integer from 1 to ${MAX_REQUEST_TIMEOUT_MS} (got ${String(options.timeoutMs)})`,
-    );
-  }
+  const timeoutMs = checkIntegerOption(options.timeoutMs, {
+    fallback: DEFAULT_REQUEST_TIMEOUT_MS,
+    field: "timeoutMs",
+    min: 1,
+    max: MAX_REQUEST_TIMEOUT_MS,
+    hint: "Fix the timeoutMs option of request(); nothing was written",
+  });
   const replyTo = checkEventName(options.replyTo ?? options.channel ?? type, "channel", { field: "replyTo" });
   const extra = options.metadata ?? {};
   const requestId = typeof extra.event_id === "string" ? extra.event_id : randomUUID();
