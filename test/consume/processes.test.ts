@@ -1,16 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverable } from "../support/deliverable.js";
 import { eventually } from "../support/eventually.js";
+import { spawnFixture } from "../support/fixture-process.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;
 let bus: Postbus;
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = fileURLToPath(new URL("./fixtures/consumer-process.ts", import.meta.url));
 const children = new Set<ChildProcess>();
 
@@ -29,20 +29,7 @@ afterAll(async () => {
 
 /** Starts a consumer process and resolves once it says `ready`; `lines` collects its stdout. */
 async function startConsumer(group: string, channel: string, mode = "run") {
-  const child = spawn(process.execPath, ["--import", "tsx", fixture, db.url, group, channel, mode], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.add(child);
-  const lines: string[] = [];
-  let buffer = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const { child, lines, exited } = spawnFixture(fixture, [db.url, group, channel, mode], children);
   await eventually(async () => lines.includes("ready"), Boolean, 20_000);
   if (!lines.includes("ready")) throw new Error(`consumer ${group} did not start`);
   return { child, lines, exited };

@@ -1,15 +1,15 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
+import { spawnFixture } from "../support/fixture-process.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;
 let bus: Postbus;
-const root = fileURLToPath(new URL("../..", import.meta.url));
 const children = new Set<ChildProcess>();
 
 beforeAll(async () => {
@@ -23,30 +23,9 @@ afterAll(async () => {
   await bus.close();
 });
 
-/** Starts a fixture process; `lines` collects its stdout. */
-function start(fixture: string, args: string[]) {
-  const file = fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", file, db.url, ...args], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  children.add(child);
-  const lines: string[] = [];
-  let buffer = "";
-  child.stdout!.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const parts = buffer.split("\n");
-    buffer = parts.pop()!;
-    lines.push(...parts);
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.on("exit", (code) => {
-      children.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, lines, exited };
-}
+/** Starts a fixture of this folder with the database URL first. */
+const start = (fixture: string, args: string[]) =>
+  spawnFixture(fileURLToPath(new URL(`./fixtures/${fixture}`, import.meta.url)), [db.url, ...args], children);
 
 async function startResponder(mode: string) {
   const responder = start("responder-process.ts", [mode]);
