@@ -28,7 +28,7 @@ import { parsePosition, START } from "./read/position.js";
 import { rowToEvent } from "./read/row-to-event.js";
 import { ReplyWaiter } from "./request/reply-waiter.js";
 import type { RequestOptions, RespondOptions } from "./request/request-options.js";
-import { REPLY_TO_ROUTING, type ReplyRouting, responderSubscription } from "./request/respond.js";
+import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertEventsSql } from "./sql/insert-events.js";
@@ -123,15 +123,15 @@ export interface Postbus {
  * ```
  */
 export function createPostbus(options: PostbusOptions): Postbus {
-  return createPostbusWith(options, REPLY_TO_ROUTING);
+  return createPostbusWith(options, replyToChannel);
 }
 
 /**
- * {@link createPostbus} with the rules that pick the channels of replies: the typed
- * client routes them by its contracts.
+ * {@link createPostbus} with the rule that picks a responder's reply channel: the typed
+ * client falls back to the reply type's contract channel.
  * @internal
  */
-export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting): Postbus {
+export function createPostbusWith(options: PostbusOptions, replyChannelOf: ReplyChannelOf): Postbus {
   const config = readOptions(options);
   const executor = toExecutor(options.db, false);
   const schema = quoteIdentifier(config.schema);
@@ -334,14 +334,12 @@ export function createPostbusWith(options: PostbusOptions, routing: ReplyRouting
 
     async request(eventType: string, data: unknown, requestOptions: RequestOptions = {}) {
       assertOpen();
-      return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions, (replyTo) =>
-        routing.waitChannels(eventType, replyTo),
-      );
+      return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions);
     },
 
     respond(respondOptions: RespondOptions): Subscription {
       assertOpen();
-      return subscribe(responderSubscription(respondOptions, routing.replyChannel));
+      return subscribe(responderSubscription(respondOptions, replyChannelOf));
     },
 
     async getReplies(requestId: string, repliesOptions: { readonly channels?: readonly string[] } = {}) {

@@ -35,7 +35,8 @@ export interface ReplyWaiterOptions {
 
 interface Waiting {
   readonly requestType: string;
-  readonly channels: readonly string[];
+  /** The channel its reply is read on (the request's `reply_to`). */
+  readonly replyTo: string;
   readonly resolve: (reply: StoredEvent) => void;
   readonly reject: (error: unknown) => void;
   readonly timeoutMs: number;
@@ -47,7 +48,8 @@ interface Waiting {
 
 interface Abandoned {
   readonly requestType: string;
-  readonly channels: readonly string[];
+  /** The channel its reply is read on (the request's `reply_to`). */
+  readonly replyTo: string;
   readonly timedOutAt: number;
 }
 
@@ -93,13 +95,13 @@ export class ReplyWaiter {
   }
 
   /**
-   * Starts waiting for the reply to `requestId` on `channels`. Call it before the
+   * Starts waiting for the reply to `requestId` on the channel `replyTo`. Call it before the
    * request is published, so no reply can come before anyone looks for it.
    */
   wait(
     requestId: string,
     requestType: string,
-    channels: readonly string[],
+    replyTo: string,
     timeoutMs: number,
     signal: AbortSignal | undefined,
   ): Promise<StoredEvent> {
@@ -130,7 +132,7 @@ export class ReplyWaiter {
         );
       const waiting: Waiting = {
         requestType,
-        channels,
+        replyTo,
         resolve,
         reject,
         timeoutMs,
@@ -215,8 +217,8 @@ export class ReplyWaiter {
   }
 
   #watches(channel: string): boolean {
-    for (const waiting of this.#waiting.values()) if (waiting.channels.includes(channel)) return true;
-    for (const abandoned of this.#abandoned.values()) if (abandoned.channels.includes(channel)) return true;
+    for (const waiting of this.#waiting.values()) if (waiting.replyTo === channel) return true;
+    for (const abandoned of this.#abandoned.values()) if (abandoned.replyTo === channel) return true;
     return false;
   }
 
@@ -256,7 +258,7 @@ export class ReplyWaiter {
     const requestId = requestIdOf(reply);
     if (requestId === undefined) return;
     const waiting = this.#waiting.get(requestId);
-    if (waiting?.channels.includes(reply.channel)) {
+    if (waiting?.replyTo === reply.channel) {
       this.#settle(
         requestId,
         isErrorReplyEvent(reply) ? new PostbusReplyError(waiting.requestType, requestId, reply) : undefined,
@@ -265,7 +267,7 @@ export class ReplyWaiter {
       return;
     }
     const abandoned = this.#abandoned.get(requestId);
-    if (abandoned?.channels.includes(reply.channel)) {
+    if (abandoned?.replyTo === reply.channel) {
       this.#abandoned.delete(requestId);
       try {
         this.options.onLateReply({
@@ -308,7 +310,7 @@ export class ReplyWaiter {
     if (!this.#closed && this.options.lateReplyWindowMs > 0) {
       this.#abandoned.set(requestId, {
         requestType: waiting.requestType,
-        channels: waiting.channels,
+        replyTo: waiting.replyTo,
         timedOutAt: Date.now(),
       });
     }

@@ -10,19 +10,8 @@ import { errorReply, isErrorReply, type ResponderContext, type RespondOptions } 
  */
 export type ReplyChannelOf = (replyType: string, replyTo: string | undefined, fallback: string) => string;
 
-/** Which channels replies are written to and read from: the typed client routes by its contracts. */
-export interface ReplyRouting {
-  /** The channel a responder writes a reply of `replyType` to. */
-  readonly replyChannel: ReplyChannelOf;
-  /** The channels a requester reads the replies to a `requestType` request on. */
-  readonly waitChannels: (requestType: string, replyTo: string) => readonly string[];
-}
-
-/** Routing by the wire protocol: replies go to, and are read from, the request's `reply_to` channel. */
-export const REPLY_TO_ROUTING: ReplyRouting = Object.freeze({
-  replyChannel: (_replyType: string, replyTo: string | undefined, fallback: string) => replyTo ?? fallback,
-  waitChannels: (_requestType: string, replyTo: string) => [replyTo],
-});
+/** The wire protocol's rule: a reply goes to the request's `reply_to`, else to `fallback`. */
+export const replyToChannel: ReplyChannelOf = (_replyType, replyTo, fallback) => replyTo ?? fallback;
 
 /**
  * The consumer group behind a responder: it reads the request channel, skips

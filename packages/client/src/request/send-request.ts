@@ -27,7 +27,6 @@ export async function sendRequest(
   requestType: string,
   data: unknown,
   options: RequestOptions,
-  replyChannels: (replyTo: string) => readonly string[],
 ): Promise<StoredEvent> {
   if (typeof options !== "object" || options === null)
     throw invalid("options", "Request options must be an object");
@@ -51,7 +50,7 @@ export async function sendRequest(
   if (options.signal?.aborted) throw invalid("signal", "The request's signal is already aborted");
   const { timeoutMs: _t, replyTo: _r, signal, ...eventOptions } = options;
 
-  const reply = waiter.wait(requestId, type, replyChannels(replyTo), timeoutMs, signal);
+  const reply = waiter.wait(requestId, type, replyTo, timeoutMs, signal);
   reply.catch(() => {}); // observed below; a failed publish must not leave an unhandled rejection
   const published = publisher
     .write(executor, [

@@ -53,18 +53,11 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     const entry = Object.hasOwn(contracts, requestType) ? contracts[requestType] : undefined;
     return { response: entry?.responseType ?? undefined, error: entry?.errorResponseType ?? undefined };
   };
+  // The request's reply_to wins (the wire protocol); typed requesters set it to the reply's
+  // contract channel, which codegen makes the error reply's channel too.
   const bus = createPostbusWith(
     { ...rest, validators, unknownEventTypes: "reject" },
-    {
-      // The request's reply_to wins (the wire protocol); typed requesters set it to the reply's
-      // contract channel, and a contract's reply and error reply share that channel.
-      replyChannel: (replyType, replyTo, fallback) => replyTo ?? channelOf(replyType) ?? fallback,
-      waitChannels: (requestType, replyTo) => {
-        const { response, error } = replyTypesOf(requestType);
-        const channels = [replyTo, response && channelOf(response), error && channelOf(error)];
-        return [...new Set(channels.filter((channel): channel is string => channel !== undefined))];
-      },
-    },
+    (replyType, replyTo, fallback) => replyTo ?? channelOf(replyType) ?? fallback,
   );
   const onChannel = <Item extends { readonly type: string }>(item: Item) => ({
     ...item,
@@ -91,14 +84,13 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     drain: (subscribeOptions: TypedSubscribeOptions<ContractRegistry, string>) =>
       bus.drain(untypedSubscribe(subscribeOptions, contracts, channelOf)),
     request: async (eventType: string, data: unknown, requestOptions: TypedRequestOptions = {}) => {
-      const { response } = replyTypesOf(eventType);
+      const { response, error: errorType } = replyTypesOf(eventType);
       if (response === undefined) throw notARequest(eventType);
       const options: RequestOptions = {
         ...requestOptions,
         channel: channelOf(eventType),
         replyTo: channelOf(response),
       };
-      const { error: errorType } = replyTypesOf(eventType);
       let reply: StoredEvent;
       try {
         reply = await bus.request(eventType, data, options);
