@@ -15,48 +15,56 @@ const PUBLISHERS = 8;
 /** Keeps the half-ceiling cell's sample count (and its run time) bounded. */
 const MAX_RATE = 2500;
 
-/** The publish ceiling: Postbus `publish` from `publishers` publishers, closed loop. */
-async function publishCeiling(url: string, publishers: number, durationMs: number): Promise<number> {
+/**
+ * Closed-loop publish rate of `publishers` connections running `send` (given the pool and a
+ * sequence number) back to back; `close` runs before the pool ends.
+ */
+async function ceiling(
+  url: string,
+  publishers: number,
+  durationMs: number,
+  open: (pool: pg.Pool) => { send: (seq: number) => Promise<unknown>; close?: () => Promise<void> },
+): Promise<number> {
   const pool = new pg.Pool({ connectionString: url, max: publishers + 2 });
   await warmPool(pool, publishers);
-  const bus = createPostbus({ db: pool, producer: "bench" });
+  const sender = open(pool);
   try {
     const { perSecond } = await closedLoop({
       workers: publishers,
       durationMs,
       op: async (_, seq) => {
-        await bus.publish("bench.ceiling", benchPayload({ seq, at: Date.now() }));
+        await sender.send(seq);
         return 1;
       },
     });
     return perSecond;
   } finally {
-    await bus.close();
+    await sender.close?.();
     await pool.end();
   }
 }
 
+/** The publish ceiling: Postbus `publish` from `publishers` publishers, closed loop. */
+function publishCeiling(url: string, publishers: number, durationMs: number): Promise<number> {
+  return ceiling(url, publishers, durationMs, (pool) => {
+    const bus = createPostbus({ db: pool, producer: "bench" });
+    return {
+      send: (seq) => bus.publish("bench.ceiling", benchPayload({ seq, at: Date.now() })),
+      close: () => bus.close(),
+    };
+  });
+}
+
 /** The raw publisher's ceiling: INSERT + pg_notify in one statement (as the raw latency baseline sends), closed loop. */
-async function rawCeiling(url: string, publishers: number, durationMs: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: publishers + 2 });
-  await warmPool(pool, publishers);
-  try {
-    const { perSecond } = await closedLoop({
-      workers: publishers,
-      durationMs,
-      op: async (_, seq) => {
-        await pool.query({
-          name: "raw_ceiling",
-          text: "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify('raw_ceiling', '') FROM i",
-          values: ["bench.ceiling", JSON.stringify(benchPayload({ seq, at: Date.now() }))],
-        });
-        return 1;
-      },
-    });
-    return perSecond;
-  } finally {
-    await pool.end();
-  }
+function rawCeiling(url: string, publishers: number, durationMs: number): Promise<number> {
+  return ceiling(url, publishers, durationMs, (pool) => ({
+    send: (seq) =>
+      pool.query({
+        name: "raw_ceiling",
+        text: "WITH i AS (INSERT INTO raw_events (channel, data) VALUES ($1, $2) RETURNING id) SELECT pg_notify('raw_ceiling', '') FROM i",
+        values: ["bench.ceiling", JSON.stringify(benchPayload({ seq, at: Date.now() }))],
+      }),
+  }));
 }
 
 /**
