@@ -123,16 +123,7 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
         responseType: response,
         ...(error === undefined ? {} : { errorResponseType: error }),
         channel: channelOf(requestType),
-        handler:
-          typeof handler !== "function"
-            ? handler
-            : (event, context) => {
-                checkChannel(contracts, event);
-                return handler(
-                  event as never,
-                  { ...context, tx: typedScope(context.tx, channelOf) } as never,
-                );
-              },
+        handler: typeof handler !== "function" ? handler : typedHandler(handler, contracts, channelOf),
       });
     },
     isErrorReply: (error: unknown, requestType: string) =>
@@ -173,9 +164,7 @@ function typedScope(
 
 /**
  * The untyped subscribe options behind a typed subscription. The runtime validates
- * payloads against the registry (and rejects unknown types) before the handler runs;
- * the handler also refuses an event of a known type on a channel its contract does
- * not publish it on, so the handler's union holds.
+ * payloads against the registry (and rejects unknown types) before the handler runs.
  */
 function untypedSubscribe(
   options: TypedSubscribeOptions<ContractRegistry, ChannelOf<ContractRegistry>>,
@@ -185,12 +174,20 @@ function untypedSubscribe(
   if (typeof options !== "object" || options === null || typeof options.handler !== "function") {
     return options as unknown as SubscribeOptions; // the runtime reports what is wrong
   }
-  const { handler } = options;
-  return {
-    ...options,
-    handler: async (event, context) => {
-      checkChannel(contracts, event);
-      return handler(event as never, { ...context, tx: typedScope(context.tx, channelOf) });
-    },
+  return { ...options, handler: typedHandler(options.handler, contracts, channelOf) };
+}
+
+/**
+ * A typed handler as the runtime calls it: it refuses an event of a known type on a channel its
+ * contract does not publish it on (so the handler's union holds), and hands over a typed scope.
+ */
+function typedHandler<Context extends { readonly tx: TransactionScope }>(
+  handler: (event: never, context: never) => unknown,
+  contracts: ContractRegistry,
+  channelOf: (eventType: string) => string | undefined,
+): (event: StoredEvent, context: Context) => Promise<unknown> {
+  return async (event, context) => {
+    checkChannel(contracts, event);
+    return handler(event as never, { ...context, tx: typedScope(context.tx, channelOf) } as never);
   };
 }
