@@ -5,7 +5,7 @@ import type { EmitTypesPackage } from "./emit/emit-types-package.js";
 import { buildModel } from "./ir/build-model.js";
 import { sortDiagnostics } from "./ir/diagnostic.js";
 import type { ContractModel, Diagnostic, GeneratedFile } from "./ir/model.js";
-import { loadSchemas, type SchemaFileCache } from "./load/load-schemas.js";
+import { loadSchemas, type SchemaFile, type SchemaFileCache, type SchemaSource } from "./load/load-schemas.js";
 import type { Position } from "./load/parse-file.js";
 import { checkExamples, createExampleCache, type ExampleCache } from "./validate/check-examples.js";
 import { validateSchemas } from "./validate/validate-schemas.js";
@@ -61,19 +61,44 @@ export async function generate(
   options: GenerateOptions = {},
 ): Promise<GenerateResult> {
   const cache = options.cache ?? createGenerateCache();
-  const loaded = await loadSchemas(config, cache.schemaFiles);
+  const loaded = await loadModel(config, { cache });
+  if (loaded.model === undefined) return { files: [], diagnostics: loaded.diagnostics, model: undefined };
+  const files = options.emit === undefined ? [] : [...(await emit(loaded.model, config, options.emit, cache))];
+  return { files, diagnostics: [], model: loaded.model };
+}
+
+/** What {@link loadModel} built: the model, or the problems that prevent one, and the files it read. */
+export interface LoadedModel {
+  /** The IR, when the schemas are valid. */
+  readonly model: ContractModel | undefined;
+  /** Every problem found, sorted by file and line; empty when `model` is set. */
+  readonly diagnostics: Diagnostic[];
+  /** The files read (relative path → file), for positions of pointers into them. */
+  readonly files: ReadonlyMap<string, SchemaFile>;
+}
+
+/**
+ * Phases 1–3 of {@link generate}: load (with positions) → validate → build the IR →
+ * check examples. `source` reads the files (default: the working tree; `postbus check`
+ * passes a git commit). Writes nothing.
+ */
+export async function loadModel(
+  config: ResolvedConfig,
+  options: { readonly cache?: GenerateCache | undefined; readonly source?: SchemaSource | undefined } = {},
+): Promise<LoadedModel> {
+  const cache = options.cache ?? createGenerateCache();
+  const loaded = await loadSchemas(config, cache.schemaFiles, options.source);
+  const byFile = new Map(loaded.files.map((file) => [file.file, file] as const));
   const validated = validateSchemas(loaded.files);
   const built = buildModel(validated);
   const problems = [...loaded.diagnostics, ...validated.diagnostics, ...built.diagnostics];
   if (problems.length === 0) {
-    const byFile = new Map(loaded.files.map((file) => [file.file, file] as const));
     const locate = (file: string, pointer: string): Position =>
       byFile.get(file)?.parsed.locate(pointer) ?? { line: 1, column: 1 };
     problems.push(...checkExamples(built.model, locate, cache.examples));
   }
-  if (problems.length > 0) return { files: [], diagnostics: sortDiagnostics(problems), model: undefined };
-  const files = options.emit === undefined ? [] : [...(await emit(built.model, config, options.emit, cache))];
-  return { files, diagnostics: [], model: built.model };
+  if (problems.length > 0) return { model: undefined, diagnostics: sortDiagnostics(problems), files: byFile };
+  return { model: built.model, diagnostics: [], files: byFile };
 }
 
 /** Phase 4, emit; skipped when the model and config equal the previous run's (an edit that changes nothing). */

@@ -1,3 +1,5 @@
+import type { CompatibilityMode } from "../ir/compatibility-modes.js";
+
 /**
  * `postbus.config.json` at a project's root, as written and as resolved.
  *
@@ -22,6 +24,8 @@ export interface PostbusConfigFile {
   };
   /** Folder of the generated event catalog. Default `docs/catalog`. */
   readonly docs?: string;
+  /** The compatibility mode `postbus check` applies to contracts that name none (`x-postbus.compatibility`). Default `BACKWARD`. */
+  readonly compatibility?: CompatibilityMode;
 }
 
 /** The config with defaults applied and paths made absolute. */
@@ -35,4 +39,6 @@ export interface ResolvedConfig {
   readonly types: { readonly dir: string; readonly name: string };
   /** Docs folder, relative to `root`. */
   readonly docs: string;
+  /** The default compatibility mode of `postbus check`. */
+  readonly compatibility: CompatibilityMode;
 }

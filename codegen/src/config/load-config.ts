@@ -1,5 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
+import {
+  COMPATIBILITY_MODES,
+  DEFAULT_COMPATIBILITY,
+  isCompatibilityMode,
+} from "../ir/compatibility-modes.js";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import { isObject } from "../load/json-pointer.js";
@@ -90,10 +95,11 @@ export function resolveConfig(root: string, file: PostbusConfigFile): ResolvedCo
       name: file.packages?.types?.name ?? DEFAULTS.types.name,
     }),
     docs: normalizeRelative(file.docs ?? DEFAULTS.docs),
+    compatibility: file.compatibility ?? DEFAULT_COMPATIBILITY,
   });
 }
 
-type Shape = "string" | "strings" | "folder" | { readonly [key: string]: Shape };
+type Shape = "string" | "strings" | "folder" | "mode" | { readonly [key: string]: Shape };
 
 const SHAPE: { readonly [key: string]: Shape } = {
   $schema: "string",
@@ -101,6 +107,7 @@ const SHAPE: { readonly [key: string]: Shape } = {
   definitions: "strings",
   packages: { types: { dir: "folder", name: "string" } },
   docs: "folder",
+  compatibility: "mode",
 };
 
 function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
@@ -131,6 +138,14 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
         } else {
           check(child, childShape, childPointer);
         }
+      }
+    } else if (shape === "mode") {
+      if (!isCompatibilityMode(value)) {
+        report(
+          pointer,
+          `${label(pointer)} must be one of ${COMPATIBILITY_MODES.join(", ")}`,
+          `${typeof value === "string" ? didYouMean(value.toUpperCase(), COMPATIBILITY_MODES) : ""}For example "BACKWARD"`,
+        );
       }
     } else if (shape === "strings") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {

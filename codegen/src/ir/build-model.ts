@@ -100,6 +100,8 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       examples: Array.isArray(root.examples) ? root.examples : [],
       responseType: event.responseType,
       errorResponseType: event.errorResponseType,
+      compatibility: event.compatibility,
+      renamedFrom: event.renamedFrom,
       schema:
         rootName === undefined ? normalizeAt(event.file, "", undefined) : { $ref: `#/$defs/${rootName}` },
       source: locationOf(event.file, ""),

@@ -6,6 +6,8 @@
  * Schema files → load (positions) → validate (diagnostics) → ContractModel → emitters → GeneratedFile[]
  */
 
+import type { CompatibilityMode } from "./compatibility-modes.js";
+
 /** Where something came from: file (relative to the config's root, `/`-separated), JSON pointer, 1-based line and column. */
 export interface SourceLocation {
   readonly file: string;
@@ -63,6 +65,10 @@ export interface EventContract {
    * only together with {@link responseType} and different from it.
    */
   readonly errorResponseType: string | undefined;
+  /** `x-postbus.compatibility`: the mode `postbus check` applies to changes of this contract; `undefined` for the config's default. */
+  readonly compatibility: CompatibilityMode | undefined;
+  /** `x-postbus.renamedFrom`: the event types this event was called before (its stored events keep those names). */
+  readonly renamedFrom: readonly string[];
   /** The payload schema (the event's `data`). */
   readonly schema: NormalizedSchema;
   readonly source: SourceLocation;

@@ -27,18 +27,36 @@ export interface SchemaFile {
 /** Parsed files by absolute path: pass the same map to every run (watch mode) to parse only what changed. */
 export type SchemaFileCache = Map<string, SchemaFile>;
 
+/**
+ * Where schema files are read from: the working tree (the default) or another
+ * snapshot of it, such as a git commit (`postbus check --against`). Paths are absolute.
+ */
+export interface SchemaSource {
+  /** Schema files under `folder`, relative to it, `/`-separated and sorted; `undefined` if it does not exist. */
+  readonly list: (folder: string) => Promise<string[] | undefined>;
+  /** The text of one file `list` returned. */
+  readonly read: (file: string) => Promise<string>;
+}
+
+/** The working tree, through the file system. */
+export const FILE_SYSTEM_SOURCE: SchemaSource = {
+  list: (folder) => discoverSchemaFiles(folder),
+  read: (file) => readFile(file, "utf8"),
+};
+
 const SCHEMA_FILE = /\.(json|ya?ml)$/i;
 
 /**
- * Phase 1, load: finds every schema file under `config.schemasDir` (sorted by path,
+ * Phase 1, load: finds every schema file under `config.schemasDir` in `source` (sorted by path,
  * so output never depends on the file system's order), reads and parses each
  * one, keeping positions. Parse errors are diagnostics; nothing is thrown for bad input.
  */
 export async function loadSchemas(
   config: ResolvedConfig,
   cache: SchemaFileCache = new Map(),
+  source: SchemaSource = FILE_SYSTEM_SOURCE,
 ): Promise<{ files: SchemaFile[]; diagnostics: Diagnostic[] }> {
-  const relativePaths = await discoverSchemaFiles(config.schemasDir);
+  const relativePaths = await source.list(config.schemasDir);
   if (relativePaths === undefined) {
     const folder = toPosix(path.relative(config.root, config.schemasDir)) || ".";
     return {
@@ -58,7 +76,7 @@ export async function loadSchemas(
     relativePaths.map(async (relative) => {
       const absolute = path.join(config.schemasDir, relative);
       seen.add(absolute);
-      const text = await readFile(absolute, "utf8");
+      const text = await source.read(absolute);
       const file = toPosix(path.relative(config.root, absolute));
       const role = config.definitions.some((glob) => matchGlob(glob, file)) ? "definitions" : "event";
       const cached = cache.get(absolute);
@@ -104,8 +122,13 @@ export async function discoverSchemaFiles(folder: string): Promise<string[] | un
   }
   return entries
     .map(toPosix)
-    .filter((entry) => SCHEMA_FILE.test(entry) && !entry.split("/").some(isHidden))
+    .filter(isSchemaPath)
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Whether a `/`-separated path below the schema folder is a schema file (JSON or YAML, not in a dot folder or `node_modules`). */
+export function isSchemaPath(relative: string): boolean {
+  return SCHEMA_FILE.test(relative) && !relative.split("/").some(isHidden);
 }
 
 function isHidden(segment: string): boolean {

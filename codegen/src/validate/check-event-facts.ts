@@ -1,4 +1,5 @@
 import { checkEventName, isPostbusError, MAX_NAME_BYTES } from "@postbus/client";
+import { COMPATIBILITY_MODES, type CompatibilityMode, isCompatibilityMode } from "../ir/compatibility-modes.js";
 import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
@@ -18,6 +19,8 @@ export const POSTBUS_KEYS = [
   "deprecated",
   "response",
   "errorResponse",
+  "compatibility",
+  "renamedFrom",
 ] as const;
 
 /** What an event file says about its event, checked; the schema itself is not part of it. */
@@ -34,6 +37,10 @@ export interface EventFacts {
   readonly responseType: string | undefined;
   /** `x-postbus.errorResponse`: the event type of the typed error reply, for a request event. */
   readonly errorResponseType: string | undefined;
+  /** `x-postbus.compatibility`: the mode `postbus check` applies; `undefined` for the config's default. */
+  readonly compatibility: CompatibilityMode | undefined;
+  /** `x-postbus.renamedFrom`: earlier event types of this event (a string or a list in the file). */
+  readonly renamedFrom: readonly string[];
   /** Pointer of the event type's declaration: `/x-postbus/eventType`, or `""` when derived from the path. */
   readonly eventTypePointer: string;
 }
@@ -151,6 +158,36 @@ export function checkEventFacts(file: SchemaFile): {
     block.errorResponse === undefined
       ? undefined
       : name(block.errorResponse, "event type", "POSTBUS_SCHEMA_BAD_EVENT_TYPE", at("errorResponse"));
+  const compatibility = block.compatibility;
+  if (compatibility !== undefined && !isCompatibilityMode(compatibility)) {
+    report(
+      "POSTBUS_SCHEMA_BAD_FIELD",
+      at("compatibility"),
+      `x-postbus.compatibility must be one of ${COMPATIBILITY_MODES.join(", ")}`,
+      `${typeof compatibility === "string" ? didYouMean(compatibility.toUpperCase(), COMPATIBILITY_MODES) : ""}For example "BACKWARD"`,
+    );
+  }
+  const renamedValue = block.renamedFrom ?? [];
+  const renamedList = typeof renamedValue === "string" ? [renamedValue] : renamedValue;
+  let renamedFrom: string[] = [];
+  if (!Array.isArray(renamedList)) {
+    report(
+      "POSTBUS_SCHEMA_BAD_FIELD",
+      at("renamedFrom"),
+      "x-postbus.renamedFrom must be an event type or a list of them",
+      'For example "order.submitted"',
+    );
+  } else {
+    renamedFrom = renamedList.flatMap(
+      (item, index) =>
+        name(
+          item,
+          "event type",
+          "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+          typeof renamedValue === "string" ? at("renamedFrom") : appendPointer(at("renamedFrom"), index),
+        ) ?? [],
+    );
+  }
   const facts =
     eventType === undefined ||
     channel === undefined ||
@@ -169,6 +206,8 @@ export function checkEventFacts(file: SchemaFile): {
           deprecated,
           responseType,
           errorResponseType,
+          compatibility: isCompatibilityMode(compatibility) ? compatibility : undefined,
+          renamedFrom,
           eventTypePointer,
         };
   return { facts: diagnostics.length === 0 ? facts : undefined, diagnostics };

@@ -201,7 +201,8 @@ function hash(value: unknown): string {
   return createHash("sha1").update(JSON.stringify(value)).digest("base64");
 }
 
-function createAjv(): Ajv2020 {
+/** The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats. */
+export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false });
   return addFormats(ajv, [...SUPPORTED_FORMATS]);
 }

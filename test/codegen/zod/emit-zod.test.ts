@@ -247,6 +247,8 @@ const orderModel = (): ContractModel => ({
       examples: [{ orderId: "o-1", total: { amount: "9.99", currency: "EUR" } }],
       responseType: undefined,
       errorResponseType: undefined,
+      compatibility: undefined,
+      renamedFrom: [],
       schema: {
         type: "object",
         properties: { orderId: { type: "string", minLength: 1 }, total: { $ref: "#/$defs/Money" } },

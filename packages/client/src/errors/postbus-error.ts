@@ -28,6 +28,10 @@ export type PostbusErrorCode =
   | "POSTBUS_OPTIONS_INVALID"
   // command line
   | "POSTBUS_USAGE"
+  // postbus check: what to compare against
+  | "POSTBUS_CHECK_NOT_A_REPOSITORY"
+  | "POSTBUS_CHECK_OUTSIDE_REPOSITORY"
+  | "POSTBUS_CHECK_UNKNOWN_REF"
   // contracts
   | "POSTBUS_VALIDATION_FAILED"
   | "POSTBUS_UNKNOWN_EVENT_TYPE"

@@ -70,6 +70,8 @@ export function event(
     examples: [],
     responseType: undefined,
     errorResponseType: undefined,
+    compatibility: undefined,
+    renamedFrom: [],
     schema,
     source: {
       file: `schemas/${domain}/${eventType}${version === 1 ? "" : `.v${version}`}.json`,
@@ -103,6 +105,7 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     definitions: ["schemas/shared/**"],
     types: { dir: "packages/types", name: "@postbus/types" },
     docs: "docs/catalog",
+    compatibility: "BACKWARD",
     ...overrides,
   };
 }

@@ -69,6 +69,8 @@ export function corpusModel(entry: CorpusEntry): ContractModel {
         examples: [],
         responseType: undefined,
         errorResponseType: undefined,
+        compatibility: undefined,
+        renamedFrom: [],
         schema: entry.schema,
         source: source(`${entry.name}.json`),
       },

@@ -1,0 +1,26 @@
+/** Builds a {@link ContractSide} from a schema source: the generator's own load → validate → model phases. */
+import type { ResolvedConfig } from "../config/config.js";
+import { createGenerateCache, type GenerateCache, loadModel } from "../generate.js";
+import type { Diagnostic } from "../ir/model.js";
+import type { SchemaSource } from "../load/load-schemas.js";
+import { type ContractSide, contractSide } from "./contract-side.js";
+
+/** A side, or the contract problems that keep it from being built. */
+export type LoadedSide =
+  | { readonly side: ContractSide; readonly diagnostics: readonly [] }
+  | { readonly side: undefined; readonly diagnostics: readonly Diagnostic[] };
+
+/**
+ * Loads the contracts of `source` (default: the working tree) as `label`. Pass one
+ * `cache` to several calls to parse each distinct file text once.
+ */
+export async function loadSide(
+  config: ResolvedConfig,
+  label: string,
+  source?: SchemaSource,
+  cache: GenerateCache = createGenerateCache(),
+): Promise<LoadedSide> {
+  const loaded = await loadModel(config, { cache, source });
+  if (loaded.model === undefined) return { side: undefined, diagnostics: loaded.diagnostics };
+  return { side: contractSide(label, loaded.model, loaded.files), diagnostics: [] };
+}
