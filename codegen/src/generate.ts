@@ -5,7 +5,12 @@ import type { EmitTypesPackage } from "./emit/emit-types-package.js";
 import { buildModel } from "./ir/build-model.js";
 import { sortDiagnostics } from "./ir/diagnostic.js";
 import type { ContractModel, Diagnostic, GeneratedFile } from "./ir/model.js";
-import { loadSchemas, type SchemaFile, type SchemaFileCache, type SchemaSource } from "./load/load-schemas.js";
+import {
+  loadSchemas,
+  type SchemaFile,
+  type SchemaFileCache,
+  type SchemaSource,
+} from "./load/load-schemas.js";
 import type { Position } from "./load/parse-file.js";
 import { checkExamples, createExampleCache, type ExampleCache } from "./validate/check-examples.js";
 import { validateSchemas } from "./validate/validate-schemas.js";
@@ -63,7 +68,8 @@ export async function generate(
   const cache = options.cache ?? createGenerateCache();
   const loaded = await loadModel(config, { cache });
   if (loaded.model === undefined) return { files: [], diagnostics: loaded.diagnostics, model: undefined };
-  const files = options.emit === undefined ? [] : [...(await emit(loaded.model, config, options.emit, cache))];
+  const files =
+    options.emit === undefined ? [] : [...(await emit(loaded.model, config, options.emit, cache))];
   return { files, diagnostics: [], model: loaded.model };
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
 import { asyncApiCommand } from "./commands/asyncapi.js";
+import { checkCommand } from "./commands/check.js";
 import { consumeCommand } from "./commands/consume.js";
 import { dlqCommand } from "./commands/dlq.js";
 import { docsCommand } from "./commands/docs.js";
@@ -47,6 +48,14 @@ Usage:
   postbus docs [--config PATH] [--check]      write the event catalog (Markdown and a static HTML
                                                site, under the config's docs folder); --check
                                                writes nothing and exits 1 naming stale files
+  postbus check [--against REF] [--format text|json|github] [--database-url URL]
+        [--sample N] [--max-history N] [--strict] [--config PATH]
+                                               compare the contracts with those at REF (default
+                                               HEAD, read from git): every breaking change with
+                                               file:line, pointer and a counterexample payload; with
+                                               a database, the stored events the new contracts
+                                               reject and the groups that read them. Exit 0
+                                               compatible, 1 breaking, 2 usage or contract errors
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
@@ -82,6 +91,11 @@ const OPTIONS = {
   out: { type: "string" },
   "reply-to": { type: "string" },
   "timeout-ms": { type: "string" },
+  against: { type: "string" },
+  format: { type: "string" },
+  sample: { type: "string" },
+  "max-history": { type: "string" },
+  strict: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -140,6 +154,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (args.length > 0)
           throw usageError("docs takes no arguments", "Usage: postbus docs [--config PATH] [--check]");
         return await docsCommand(values, io);
+      case "check":
+        return await checkCommand(args, values, io);
       case "asyncapi":
         if (args.length > 0)
           throw usageError(
@@ -180,7 +196,7 @@ function report(error: unknown, io: CliIo): number {
   if (isPostbusError(error)) {
     // The hint is ours and never holds secrets; the message may quote the server or the driver.
     io.err(`postbus: ${error.code}: ${redactSecrets(error.reason)}${error.hint ? `. ${error.hint}` : ""}`);
-    return error.code === "POSTBUS_USAGE" ? 2 : 1;
+    return error.code === "POSTBUS_USAGE" || error.code.startsWith("POSTBUS_CHECK_") ? 2 : 1;
   }
   const message = error instanceof Error ? error.message : String(error);
   io.err(redactSecrets(`postbus: unexpected error: ${message}`));

@@ -84,7 +84,9 @@ const key = (eventType: string, version: number) => `${eventType}@${version}`;
  * removed, which orphans its stored events and is breaking unless its mode is `NONE`.
  */
 export function checkCompatibility(input: CheckInput): CompatibilityReport {
-  const oldEvents = new Map(input.old.model.events.map((event) => [key(event.eventType, event.version), event]));
+  const oldEvents = new Map(
+    input.old.model.events.map((event) => [key(event.eventType, event.version), event]),
+  );
   const matched = new Set<string>();
   const events: EventChange[] = [];
   const findings: Finding[] = [];
@@ -94,15 +96,18 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
     const mode = event.compatibility ?? input.defaultMode;
     const renamedFrom = event.renamedFrom.find((name) => oldEvents.has(key(name, event.version)));
     const direct = oldEvents.get(key(event.eventType, event.version));
-    const previous = direct ?? (renamedFrom === undefined ? undefined : oldEvents.get(key(renamedFrom, event.version)));
+    const previous =
+      direct ?? (renamedFrom === undefined ? undefined : oldEvents.get(key(renamedFrom, event.version)));
     if (previous !== undefined) matched.add(key(previous.eventType, previous.version));
     const consumers = unique([...event.consumers, ...(previous?.consumers ?? [])]);
     const same =
-      previous !== undefined && canonicalText(input.old, previous.schema) === canonicalText(input.current, event.schema);
+      previous !== undefined &&
+      canonicalText(input.old, previous.schema) === canonicalText(input.current, event.schema);
     events.push({
       eventType: event.eventType,
       version: event.version,
-      status: previous === undefined ? "added" : direct === undefined ? "renamed" : same ? "unchanged" : "changed",
+      status:
+        previous === undefined ? "added" : direct === undefined ? "renamed" : same ? "unchanged" : "changed",
       mode,
       ...(direct === undefined && previous !== undefined ? { previousEventType: previous.eventType } : {}),
       channel: event.channel,
@@ -147,7 +152,8 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
     const text = canonicalText(input.old, event.schema);
     const successor = input.current.model.events.find(
       (candidate) =>
-        candidate.version === event.version && canonicalText(input.current, candidate.schema) === text &&
+        candidate.version === event.version &&
+        canonicalText(input.current, candidate.schema) === text &&
         !oldEvents.has(key(candidate.eventType, candidate.version)),
     );
     findings.push({
@@ -194,7 +200,13 @@ function comparePair(
   const bases = basePayloads(writer.side, writer.event.schema, writer.event.examples, writerJudge);
   const basesValid = bases.some((base) => writerJudge.valid(base));
   const findings: Finding[] = [];
-  const finding = (gap: Pick<Gap, "a" | "b"> | undefined, fields: Omit<Finding, "eventType" | "version" | "mode" | "direction" | "against" | "old" | "new" | "consumers">): Finding => {
+  const finding = (
+    gap: Pick<Gap, "a" | "b"> | undefined,
+    fields: Omit<
+      Finding,
+      "eventType" | "version" | "mode" | "direction" | "against" | "old" | "new" | "consumers"
+    >,
+  ): Finding => {
     const writerAt = gap === undefined ? writer.event.source : writer.side.locate(gap.a);
     const readerAt = gap === undefined ? reader.event.source : reader.side.locate(gap.b);
     return {
@@ -202,7 +214,11 @@ function comparePair(
       version: current.event.version,
       mode,
       direction,
-      against: { side: earlier.side.label, eventType: earlier.event.eventType, version: earlier.event.version },
+      against: {
+        side: earlier.side.label,
+        eventType: earlier.event.eventType,
+        version: earlier.event.version,
+      },
       old: direction === "backward" ? writerAt : readerAt,
       new: direction === "backward" ? readerAt : writerAt,
       consumers,
@@ -218,12 +234,22 @@ function comparePair(
           rule: gap.rule,
           change: gap.change,
           counterexample,
-          rejection: readerJudge.explain(counterexample, appendPointer("", ...(gap.edits[0]?.path ?? gap.path))),
+          rejection: readerJudge.explain(
+            counterexample,
+            appendPointer("", ...(gap.edits[0]?.path ?? gap.path)),
+          ),
           hint: breakingHint(gap, direction, current.event),
         }),
       );
     } else if (!(gap.exhaustive && basesValid)) {
-      findings.push(finding(gap, { severity: "unproven", rule: gap.rule, change: gap.change, hint: unprovenHint(gap, current.event) }));
+      findings.push(
+        finding(gap, {
+          severity: "unproven",
+          rule: gap.rule,
+          change: gap.change,
+          hint: unprovenHint(gap, current.event),
+        }),
+      );
     }
   }
   if (!findings.some((item) => item.severity === "breaking")) {
@@ -248,11 +274,16 @@ function comparePair(
 }
 
 function breakingHint(gap: Gap, direction: "backward" | "forward", event: EventContract): string {
-  const who = direction === "backward" ? "Events already stored under the old contract would be rejected" : "Consumers still on the old contract would reject new events";
+  const who =
+    direction === "backward"
+      ? "Events already stored under the old contract would be rejected"
+      : "Consumers still on the old contract would reject new events";
   const fix: Partial<Record<RuleId, string>> = {
     "required-added": "make the property optional (leave it out of required)",
-    "property-removed-closed": "keep the property (describe it as deprecated), or allow additional properties",
-    "property-added-open": "give the new property a schema that accepts any value old producers may have sent, or close the object (additionalProperties: false) in a new version first",
+    "property-removed-closed":
+      "keep the property (describe it as deprecated), or allow additional properties",
+    "property-added-open":
+      "give the new property a schema that accepts any value old producers may have sent, or close the object (additionalProperties: false) in a new version first",
     "additional-properties-closed": "keep additionalProperties open",
     "type-narrowed": "keep accepting the old type (a type list or anyOf)",
     "integer-required": "keep accepting non-integer numbers",

@@ -3,9 +3,10 @@
  * tree — with what the checker needs to walk it: definitions by name, and the way back
  * from a (file, pointer) inside it to a line and column.
  */
-import type { ContractModel, EventContract, NormalizedSchema, SourceLocation } from "../ir/model.js";
+
 import { definitionClosure } from "../emit/definition-closure.js";
-import { isSchemaObject, mapSubschemas, refName as definitionName } from "../emit/walk-schema.js";
+import { refName as definitionName, isSchemaObject, mapSubschemas } from "../emit/walk-schema.js";
+import type { ContractModel, EventContract, NormalizedSchema, SourceLocation } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 
@@ -35,7 +36,10 @@ export function contractSide(
   const definitions = new Map(
     model.definitions.map((definition) => [
       definition.name,
-      { schema: definition.schema, site: { file: definition.source.file, pointer: definition.source.pointer } },
+      {
+        schema: definition.schema,
+        site: { file: definition.source.file, pointer: definition.source.pointer },
+      },
     ]),
   );
   return {
@@ -105,7 +109,13 @@ export function canonicalText(side: ContractSide, schema: NormalizedSchema): str
 /** `JSON.stringify` with object keys sorted, so equal values give equal texts. */
 export function sortedJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
-    isObject(item) ? Object.fromEntries(Object.keys(item).sort().map((key) => [key, item[key]])) : item,
+    isObject(item)
+      ? Object.fromEntries(
+          Object.keys(item)
+            .sort()
+            .map((key) => [key, item[key]]),
+        )
+      : item,
   );
 }
 

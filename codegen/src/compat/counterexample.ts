@@ -48,7 +48,8 @@ export function createJudge(side: ContractSide, schema: NormalizedSchema): Judge
           ? []
           : errors.filter((error) => {
               const named = error.params.missingProperty ?? error.params.additionalProperty;
-              const at = typeof named === "string" ? appendPointer(error.instancePath, named) : error.instancePath;
+              const at =
+                typeof named === "string" ? appendPointer(error.instancePath, named) : error.instancePath;
               return at === near || at.startsWith(`${near}/`);
             });
       return describe(close.length > 0 ? close : errors);
@@ -77,7 +78,12 @@ export function findCounterexample(
  * Valid payloads of A to start counterexamples from: its examples that A accepts, then a
  * synthesized one when A accepts it.
  */
-export function basePayloads(sideA: ContractSide, schema: NormalizedSchema, examples: readonly unknown[], a: Judge): unknown[] {
+export function basePayloads(
+  sideA: ContractSide,
+  schema: NormalizedSchema,
+  examples: readonly unknown[],
+  a: Judge,
+): unknown[] {
   const bases = examples.filter((example) => a.valid(example)).slice(0, 3);
   const made = synthesize(sideA, schema);
   if (a.valid(made)) bases.push(made);
@@ -91,7 +97,8 @@ function applyEdit(
   chain: readonly NormalizedSchema[],
   side: ContractSide,
 ): { applied: boolean; value: unknown } {
-  if (edit.path.length === 0) return "set" in edit ? { applied: true, value: edit.set } : { applied: false, value: base };
+  if (edit.path.length === 0)
+    return "set" in edit ? { applied: true, value: edit.set } : { applied: false, value: base };
   const root = structuredClone(base);
   let holder: unknown = root;
   let value = root;
@@ -126,7 +133,12 @@ function applyEdit(
   return { applied: true, value: top };
 }
 
-function fillTo(array: unknown[], index: number, schema: NormalizedSchema | undefined, side: ContractSide): void {
+function fillTo(
+  array: unknown[],
+  index: number,
+  schema: NormalizedSchema | undefined,
+  side: ContractSide,
+): void {
   while (array.length <= index) array.push(synthesize(side, schema ?? true));
 }
 

@@ -40,7 +40,9 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
     throw new CheckInputError(
       "POSTBUS_CHECK_NOT_A_REPOSITORY",
       `${root} is not inside a git repository, so there is no history to compare the contracts with`,
-      { hint: "Run postbus check in a git work tree (git init, commit the contracts), or pass --config to one" },
+      {
+        hint: "Run postbus check in a git work tree (git init, commit the contracts), or pass --config to one",
+      },
     );
   }
   const top = probe.stdout.toString("utf8").trim();
@@ -100,16 +102,28 @@ async function resolveCommit(top: string, ref: string): Promise<string> {
   const result = await git(top, ["rev-parse", "--verify", "--quiet", "--end-of-options", `${ref}^{commit}`]);
   const commit = result.stdout.toString("utf8").trim();
   if (result.code !== 0 || !/^[0-9a-f]{40,64}$/.test(commit)) {
-    throw new CheckInputError("POSTBUS_CHECK_UNKNOWN_REF", `The git ref "${ref}" does not name a commit here`, {
-      hint: "Check the spelling, fetch the branch (git fetch origin main), or pass a commit id; a new repository needs a first commit",
-    });
+    throw new CheckInputError(
+      "POSTBUS_CHECK_UNKNOWN_REF",
+      `The git ref "${ref}" does not name a commit here`,
+      {
+        hint: "Check the spelling, fetch the branch (git fetch origin main), or pass a commit id; a new repository needs a first commit",
+      },
+    );
   }
   return commit;
 }
 
 /** Every file under `folder` at `commit` (paths relative to the top, `/`-separated) with its text. */
 async function readTree(top: string, commit: string, folder: string): Promise<Map<string, string>> {
-  const listing = await git(top, ["ls-tree", "-r", "-z", "--full-tree", commit, "--", folder === "" ? "." : folder]);
+  const listing = await git(top, [
+    "ls-tree",
+    "-r",
+    "-z",
+    "--full-tree",
+    commit,
+    "--",
+    folder === "" ? "." : folder,
+  ]);
   if (listing.code !== 0) throw new Error(`git ls-tree failed: ${listing.stderr.toString("utf8").trim()}`);
   const entries = listing.stdout
     .toString("utf8")
@@ -135,15 +149,27 @@ async function readTree(top: string, commit: string, folder: string): Promise<Ma
   return files;
 }
 
-function git(cwd: string, args: readonly string[], input?: string): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
+function git(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+): Promise<{ code: number; stdout: Buffer; stderr: Buffer }> {
   return new Promise((resolve) => {
-    const child = spawn("git", args, { cwd, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" } });
+    const child = spawn("git", args, {
+      cwd,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", (error) => resolve({ code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(error.message) }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+    child.on("error", (error) =>
+      resolve({ code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(error.message) }),
+    );
+    child.on("close", (code) =>
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }),
+    );
     child.stdin.end(input ?? "");
   });
 }

@@ -73,7 +73,19 @@ export interface Gap {
 }
 
 /** Values tried where A accepts anything at a place and B does not. */
-const ANY_VALUES: readonly unknown[] = [null, true, 0, 0.5, -1, "", "postbus-counterexample", [], {}, [null], { a: 1 }];
+const ANY_VALUES: readonly unknown[] = [
+  null,
+  true,
+  0,
+  0.5,
+  -1,
+  "",
+  "postbus-counterexample",
+  [],
+  {},
+  [null],
+  { a: 1 },
+];
 
 /** The fresh property name used to probe `additionalProperties`. */
 export const EXTRA_PROPERTY = "postbusUndeclaredProperty";
@@ -123,8 +135,24 @@ class Checker {
     return trial.gaps.length === 0;
   }
 
-  gap(walk: Walk, rule: RuleId, change: string, edits: readonly Edit[], decidable = true, bSite = walk.bSite): void {
-    this.gaps.push({ rule, change, decidable, a: walk.aSite, b: bSite, path: walk.path, chain: walk.chain, edits });
+  gap(
+    walk: Walk,
+    rule: RuleId,
+    change: string,
+    edits: readonly Edit[],
+    decidable = true,
+    bSite = walk.bSite,
+  ): void {
+    this.gaps.push({
+      rule,
+      change,
+      decidable,
+      a: walk.aSite,
+      b: bSite,
+      path: walk.path,
+      chain: walk.chain,
+      edits,
+    });
   }
 
   include(walk: Walk): void {
@@ -147,9 +175,16 @@ class Checker {
 
     if (b === true || (isSchemaObject(b) && isUnconstrained(b))) return;
     if (a === false) return;
-    if (isSchemaObject(a) && isSchemaObject(b) && this.canonical(this.sideA, a) === this.canonical(this.sideB, b)) return;
+    if (
+      isSchemaObject(a) &&
+      isSchemaObject(b) &&
+      this.canonical(this.sideA, a) === this.canonical(this.sideB, b)
+    )
+      return;
     if (b === false) {
-      this.gap(here, "schema-false", "accepts nothing (false)", [{ path: here.path, set: synthesize(this.sideA, a) }]);
+      this.gap(here, "schema-false", "accepts nothing (false)", [
+        { path: here.path, set: synthesize(this.sideA, a) },
+      ]);
       return;
     }
     const aObj = a === true ? {} : (a as Record<string, unknown>);
@@ -165,7 +200,14 @@ class Checker {
     this.others(here, aObj, bObj);
   }
 
-  child(walk: Walk, a: unknown, b: unknown, aKeys: readonly (string | number)[], bKeys: readonly (string | number)[], step?: string | number): Walk {
+  child(
+    walk: Walk,
+    a: unknown,
+    b: unknown,
+    aKeys: readonly (string | number)[],
+    bKeys: readonly (string | number)[],
+    step?: string | number,
+  ): Walk {
     const aSchema = (a ?? true) as NormalizedSchema;
     return {
       a: aSchema,
@@ -218,9 +260,12 @@ class Checker {
         this.holds(this.child(walk, a, branch, [], [keyword, index])),
       );
       if (fitting < 0) {
-        this.gap(walk, "branch-removed", `no branch of ${keyword} accepts every value the other side accepts`, [
-          { path: walk.path, set: synthesize(this.sideA, a) },
-        ]);
+        this.gap(
+          walk,
+          "branch-removed",
+          `no branch of ${keyword} accepts every value the other side accepts`,
+          [{ path: walk.path, set: synthesize(this.sideA, a) }],
+        );
       } else if (keyword === "oneOf" && bBranches.length > 1 && !discriminated(this.sideB, bBranches)) {
         this.gap(
           walk,
@@ -254,15 +299,35 @@ class Checker {
     const values = Object.hasOwn(a, "const") ? [a.const] : Array.isArray(a.enum) ? a.enum : undefined;
     if (values === undefined) return false;
     const allowed = Object.hasOwn(b, "const") ? [b.const] : Array.isArray(b.enum) ? b.enum : undefined;
-    const rejected = allowed === undefined ? values : values.filter((value) => !allowed.some((item) => sortedJson(item) === sortedJson(value)));
+    const rejected =
+      allowed === undefined
+        ? values
+        : values.filter((value) => !allowed.some((item) => sortedJson(item) === sortedJson(value)));
     if (allowed !== undefined && rejected.length > 0) {
       const keyword = Object.hasOwn(b, "const") ? "const" : "enum";
-      this.gap(walk, keyword === "const" ? "const-changed" : "enum-narrowed", `${keyword} no longer accepts ${rejected.map((value) => JSON.stringify(value)).join(", ")}`, rejected.map((value) => ({ path: walk.path, set: value })), true, siteAt(walk.bSite, keyword));
+      this.gap(
+        walk,
+        keyword === "const" ? "const-changed" : "enum-narrowed",
+        `${keyword} no longer accepts ${rejected.map((value) => JSON.stringify(value)).join(", ")}`,
+        rejected.map((value) => ({ path: walk.path, set: value })),
+        true,
+        siteAt(walk.bSite, keyword),
+      );
       return true;
     }
     const rest = Object.keys(b).filter((key) => key !== "const" && key !== "enum" && !ANNOTATIONS.has(key));
     if (rest.length > 0) {
-      this.gaps.push({ rule: "value-rejected", change: `the values ${values.map((value) => JSON.stringify(value)).join(", ")} checked against ${rest.join(", ")}`, decidable: true, exhaustive: true, a: walk.aSite, b: walk.bSite, path: walk.path, chain: walk.chain, edits: values.map((value) => ({ path: walk.path, set: value })) });
+      this.gaps.push({
+        rule: "value-rejected",
+        change: `the values ${values.map((value) => JSON.stringify(value)).join(", ")} checked against ${rest.join(", ")}`,
+        decidable: true,
+        exhaustive: true,
+        a: walk.aSite,
+        b: walk.bSite,
+        path: walk.path,
+        chain: walk.chain,
+        edits: values.map((value) => ({ path: walk.path, set: value })),
+      });
     }
     return true;
   }
@@ -273,12 +338,32 @@ class Checker {
     for (const type of allowedTypes(a)) {
       if (bTypes.includes(type) || (type === "integer" && bTypes.includes("number"))) continue;
       if (type === "number" && bTypes.includes("integer")) {
-        this.gap(walk, "integer-required", "number → integer", [{ path: walk.path, set: nonInteger(a) }], true, siteAt(walk.bSite, "type"));
+        this.gap(
+          walk,
+          "integer-required",
+          "number → integer",
+          [{ path: walk.path, set: nonInteger(a) }],
+          true,
+          siteAt(walk.bSite, "type"),
+        );
         continue;
       }
-      this.gap(walk, "type-narrowed", `type ${describeTypes(a)} → ${describeTypes(b)} (${type} no longer accepted)`, [
-        { path: walk.path, set: a.type === undefined ? ANY_VALUES.find((value) => jsonType(value) === type) : synthesizeAs(this.sideA, a, type) },
-      ], true, siteAt(walk.bSite, "type"));
+      this.gap(
+        walk,
+        "type-narrowed",
+        `type ${describeTypes(a)} → ${describeTypes(b)} (${type} no longer accepted)`,
+        [
+          {
+            path: walk.path,
+            set:
+              a.type === undefined
+                ? ANY_VALUES.find((value) => jsonType(value) === type)
+                : synthesizeAs(this.sideA, a, type),
+          },
+        ],
+        true,
+        siteAt(walk.bSite, "type"),
+      );
     }
   }
 
@@ -307,18 +392,45 @@ class Checker {
     if (!aTypes.includes("number") && !aTypes.includes("integer")) return;
     if (Object.hasOwn(a, "const") || Array.isArray(a.enum)) return;
     const integer = !aTypes.includes("number");
-    const bound = (keyword: string, tighter: (aValue: number, bValue: number) => boolean, probe: (bValue: number) => number[]) => {
+    const bound = (
+      keyword: string,
+      tighter: (aValue: number, bValue: number) => boolean,
+      probe: (bValue: number) => number[],
+    ) => {
       const bValue = b[keyword];
       if (typeof bValue !== "number") return;
       const aValue = effectiveBound(a, keyword);
       if (aValue !== undefined && !tighter(aValue, bValue)) return;
       const candidates = probe(bValue).map((value) => (integer ? Math.round(value) : value));
-      this.gap(walk, "bound-tightened", `${keyword} ${aValue ?? "none"} → ${bValue}`, candidates.map((value) => ({ path: walk.path, set: value })), true, siteAt(walk.bSite, keyword));
+      this.gap(
+        walk,
+        "bound-tightened",
+        `${keyword} ${aValue ?? "none"} → ${bValue}`,
+        candidates.map((value) => ({ path: walk.path, set: value })),
+        true,
+        siteAt(walk.bSite, keyword),
+      );
     };
-    bound("minimum", (x, y) => y > x, (y) => [y - 1, y - 0.5, ...(typeof a.minimum === "number" ? [a.minimum] : [])]);
-    bound("exclusiveMinimum", (x, y) => y > x, (y) => [y, y - 1, ...(typeof a.minimum === "number" ? [a.minimum] : [])]);
-    bound("maximum", (x, y) => y < x, (y) => [y + 1, y + 0.5, ...(typeof a.maximum === "number" ? [a.maximum] : [])]);
-    bound("exclusiveMaximum", (x, y) => y < x, (y) => [y, y + 1, ...(typeof a.maximum === "number" ? [a.maximum] : [])]);
+    bound(
+      "minimum",
+      (x, y) => y > x,
+      (y) => [y - 1, y - 0.5, ...(typeof a.minimum === "number" ? [a.minimum] : [])],
+    );
+    bound(
+      "exclusiveMinimum",
+      (x, y) => y > x,
+      (y) => [y, y - 1, ...(typeof a.minimum === "number" ? [a.minimum] : [])],
+    );
+    bound(
+      "maximum",
+      (x, y) => y < x,
+      (y) => [y + 1, y + 0.5, ...(typeof a.maximum === "number" ? [a.maximum] : [])],
+    );
+    bound(
+      "exclusiveMaximum",
+      (x, y) => y < x,
+      (y) => [y, y + 1, ...(typeof a.maximum === "number" ? [a.maximum] : [])],
+    );
     const m = b.multipleOf;
     if (typeof m === "number") {
       const aStep = typeof a.multipleOf === "number" ? a.multipleOf : integer ? 1 : undefined;
@@ -327,7 +439,14 @@ class Checker {
         const step = aStep ?? m / 2;
         const start = synthesizeAs(this.sideA, a, integer ? "integer" : "number") as number;
         const candidates = [1, 2, 3, 5, 7].map((k) => start + k * step);
-        this.gap(walk, "multiple-of-changed", `multipleOf ${a.multipleOf ?? "none"} → ${m}`, candidates.map((value) => ({ path: walk.path, set: value })), true, siteAt(walk.bSite, "multipleOf"));
+        this.gap(
+          walk,
+          "multiple-of-changed",
+          `multipleOf ${a.multipleOf ?? "none"} → ${m}`,
+          candidates.map((value) => ({ path: walk.path, set: value })),
+          true,
+          siteAt(walk.bSite, "multipleOf"),
+        );
       }
     }
   }
@@ -339,13 +458,29 @@ class Checker {
     const aMax = typeof a.maxLength === "number" ? a.maxLength : Infinity;
     if (typeof b.minLength === "number" && b.minLength > aMin) {
       const length = Math.max(aMin, b.minLength - 1);
-      this.gap(walk, "bound-tightened", `minLength ${a.minLength ?? "none"} → ${b.minLength}`, [{ path: walk.path, set: resize(base, length) }], true, siteAt(walk.bSite, "minLength"));
+      this.gap(
+        walk,
+        "bound-tightened",
+        `minLength ${a.minLength ?? "none"} → ${b.minLength}`,
+        [{ path: walk.path, set: resize(base, length) }],
+        true,
+        siteAt(walk.bSite, "minLength"),
+      );
     }
     if (typeof b.maxLength === "number" && b.maxLength < aMax) {
-      this.gap(walk, "bound-tightened", `maxLength ${a.maxLength ?? "none"} → ${b.maxLength}`, [{ path: walk.path, set: resize(base, b.maxLength + 1) }], true, siteAt(walk.bSite, "maxLength"));
+      this.gap(
+        walk,
+        "bound-tightened",
+        `maxLength ${a.maxLength ?? "none"} → ${b.maxLength}`,
+        [{ path: walk.path, set: resize(base, b.maxLength + 1) }],
+        true,
+        siteAt(walk.bSite, "maxLength"),
+      );
     }
     if (typeof b.pattern === "string" && b.pattern !== a.pattern) {
-      const trials = [base, ...stringTrials(a)].filter((text) => matches(a.pattern, text) && !matches(b.pattern, text));
+      const trials = [base, ...stringTrials(a)].filter(
+        (text) => matches(a.pattern, text) && !matches(b.pattern, text),
+      );
       this.gap(
         walk,
         "pattern-changed",
@@ -357,7 +492,14 @@ class Checker {
     }
     if (typeof b.format === "string" && b.format !== a.format) {
       const trials = [base, ...stringTrials(a), `not-a-${b.format}`];
-      this.gap(walk, "format-changed", `format ${a.format ?? "none"} → ${b.format}`, trials.map((text) => ({ path: walk.path, set: text })), true, siteAt(walk.bSite, "format"));
+      this.gap(
+        walk,
+        "format-changed",
+        `format ${a.format ?? "none"} → ${b.format}`,
+        trials.map((text) => ({ path: walk.path, set: text })),
+        true,
+        siteAt(walk.bSite, "format"),
+      );
     }
   }
 
@@ -371,7 +513,14 @@ class Checker {
     const patterned = a.patternProperties !== undefined || b.patternProperties !== undefined;
     for (const key of Array.isArray(b.required) ? (b.required as string[]) : []) {
       if (aRequired.has(key)) continue;
-      this.gap(walk, "required-added", `"${key}" is now required`, [{ path: [...walk.path, key], remove: true }], true, siteAt(walk.bSite, "required"));
+      this.gap(
+        walk,
+        "required-added",
+        `"${key}" is now required`,
+        [{ path: [...walk.path, key], remove: true }],
+        true,
+        siteAt(walk.bSite, "required"),
+      );
     }
     const keys = [...new Set([...Object.keys(aProps), ...Object.keys(bProps)])].sort();
     for (const key of keys) {
@@ -383,7 +532,14 @@ class Checker {
       const bKeys = inB ? ["properties", key] : ["additionalProperties"];
       if (!inA && (aSchema === false || patterned)) continue;
       if (inA && !inB && bSchema === false) {
-        this.gap(this.child(walk, aSchema, bSchema, aKeys, bKeys, key), "property-removed-closed", `"${key}" removed from an object that allows no other properties`, [{ path: [...walk.path, key], set: synthesize(this.sideA, aSchema as NormalizedSchema) }], true, siteAt(walk.bSite, "additionalProperties"));
+        this.gap(
+          this.child(walk, aSchema, bSchema, aKeys, bKeys, key),
+          "property-removed-closed",
+          `"${key}" removed from an object that allows no other properties`,
+          [{ path: [...walk.path, key], set: synthesize(this.sideA, aSchema as NormalizedSchema) }],
+          true,
+          siteAt(walk.bSite, "additionalProperties"),
+        );
         continue;
       }
       if (!inA && inB) {
@@ -393,7 +549,11 @@ class Checker {
         for (let index = before; index < this.gaps.length; index++) {
           const found = this.gaps[index] as Gap;
           if (found.path.length === walk.path.length + 1 && found.rule === "type-narrowed") {
-            this.gaps[index] = { ...found, rule: "property-added-open", change: `"${key}" added to an object that accepts other properties (${found.change})` };
+            this.gaps[index] = {
+              ...found,
+              rule: "property-added-open",
+              change: `"${key}" added to an object that accepts other properties (${found.change})`,
+            };
           }
         }
         continue;
@@ -403,9 +563,25 @@ class Checker {
     }
     if (!patterned && aExtra !== false) {
       if (bExtra === false) {
-        this.gap(walk, "additional-properties-closed", "additionalProperties true → false", [{ path: [...walk.path, EXTRA_PROPERTY], set: synthesize(this.sideA, aExtra) }], true, siteAt(walk.bSite, "additionalProperties"));
+        this.gap(
+          walk,
+          "additional-properties-closed",
+          "additionalProperties true → false",
+          [{ path: [...walk.path, EXTRA_PROPERTY], set: synthesize(this.sideA, aExtra) }],
+          true,
+          siteAt(walk.bSite, "additionalProperties"),
+        );
       } else if (bExtra !== true) {
-        this.include(this.child(walk, aExtra, bExtra, ["additionalProperties"], ["additionalProperties"], EXTRA_PROPERTY));
+        this.include(
+          this.child(
+            walk,
+            aExtra,
+            bExtra,
+            ["additionalProperties"],
+            ["additionalProperties"],
+            EXTRA_PROPERTY,
+          ),
+        );
       }
     }
     this.counts(walk, a, b, "minProperties", "maxProperties");
@@ -423,12 +599,26 @@ class Checker {
       const bItem = bHas ? bPrefix[index] : (b.items ?? true);
       if (aItem === false) break;
       this.include(
-        this.child(walk, aItem, bItem, aHas ? ["prefixItems", index] : ["items"], bHas ? ["prefixItems", index] : ["items"], index),
+        this.child(
+          walk,
+          aItem,
+          bItem,
+          aHas ? ["prefixItems", index] : ["items"],
+          bHas ? ["prefixItems", index] : ["items"],
+          index,
+        ),
       );
     }
     if (b.uniqueItems === true && a.uniqueItems !== true) {
       const item = synthesize(this.sideA, (aPrefix[0] ?? a.items ?? true) as NormalizedSchema);
-      this.gap(walk, "unique-items-added", "uniqueItems false → true", [{ path: walk.path, set: [item, item] }], true, siteAt(walk.bSite, "uniqueItems"));
+      this.gap(
+        walk,
+        "unique-items-added",
+        "uniqueItems false → true",
+        [{ path: walk.path, set: [item, item] }],
+        true,
+        siteAt(walk.bSite, "uniqueItems"),
+      );
     }
     this.counts(walk, a, b, "minItems", "maxItems");
   }
@@ -442,12 +632,42 @@ class Checker {
     const items = min === "minItems";
     const base = synthesize(this.sideA, a);
     if (typeof bMin === "number" && bMin > aMin) {
-      const edits = items && Array.isArray(base) ? [{ path: walk.path, set: base.slice(0, Math.max(aMin, bMin - 1)) }] : [];
-      this.gap(walk, "bound-tightened", `${min} ${a[min] ?? "none"} → ${bMin}`, edits, items, siteAt(walk.bSite, min));
+      const edits =
+        items && Array.isArray(base)
+          ? [{ path: walk.path, set: base.slice(0, Math.max(aMin, bMin - 1)) }]
+          : [];
+      this.gap(
+        walk,
+        "bound-tightened",
+        `${min} ${a[min] ?? "none"} → ${bMin}`,
+        edits,
+        items,
+        siteAt(walk.bSite, min),
+      );
     }
     if (typeof bMax === "number" && bMax < aMax) {
-      const edits = items && Array.isArray(base) ? [{ path: walk.path, set: Array.from({ length: bMax + 1 }, (_, index) => base[index % Math.max(1, base.length)] ?? synthesize(this.sideA, (a.items ?? true) as NormalizedSchema)) }] : [];
-      this.gap(walk, "bound-tightened", `${max} ${a[max] ?? "none"} → ${bMax}`, edits, items, siteAt(walk.bSite, max));
+      const edits =
+        items && Array.isArray(base)
+          ? [
+              {
+                path: walk.path,
+                set: Array.from(
+                  { length: bMax + 1 },
+                  (_, index) =>
+                    base[index % Math.max(1, base.length)] ??
+                    synthesize(this.sideA, (a.items ?? true) as NormalizedSchema),
+                ),
+              },
+            ]
+          : [];
+      this.gap(
+        walk,
+        "bound-tightened",
+        `${max} ${a[max] ?? "none"} → ${bMax}`,
+        edits,
+        items,
+        siteAt(walk.bSite, max),
+      );
     }
   }
 
@@ -456,8 +676,18 @@ class Checker {
     for (const keyword of Object.keys(b)) {
       if (HANDLED.has(keyword) || ANNOTATIONS.has(keyword)) continue;
       if (Object.hasOwn(a, keyword) && sortedJson(a[keyword]) === sortedJson(b[keyword])) continue;
-      const edits: Edit[] = [{ path: walk.path, set: synthesize(this.sideA, a) }, ...ANY_VALUES.map((value) => ({ path: walk.path, set: value }))];
-      this.gap(walk, "keyword-changed", `${keyword} ${Object.hasOwn(a, keyword) ? "changed" : "added"}`, edits, false, siteAt(walk.bSite, keyword));
+      const edits: Edit[] = [
+        { path: walk.path, set: synthesize(this.sideA, a) },
+        ...ANY_VALUES.map((value) => ({ path: walk.path, set: value })),
+      ];
+      this.gap(
+        walk,
+        "keyword-changed",
+        `${keyword} ${Object.hasOwn(a, keyword) ? "changed" : "added"}`,
+        edits,
+        false,
+        siteAt(walk.bSite, keyword),
+      );
     }
   }
 }
@@ -511,7 +741,9 @@ function without(schema: Record<string, unknown>, keyword: string): Record<strin
  * only widens). Sound for "compatible": the merge is never narrower than the original.
  */
 function mergeConjuncts(side: ContractSide, schema: Record<string, unknown>): NormalizedSchema {
-  const parts = [without(schema, "allOf"), ...(schema.allOf as NormalizedSchema[])].map((part) => dereference(side, part));
+  const parts = [without(schema, "allOf"), ...(schema.allOf as NormalizedSchema[])].map((part) =>
+    dereference(side, part),
+  );
   if (parts.some((part) => part === false)) return false;
   const objects = parts.filter(isSchemaObject) as Record<string, unknown>[];
   const merged: Record<string, unknown> = {};
@@ -523,19 +755,26 @@ function mergeConjuncts(side: ContractSide, schema: Record<string, unknown>): No
     for (const [key, value] of Object.entries(part)) {
       if (key === "properties" && isObject(value)) {
         for (const [name, property] of Object.entries(value)) {
-          properties[name] = Object.hasOwn(properties, name) ? { allOf: [properties[name], property] } : (property as NormalizedSchema);
+          properties[name] = Object.hasOwn(properties, name)
+            ? { allOf: [properties[name], property] }
+            : (property as NormalizedSchema);
         }
       } else if (key === "required" && Array.isArray(value)) {
         for (const name of value) required.add(name as string);
       } else if (key === "type") {
         const own = allowedTypes(part);
-        types = types === undefined ? own : types.filter((type) => own.includes(type) || (type === "integer" && own.includes("number")));
+        types =
+          types === undefined
+            ? own
+            : types.filter((type) => own.includes(type) || (type === "integer" && own.includes("number")));
       } else if (key === "additionalProperties") {
         if (declaring.length <= 1) merged[key] = value;
       } else if (["minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties"].includes(key)) {
-        merged[key] = typeof merged[key] === "number" ? Math.max(merged[key] as number, value as number) : value;
+        merged[key] =
+          typeof merged[key] === "number" ? Math.max(merged[key] as number, value as number) : value;
       } else if (["maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties"].includes(key)) {
-        merged[key] = typeof merged[key] === "number" ? Math.min(merged[key] as number, value as number) : value;
+        merged[key] =
+          typeof merged[key] === "number" ? Math.min(merged[key] as number, value as number) : value;
       } else if (!Object.hasOwn(merged, key)) {
         merged[key] = value;
       }
@@ -562,10 +801,16 @@ function discriminated(side: ContractSide, branches: readonly unknown[]): boolea
   return candidates.some((key) => {
     const seen = new Set<string>();
     return objects.every((branch) => {
-      const property = isObject(branch.properties) ? dereference(side, branch.properties[key] as NormalizedSchema) : undefined;
+      const property = isObject(branch.properties)
+        ? dereference(side, branch.properties[key] as NormalizedSchema)
+        : undefined;
       const required = Array.isArray(branch.required) && branch.required.includes(key);
       if (!required || !isSchemaObject(property)) return false;
-      const values = Object.hasOwn(property, "const") ? [property.const] : Array.isArray(property.enum) ? property.enum : undefined;
+      const values = Object.hasOwn(property, "const")
+        ? [property.const]
+        : Array.isArray(property.enum)
+          ? property.enum
+          : undefined;
       if (values === undefined) return false;
       return values.every((value) => {
         const text = sortedJson(value);
@@ -579,7 +824,12 @@ function discriminated(side: ContractSide, branches: readonly unknown[]): boolea
 
 function effectiveBound(schema: Record<string, unknown>, keyword: string): number | undefined {
   const value = schema[keyword];
-  const twin = { minimum: "exclusiveMinimum", exclusiveMinimum: "minimum", maximum: "exclusiveMaximum", exclusiveMaximum: "maximum" }[keyword];
+  const twin = {
+    minimum: "exclusiveMinimum",
+    exclusiveMinimum: "minimum",
+    maximum: "exclusiveMaximum",
+    exclusiveMaximum: "maximum",
+  }[keyword];
   const other = twin === undefined ? undefined : schema[twin];
   if (typeof value === "number") return value;
   if (typeof other === "number") return other;
@@ -587,7 +837,12 @@ function effectiveBound(schema: Record<string, unknown>, keyword: string): numbe
 }
 
 function nonInteger(schema: Record<string, unknown>): number {
-  const start = typeof schema.minimum === "number" ? schema.minimum : typeof schema.exclusiveMinimum === "number" ? schema.exclusiveMinimum : 0;
+  const start =
+    typeof schema.minimum === "number"
+      ? schema.minimum
+      : typeof schema.exclusiveMinimum === "number"
+        ? schema.exclusiveMinimum
+        : 0;
   return Math.floor(start) + 0.5;
 }
 
@@ -610,7 +865,9 @@ function resize(text: string, length: number): string {
 }
 
 function stringTrials(schema: Record<string, unknown>): string[] {
-  const own = Array.isArray(schema.examples) ? schema.examples.filter((value): value is string => typeof value === "string") : [];
+  const own = Array.isArray(schema.examples)
+    ? schema.examples.filter((value): value is string => typeof value === "string")
+    : [];
   return [...own, "", "a", "A", "0", "postbus-counterexample", "ABC-DEF", "a b", "😀"];
 }
 

@@ -47,7 +47,21 @@ const FORMAT_SAMPLES: Readonly<Record<string, string>> = {
 };
 
 /** Strings tried against a `pattern` when a schema gives no example. */
-const PATTERN_TRIALS = ["a", "A", "0", "abc", "ABC", "a1", "A-B", "ABC-DEF", "BTC-USD", "a_b", "a.b", "1.0.0", ""];
+const PATTERN_TRIALS = [
+  "a",
+  "A",
+  "0",
+  "abc",
+  "ABC",
+  "a1",
+  "A-B",
+  "ABC-DEF",
+  "BTC-USD",
+  "a_b",
+  "a.b",
+  "1.0.0",
+  "",
+];
 
 const MAX_DEPTH = 12;
 
@@ -100,7 +114,12 @@ export function synthesize(side: ContractSide, schema: NormalizedSchema, depth =
 }
 
 /** A value of type `type` meant to be valid under the type-specific keywords of `schema`. */
-export function synthesizeAs(side: ContractSide, schema: NormalizedSchema, type: JsonType, depth = 0): unknown {
+export function synthesizeAs(
+  side: ContractSide,
+  schema: NormalizedSchema,
+  type: JsonType,
+  depth = 0,
+): unknown {
   const s = isSchemaObject(schema) ? schema : {};
   switch (type) {
     case "null":
@@ -125,12 +144,17 @@ export function synthesizeAs(side: ContractSide, schema: NormalizedSchema, type:
       const required = Array.isArray(s.required) ? (s.required as string[]) : [];
       const value: Record<string, unknown> = {};
       for (const key of required) {
-        value[key] = synthesize(side, properties[key] ?? ((s.additionalProperties ?? true) as NormalizedSchema), depth + 1);
+        value[key] = synthesize(
+          side,
+          properties[key] ?? ((s.additionalProperties ?? true) as NormalizedSchema),
+          depth + 1,
+        );
       }
       const minProperties = typeof s.minProperties === "number" ? s.minProperties : 0;
       for (const key of Object.keys(properties)) {
         if (Object.keys(value).length >= minProperties) break;
-        if (!Object.hasOwn(value, key)) value[key] = synthesize(side, properties[key] as NormalizedSchema, depth + 1);
+        if (!Object.hasOwn(value, key))
+          value[key] = synthesize(side, properties[key] as NormalizedSchema, depth + 1);
       }
       return value;
     }
@@ -158,10 +182,12 @@ function numberWithin(s: Record<string, unknown>, integer: boolean): number {
   const step = typeof s.multipleOf === "number" ? s.multipleOf : integer ? 1 : 0.5;
   let low = -Infinity;
   if (typeof s.minimum === "number") low = s.minimum;
-  if (typeof s.exclusiveMinimum === "number") low = Math.max(low, s.exclusiveMinimum + (integer ? 1 : step / 2));
+  if (typeof s.exclusiveMinimum === "number")
+    low = Math.max(low, s.exclusiveMinimum + (integer ? 1 : step / 2));
   let high = Infinity;
   if (typeof s.maximum === "number") high = s.maximum;
-  if (typeof s.exclusiveMaximum === "number") high = Math.min(high, s.exclusiveMaximum - (integer ? 1 : step / 2));
+  if (typeof s.exclusiveMaximum === "number")
+    high = Math.min(high, s.exclusiveMaximum - (integer ? 1 : step / 2));
   let value = low === -Infinity ? (high === Infinity ? 0 : Math.min(0, high)) : low;
   if (typeof s.multipleOf === "number") value = Math.ceil(value / s.multipleOf) * s.multipleOf;
   if (integer) value = Math.ceil(value);
@@ -205,5 +231,9 @@ function mergeValues(values: readonly unknown[]): unknown {
   if (objects.length > 0 && objects.length === values.filter((value) => value !== null).length) {
     return Object.assign({}, ...objects);
   }
-  return values.find((value) => value !== null && !(isObject(value) && Object.keys(value).length === 0)) ?? values[0] ?? null;
+  return (
+    values.find((value) => value !== null && !(isObject(value) && Object.keys(value).length === 0)) ??
+    values[0] ??
+    null
+  );
 }

@@ -1,5 +1,9 @@
 import { checkEventName, isPostbusError, MAX_NAME_BYTES } from "@postbus/client";
-import { COMPATIBILITY_MODES, type CompatibilityMode, isCompatibilityMode } from "../ir/compatibility-modes.js";
+import {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  isCompatibilityMode,
+} from "../ir/compatibility-modes.js";
 import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";

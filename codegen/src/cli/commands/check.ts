@@ -1,0 +1,180 @@
+import { fromPool, readStatus } from "@postbus/client";
+import { checkCompatibility } from "../../compat/check-compatibility.js";
+import type { ContractSide } from "../../compat/contract-side.js";
+import {
+  CHECK_FORMATS,
+  type CheckFormat,
+  type CheckOutput,
+  formatCheck,
+  liveGroupsOf,
+} from "../../compat/format-report.js";
+import { openGitRepository } from "../../compat/git-snapshot.js";
+import { loadSide } from "../../compat/load-side.js";
+import { checkStoredEvents, type StoredLogReport } from "../../compat/stored-log.js";
+import { loadConfig } from "../../config/load-config.js";
+import { createGenerateCache } from "../../generate.js";
+import { isTransitive } from "../../ir/compatibility-modes.js";
+import { formatDiagnostic } from "../../ir/diagnostic.js";
+import type { Diagnostic } from "../../ir/model.js";
+import { connect, type DatabaseFlags } from "../connect.js";
+import { usageError } from "../usage-error.js";
+
+/** Flags of `postbus check`. */
+export interface CheckFlags extends DatabaseFlags {
+  readonly config?: string | undefined;
+  readonly against?: string | undefined;
+  readonly format?: string | undefined;
+  readonly sample?: string | undefined;
+  readonly "max-history"?: string | undefined;
+  readonly strict?: boolean | undefined;
+}
+
+/** Where `check` writes. */
+export interface CheckIo {
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Folder the config is looked up from; default `process.cwd()`. */
+  readonly cwd?: string | undefined;
+  /** Whether to draw a progress line on stderr while reading stored events; default: stderr is a terminal and CI is unset. */
+  readonly progress?: boolean | undefined;
+}
+
+/** The exit statuses of `postbus check`. */
+export const CHECK_EXIT = { compatible: 0, breaking: 1, usage: 2 } as const;
+
+const DEFAULT_MAX_HISTORY = 100;
+
+/**
+ * `postbus check [--against REF] [--database-url URL] [--format text|json|github]
+ * [--sample N] [--max-history N] [--strict]`: compares the working tree's contracts with
+ * those at `REF` (default `HEAD`), read from git without a checkout. Exits 0 when
+ * compatible (unproven changes are warnings, errors with `--strict`), 1 when a change
+ * is breaking or stored events fail the new contracts, 2 for usage or contract errors.
+ * Writes nothing.
+ */
+export async function checkCommand(args: readonly string[], flags: CheckFlags, io: CheckIo): Promise<number> {
+  if (args.length > 0) {
+    throw usageError(
+      "check takes no arguments",
+      "Usage: postbus check [--against REF] [--database-url URL] [--format text|json|github]",
+    );
+  }
+  const format = (flags.format ?? "text") as CheckFormat;
+  if (!(CHECK_FORMATS as readonly string[]).includes(format)) {
+    throw usageError(`--format must be one of ${CHECK_FORMATS.join(", ")} (got "${flags.format}")`);
+  }
+  const sample = flags.sample === undefined ? undefined : positiveInteger("--sample", flags.sample, 10_000);
+  const maxHistory =
+    flags["max-history"] === undefined
+      ? DEFAULT_MAX_HISTORY
+      : positiveInteger("--max-history", flags["max-history"], 10_000);
+  if (sample !== undefined && flags["database-url"] === undefined && !process.env.DATABASE_URL) {
+    throw usageError(
+      "--sample needs a database",
+      "Pass --database-url (or set DATABASE_URL) to check stored events",
+    );
+  }
+  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  if (loaded.config === undefined) return contractErrors(loaded.diagnostics, "the config", io);
+  const config = loaded.config;
+  const cache = createGenerateCache();
+  const current = await loadSide(config, "the working tree", undefined, cache);
+  if (current.side === undefined) return contractErrors(current.diagnostics, "the working tree", io);
+
+  const ref = flags.against ?? "HEAD";
+  const repository = await openGitRepository(config.root, config.schemasDir);
+  const snapshot = await repository.snapshot(ref);
+  const old = await loadSide(config, ref, snapshot.source, cache);
+  if (old.side === undefined)
+    return contractErrors(old.diagnostics, `${ref} (${snapshot.commit.slice(0, 12)})`, io);
+
+  const history: ContractSide[] = [];
+  const modes = [...current.side.model.events, ...old.side.model.events].map(
+    (event) => event.compatibility ?? config.compatibility,
+  );
+  if (modes.some(isTransitive)) {
+    for (const commit of await repository.history(ref, config.schemasDir, maxHistory)) {
+      if (commit === snapshot.commit) continue;
+      const earlier = await repository.snapshot(commit);
+      const side = await loadSide(config, commit.slice(0, 12), earlier.source, cache);
+      if (side.side !== undefined) history.push(side.side);
+      else
+        io.err(
+          `postbus: skipped commit ${commit.slice(0, 12)} for the transitive modes: its contracts do not load`,
+        );
+    }
+  }
+
+  const report = checkCompatibility({
+    old: old.side,
+    current: current.side,
+    history,
+    defaultMode: config.compatibility,
+  });
+
+  let storedEvents: StoredLogReport | null = null;
+  let liveGroups: CheckOutput["liveGroups"] = null;
+  if (flags["database-url"] !== undefined || process.env.DATABASE_URL) {
+    const connection = connect(flags);
+    try {
+      const progress = io.progress ?? (process.stderr.isTTY === true && !process.env.CI);
+      storedEvents = await checkStoredEvents(connection.bus, old.side, current.side, report.events, {
+        sample,
+        onProgress: progress
+          ? (read) => process.stderr.write(`\rpostbus check: ${read} stored events read`)
+          : undefined,
+      });
+      if (progress) process.stderr.write("\n");
+      const status = await readStatus(fromPool(connection.pool), { schema: connection.bus.schema });
+      const channels = report.events
+        .filter((event) => event.status !== "unchanged")
+        .map((event) => event.channel);
+      liveGroups = liveGroupsOf(status.groups, new Set(channels));
+    } finally {
+      await connection.close();
+    }
+  }
+
+  const breaking = report.findings.filter((finding) => finding.severity === "breaking").length;
+  const unproven = report.findings.length - breaking;
+  const storedRejected =
+    storedEvents === null ? null : storedEvents.results.reduce((sum, result) => sum + result.rejected, 0);
+  const count = (status: string) => report.events.filter((event) => event.status === status).length;
+  const compatible = breaking === 0 && (storedRejected ?? 0) === 0 && (!flags.strict || unproven === 0);
+  const output: CheckOutput = {
+    formatVersion: 1,
+    against: { ref, commit: snapshot.commit },
+    compatible,
+    summary: {
+      breaking,
+      unproven,
+      changed: count("changed"),
+      added: count("added"),
+      removed: count("removed"),
+      renamed: count("renamed"),
+      storedRejected,
+    },
+    events: report.events,
+    findings: report.findings,
+    storedEvents,
+    liveGroups,
+  };
+  for (const line of formatCheck(output, format)) io.out(line);
+  return compatible ? CHECK_EXIT.compatible : CHECK_EXIT.breaking;
+}
+
+function contractErrors(diagnostics: readonly Diagnostic[], where: string, io: CheckIo): number {
+  for (const d of diagnostics) io.err(formatDiagnostic(d));
+  io.err(
+    `postbus: the contracts of ${where} have ${diagnostics.length} ${diagnostics.length === 1 ? "problem" : "problems"}; nothing was compared`,
+  );
+  return CHECK_EXIT.usage;
+}
+
+function positiveInteger(flag: string, value: string, max: number): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1 || number > max) {
+    throw usageError(`${flag} must be an integer from 1 to ${max} (got "${value}")`);
+  }
+  return number;
+}
