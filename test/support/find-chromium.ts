@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -30,6 +30,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const ARCHIVES = ["chromium.br", "fonts.tar.br", "swiftshader.tar.br", "al2023.tar.br"];
 /** Written last into an unpacked folder: a folder without it is an interrupted unpack and is not used. */
 const COMPLETE = ".complete";
+/** Between a version and a random suffix: the name of a folder still being unpacked. */
+const UNPACKING = ".unpacking-";
 
 /**
  * The Chromium the browser tests launch. `POSTBUS_CHROMIUM` chooses:
@@ -102,8 +104,8 @@ async function bundled(): Promise<ChromiumLaunch> {
  */
 async function unpack(entry: string, bin: string, folder: string): Promise<void> {
   await mkdir(path.dirname(folder), { recursive: true });
-  await rm(folder, { recursive: true, force: true }); // incomplete: something removed part of it
-  const staging = await mkdtemp(`${folder}.unpacking-`);
+  await removeAbandoned(folder);
+  const staging = await mkdtemp(`${folder}${UNPACKING}`);
   try {
     const script = `const { inflate } = await import(${JSON.stringify(pathToFileURL(entry).href)});
 await Promise.all(${JSON.stringify(ARCHIVES.map((archive) => path.join(bin, archive)))}.map((file) => inflate(file)));`;
@@ -112,12 +114,41 @@ await Promise.all(${JSON.stringify(ARCHIVES.map((archive) => path.join(bin, arch
     });
     await writeFile(path.join(staging, "fonts.conf"), fontconfig(folder));
     await writeFile(path.join(staging, COMPLETE), "");
-    await rename(staging, folder).catch(async (error: NodeJS.ErrnoException) => {
-      // Another run finished first: use its folder.
-      if (!existsSync(path.join(folder, COMPLETE))) throw error;
-    });
+    await install(staging, folder);
   } finally {
     await rm(staging, { recursive: true, force: true });
+  }
+}
+
+/** Renames `staging` to `folder`, unless another run got there first; moves an incomplete `folder` aside. */
+async function install(staging: string, folder: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await rename(staging, folder);
+    } catch (error) {
+      if (existsSync(path.join(folder, COMPLETE))) return; // another run finished first: use its folder
+      const code = (error as NodeJS.ErrnoException).code;
+      if (attempt > 2 || (code !== "ENOTEMPTY" && code !== "EEXIST")) throw error;
+      // Only a complete folder is ever renamed in, so this one lost files since (a temp cleaner).
+      const aside = `${folder}${UNPACKING}stale-${process.pid}`;
+      await rename(folder, aside).catch(() => undefined); // another run may have moved it already
+      await rm(aside, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Removes the staging folders of unpacks that were killed (older than an hour; an unpack takes seconds). */
+async function removeAbandoned(folder: string): Promise<void> {
+  const parent = path.dirname(folder);
+  const prefix = `${path.basename(folder)}${UNPACKING}`;
+  for (const name of await readdir(parent)) {
+    if (!name.startsWith(prefix)) continue;
+    const stale = path.join(parent, name);
+    const age = await stat(stale).then(
+      (found) => Date.now() - found.mtimeMs,
+      () => 0,
+    ); // gone already
+    if (age > 3_600_000) await rm(stale, { recursive: true, force: true });
   }
 }
 
