@@ -6,9 +6,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { emitCatalog } from "../../codegen/src/emit/catalog/index.js";
+import { findChromium } from "../support/find-chromium.js";
 import { exampleModel, REPOSITORY_ROOT } from "./support/example-catalog.js";
 
-const CHROMIUM = "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -36,11 +36,7 @@ const consoleErrors: string[] = [];
 const networkRequests: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM}: the catalog's browser test needs it. Install Debian's package: apt-get update && apt-get install -y chromium`,
-    );
-  }
+  const browser = await findChromium();
   folder = await mkdtemp(path.join(os.tmpdir(), "postbus-catalog-"));
   const { model, config } = await exampleModel();
   const files = emitCatalog(model, config).filter((file) => file.path.startsWith(`${config.docs}/site/`));
@@ -54,7 +50,8 @@ beforeAll(async () => {
     path.relative(site, path.join(folder, file.path)).split(path.sep).join("/"),
   );
   context = await chromium.launchPersistentContext(path.join(folder, "user-data"), {
-    executablePath: CHROMIUM,
+    executablePath: browser.executablePath,
+    env: { ...process.env, ...browser.env },
     args: CHROMIUM_ARGS,
     headless: true,
     viewport: { width: 1280, height: 900 },
