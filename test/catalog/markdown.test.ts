@@ -53,14 +53,13 @@ describe("emitCatalog markings", () => {
   const files = emitCatalog(model, resolvedConfig());
   const contents = (suffix: string) => files.find((file) => file.path.endsWith(suffix))?.contents ?? "";
 
-  test("marks an event type with a newer version as breaking and its older version as deprecated", () => {
+  test("marks an older version as deprecated, and a newer version with the same schema as compatible, not breaking", () => {
     const page = contents("events/order.placed.md");
-    expect(page).toContain("# order.placed (breaking: v2)");
+    expect(page).toContain("# order.placed\n");
+    expect(page).toContain("| Compatibility | v1 → v2: compatible under `BACKWARD` |");
     expect(page).toContain("## Version 1 — deprecated");
     expect(page).toContain("> **Deprecated.** Use version 2.");
-    expect(contents("site/events/order.placed.html")).toContain(
-      '<span class="badge breaking">breaking: v2</span>',
-    );
+    expect(contents("site/events/order.placed.html")).not.toContain('class="badge breaking"');
   });
 
   test("marks an event type whose every version is deprecated", () => {

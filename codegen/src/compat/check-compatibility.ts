@@ -71,7 +71,8 @@ export interface CheckInput {
   readonly defaultMode: CompatibilityMode;
 }
 
-interface Contract {
+/** One event contract and the side it belongs to. */
+export interface Contract {
   readonly side: ContractSide;
   readonly event: EventContract;
 }
@@ -175,6 +176,26 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
     });
   }
   return { events, findings };
+}
+
+/**
+ * The findings between two given contracts under `mode`: every direction the mode checks
+ * (`earlier` is the old contract, `current` the new one), with the consumers of both.
+ * Empty when their canonical texts are equal or the mode is `NONE`. The catalog compares
+ * consecutive version files with it; {@link checkCompatibility} uses the same rules.
+ *
+ * @example
+ * ```ts
+ * const side = contractSide("the contracts", model, new Map());
+ * const [v1, v2] = model.events; // order.placed v1 and v2
+ * compareContracts({ side, event: v1 }, { side, event: v2 }, "BACKWARD"); // [] when v2 reads every v1 event
+ * ```
+ */
+export function compareContracts(earlier: Contract, current: Contract, mode: CompatibilityMode): Finding[] {
+  if (canonicalText(earlier.side, earlier.event.schema) === canonicalText(current.side, current.event.schema))
+    return [];
+  const consumers = unique([...current.event.consumers, ...earlier.event.consumers]);
+  return directionsOf(mode).flatMap((direction) => comparePair(earlier, current, direction, mode, consumers));
 }
 
 /** The findings of one direction between an earlier contract and the current one. */

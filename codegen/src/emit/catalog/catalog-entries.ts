@@ -1,4 +1,7 @@
+import { contractSide } from "../../compat/contract-side.js";
+import { type CompatibilityMode, DEFAULT_COMPATIBILITY } from "../../ir/compatibility-modes.js";
 import type { ContractModel, EventContract } from "../../ir/model.js";
+import { type VersionTransition, versionTransitions } from "./version-transitions.js";
 
 /** One event type of the catalog with all its versions. */
 export interface CatalogEntry {
@@ -14,19 +17,28 @@ export interface CatalogEntry {
   readonly consumers: readonly string[];
   /** Every version is deprecated. */
   readonly deprecated: boolean;
-  /** More than one version: the newest broke compatibility with the ones before it. */
-  readonly breaking: boolean;
+  /** Each version against the one before it, newest first (empty for a single version). */
+  readonly transitions: readonly VersionTransition[];
+  /** The versions whose transition is breaking (proven by a counterexample), newest first. */
+  readonly breakingVersions: readonly number[];
 }
 
 /**
- * Groups the model's events by event type, sorted by event type, versions newest first.
+ * Groups the model's events by event type, sorted by event type, versions newest first, and
+ * checks each version against the one before it under its mode (`x-postbus.compatibility`, else
+ * `defaultMode`).
  *
  * @example
  * ```ts
- * catalogEntries(model).map((entry) => entry.eventType); // ["fill.received", "order.cancelled", …]
+ * catalogEntries(model, config.compatibility).map((entry) => entry.eventType); // ["fill.received", "order.cancelled", …]
  * ```
  */
-export function catalogEntries(model: ContractModel): CatalogEntry[] {
+export function catalogEntries(
+  model: ContractModel,
+  defaultMode: CompatibilityMode = DEFAULT_COMPATIBILITY,
+): CatalogEntry[] {
+  const side = contractSide("the contracts", model, new Map());
+  const describe = definitionDescriber(model);
   const byType = new Map<string, EventContract[]>();
   for (const event of model.events) {
     const list = byType.get(event.eventType) ?? [];
@@ -36,6 +48,7 @@ export function catalogEntries(model: ContractModel): CatalogEntry[] {
   return [...byType.keys()].sort(compareText).map((eventType) => {
     const versions = [...(byType.get(eventType) ?? [])].sort((a, b) => b.version - a.version);
     const latest = versions[0] as EventContract;
+    const transitions = versionTransitions(versions, side, defaultMode, describe);
     return {
       eventType,
       slug: eventSlug(eventType),
@@ -44,7 +57,10 @@ export function catalogEntries(model: ContractModel): CatalogEntry[] {
       producers: sortedUnion(versions.map((event) => event.producers)),
       consumers: sortedUnion(versions.map((event) => event.consumers)),
       deprecated: versions.every((event) => event.deprecated !== false),
-      breaking: versions.length > 1,
+      transitions,
+      breakingVersions: transitions
+        .filter((transition) => transition.verdict === "breaking")
+        .map((transition) => transition.to.version),
     };
   });
 }

@@ -1,13 +1,14 @@
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel, GeneratedFile } from "../../ir/model.js";
-import { compareText } from "./catalog-entries.js";
+import { catalogEntries, compareText } from "./catalog-entries.js";
 import { emitMarkdown } from "./emit-markdown.js";
 import { emitSite } from "./emit-site.js";
 
 /**
  * The event catalog from the model, under `config.docs`: Markdown (`index.md`, `definitions.md`,
  * `events/<event-type>.md`) and a static HTML site (`site/`). Pure and deterministic: same model,
- * same bytes; sorted by path.
+ * same bytes; sorted by path. Each version is checked against the one before it with
+ * `postbus check`'s rules, once for both formats.
  *
  * @example
  * ```ts
@@ -16,7 +17,8 @@ import { emitSite } from "./emit-site.js";
  * ```
  */
 export function emitCatalog(model: ContractModel, config: ResolvedConfig): GeneratedFile[] {
-  return [...emitMarkdown(model, config), ...emitSite(model, config)].sort((a, b) =>
+  const entries = catalogEntries(model, config.compatibility);
+  return [...emitMarkdown(model, config, entries), ...emitSite(model, config, entries)].sort((a, b) =>
     compareText(a.path, b.path),
   );
 }

@@ -1,3 +1,4 @@
+import type { Finding } from "../../compat/check-compatibility.js";
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
 import {
@@ -10,6 +11,7 @@ import {
   replyRoles,
 } from "./catalog-entries.js";
 import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
+import { noFieldChanges } from "./field-changes.js";
 import { graphSvg } from "./graph-svg.js";
 import { htmlPage, link } from "./html-page.js";
 import {
@@ -22,14 +24,26 @@ import {
 } from "./schema-fields.js";
 import { CATALOG_CSS, CATALOG_JS } from "./site-assets.js";
 import { snippetHeading, typedSnippet } from "./snippet.js";
+import {
+  counterexampleSides,
+  findingReaders,
+  siteText,
+  verdictLabel,
+  verdictReason,
+} from "./transition-text.js";
+import type { VersionTransition } from "./version-transitions.js";
 
 /**
  * The static HTML catalog under `<docs>/site/`: a searchable index with the graph, a page per event
  * type, a definitions page, `graph.svg`, one stylesheet and one script. Relative links only, no
- * network at view time, so it works from file:// and from any static host.
+ * network at view time, so it works from file:// and from any static host. Each event page shows
+ * what changed from one version to the next and the checker's verdict.
  */
-export function emitSite(model: ContractModel, config: ResolvedConfig): GeneratedFile[] {
-  const entries = catalogEntries(model);
+export function emitSite(
+  model: ContractModel,
+  config: ResolvedConfig,
+  entries: readonly CatalogEntry[] = catalogEntries(model, config.compatibility),
+): GeneratedFile[] {
   const describe = definitionDescriber(model);
   const site = `${config.docs}/site`;
   const graph = graphSvg(entries, "events");
@@ -134,7 +148,9 @@ function listItem(entry: CatalogEntry, entries: readonly CatalogEntry[]): string
 function badges(entry: CatalogEntry): string {
   return (
     (entry.deprecated ? '<span class="badge deprecated">deprecated</span>' : "") +
-    (entry.breaking ? `<span class="badge breaking">breaking: v${entry.latest.version}</span>` : "")
+    (entry.breakingVersions.length > 0
+      ? `<span class="badge breaking">breaking: v${entry.breakingVersions.join(", v")}</span>`
+      : "")
   );
 }
 
@@ -161,6 +177,7 @@ function eventPage(
   if (roles.replyTo.length > 0) facts.push(["Reply to", links(roles.replyTo)]);
   if (roles.errorReplyTo.length > 0) facts.push(["Error reply to", links(roles.errorReplyTo)]);
   const protocol = replyProtocolText(latest);
+  const versioned = entry.transitions.length > 0;
   const body = [
     `<h1>${escapeHtml(entry.eventType)}${badges(entry)}</h1>`,
     latest.title ? `<p><strong>${escapeHtml(latest.title)}</strong></p>` : "",
@@ -171,10 +188,10 @@ function eventPage(
       ? ""
       : `<h2 id="request-reply">Request and reply</h2>\n<p>${proseHtml(protocol)}</p>`,
     '<h2 id="history">Version history</h2>',
-    '<div class="table-wrap"><table><thead><tr><th>Version</th><th>Channel</th><th>Type</th><th>Status</th><th>Schema file</th></tr></thead><tbody>',
+    `<div class="table-wrap"><table><thead><tr><th>Version</th><th>Channel</th><th>Type</th><th>Status</th>${versioned ? "<th>Compatibility</th>" : ""}<th>Schema file</th></tr></thead><tbody>`,
     ...entry.versions.map(
       (event) =>
-        `<tr><td><a href="#v${event.version}">${event.version}</a></td><td><code>${escapeHtml(event.channel)}</code></td><td><code>${escapeHtml(event.typeName)}</code></td><td>${versionStatus(event, entry)}</td><td><code>${escapeHtml(event.source.file)}</code></td></tr>`,
+        `<tr><td><a href="#v${event.version}">${event.version}</a></td><td><code>${escapeHtml(event.channel)}</code></td><td><code>${escapeHtml(event.typeName)}</code></td><td>${versionStatus(event, entry)}</td>${versioned ? `<td>${compatibilityCell(transitionTo(event, entry))}</td>` : ""}<td><code>${escapeHtml(event.source.file)}</code></td></tr>`,
     ),
     "</tbody></table></div>",
     `<h2 id="usage">${snippetHeading(latest)}</h2>`,
@@ -197,6 +214,7 @@ function versionSection(event: EventContract, entry: CatalogEntry, describe: Des
     `<h2>Version ${event.version} <small>(${versionStatus(event, entry)})</small></h2>`,
     event === entry.latest ? "" : deprecationNote(event),
     event !== entry.latest && event.description ? `<p>${proseHtml(event.description)}</p>` : "",
+    changesSection(transitionTo(event, entry)),
     `<h3 id="v${event.version}-fields">Fields</h3>`,
     fieldsTable(fieldRows(event.schema, describe), "../definitions.html"),
     examples.length > 0 ? `<h3>Examples</h3>\n${examples.join("\n")}` : "",
@@ -205,6 +223,81 @@ function versionSection(event: EventContract, entry: CatalogEntry, describe: Des
   ]
     .filter((part) => part !== "")
     .join("\n");
+}
+
+function transitionTo(event: EventContract, entry: CatalogEntry): VersionTransition | undefined {
+  return entry.transitions.find((transition) => transition.to === event);
+}
+
+function compatibilityCell(transition: VersionTransition | undefined): string {
+  if (transition === undefined) return "—";
+  return `<a class="verdict ${transition.verdict}" href="#v${transition.to.version}-changes">${verdictLabel(transition.verdict)}</a> from v${transition.from.version} under <code>${transition.mode}</code>`;
+}
+
+/** What changed from the version before: the verdict, the fields, the findings with their counterexamples. */
+function changesSection(transition: VersionTransition | undefined): string {
+  if (transition === undefined) return "";
+  const { from, to, fields } = transition;
+  const verdict = verdictLabel(transition.verdict);
+  const fieldTable = noFieldChanges(fields)
+    ? "<p>No field added, removed or changed.</p>"
+    : [
+        `<div class="table-wrap"><table class="changes"><thead><tr><th>Field</th><th>Change</th><th>Version ${from.version}</th><th>Version ${to.version}</th></tr></thead><tbody>`,
+        ...fields.added.map((field) => changeRow(field.path, "added", undefined, field)),
+        ...fields.removed.map((field) => changeRow(field.path, "removed", field, undefined)),
+        ...fields.changed.map((field) => changeRow(field.path, "changed", field.before, field.after)),
+        "</tbody></table></div>",
+      ].join("\n");
+  return [
+    `<h3 id="v${to.version}-changes">Changes from version ${from.version}</h3>`,
+    `<p class="verdict ${transition.verdict}"><strong>${verdict.charAt(0).toUpperCase()}${verdict.slice(1)}</strong> under <code>${transition.mode}</code>: ${escapeHtml(verdictReason(transition))}</p>`,
+    fieldTable,
+    transition.findings.length === 0
+      ? ""
+      : `<ol class="findings">\n${transition.findings.map(findingItem).join("\n")}\n</ol>`,
+  ]
+    .filter((part) => part !== "")
+    .join("\n");
+}
+
+function changeRow(
+  path: string,
+  change: string,
+  before: FieldRow | undefined,
+  after: FieldRow | undefined,
+): string {
+  return `<tr class="${change}"><td><code>${escapeHtml(path)}</code></td><td>${change}</td><td>${fieldCell(before)}</td><td>${fieldCell(after)}</td></tr>`;
+}
+
+/** A field's type, whether it is required and its constraints, in one table cell. */
+function fieldCell(field: FieldRow | undefined): string {
+  if (field === undefined) return "—";
+  return [
+    typeHtml(field.type, "../definitions.html"),
+    field.required ? "required" : "optional",
+    ...field.constraints.map((constraint) => `<code>${escapeHtml(constraint)}</code>`),
+  ].join(", ");
+}
+
+function findingItem(finding: Finding): string {
+  const [writer, reader] = counterexampleSides(finding);
+  const at = [
+    siteText(finding.old) === undefined
+      ? ""
+      : `old <code>${escapeHtml(siteText(finding.old) as string)}</code>`,
+    siteText(finding.new) === undefined
+      ? ""
+      : `new <code>${escapeHtml(siteText(finding.new) as string)}</code>`,
+  ].filter((part) => part !== "");
+  const head = `<p><strong>${finding.severity === "breaking" ? "Breaking" : "Cannot prove"}</strong> (<code>${escapeHtml(finding.rule)}</code>): ${escapeHtml(finding.change)}, for ${escapeHtml(findingReaders(finding))}. Where: ${at.join(", ")}.</p>`;
+  const proof =
+    finding.counterexample === undefined
+      ? `<p>${escapeHtml(finding.hint)}</p>`
+      : [
+          `<p>Counterexample, valid under version ${writer} and rejected by version ${reader}${finding.rejection === undefined ? "" : ` (<code>${escapeHtml(finding.rejection)}</code>)`}:</p>`,
+          `<pre class="counterexample"><code>${escapeHtml(JSON.stringify(finding.counterexample, null, 2))}</code></pre>`,
+        ].join("\n");
+  return `<li class="finding ${finding.severity}">\n${head}\n${proof}\n</li>`;
 }
 
 function versionStatus(event: EventContract, entry: CatalogEntry): string {

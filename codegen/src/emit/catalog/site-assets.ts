@@ -135,6 +135,23 @@ pre {
   color: var(--warn);
   border-color: var(--warn);
 }
+p.verdict {
+  border-left: 4px solid var(--line);
+  padding-left: 0.6rem;
+}
+p.verdict.breaking {
+  border-left-color: var(--warn);
+}
+p.verdict.unproven {
+  border-left-color: var(--muted);
+}
+a.verdict.breaking,
+.finding.breaking > p > strong {
+  color: var(--warn);
+}
+.findings > li {
+  margin-bottom: 0.75rem;
+}
 .table-wrap {
   overflow-x: auto;
 }
