@@ -17,6 +17,7 @@ describe("loadConfig", () => {
       definitions: ["schemas/shared/**"],
       types: { dir: "packages/types", name: "@acme/types" },
       docs: "docs/catalog",
+      compatibility: "BACKWARD",
     });
   });
 
@@ -30,6 +31,7 @@ describe("loadConfig", () => {
         definitions: ["schemas/shared/**"],
         types: { dir: "packages/types", name: "@postbus/types" },
         docs: "docs/catalog",
+        compatibility: "BACKWARD",
       });
     } finally {
       await project.remove();
