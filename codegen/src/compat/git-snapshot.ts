@@ -4,6 +4,7 @@
  * tree untouched. Errors are {@link CheckInputError}s naming what to do.
  */
 import { spawn } from "node:child_process";
+import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { PostbusInputError } from "@postbus/client";
 import { isSchemaPath, type SchemaSource } from "../load/load-schemas.js";
@@ -26,8 +27,8 @@ export interface GitRepository {
   readonly top: string;
   /** The schema snapshot at `ref`. */
   readonly snapshot: (ref: string) => Promise<GitSnapshot>;
-  /** Commits reachable from `ref` that changed `folder` (newest first, at most `limit`). */
-  readonly history: (ref: string, folder: string, limit: number) => Promise<string[]>;
+  /** Commits reachable from `ref` that changed the schema folder (newest first, at most `limit`). */
+  readonly history: (ref: string, limit: number) => Promise<string[]>;
 }
 
 /**
@@ -46,7 +47,10 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
     );
   }
   const top = probe.stdout.toString("utf8").trim();
-  const folder = path.relative(top, schemasDir).split(path.sep).join("/");
+  // git answers with real paths: compare like with like (the project may be reached through a symlink).
+  const realRoot = await realpath(root);
+  const realSchemas = await realpath(schemasDir).catch(() => path.join(realRoot, path.relative(root, schemasDir)));
+  const folder = path.relative(top, realSchemas).split(path.sep).join("/");
   if (folder.startsWith("..") || path.isAbsolute(folder)) {
     throw new CheckInputError(
       "POSTBUS_CHECK_OUTSIDE_REPOSITORY",
@@ -61,15 +65,14 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
       const commit = await resolveCommit(top, ref);
       const files = await readTree(top, commit, folder);
       const byAbsolute = new Map(
-        [...files].map(([relative, text]) => [path.join(top, ...relative.split("/")), text] as const),
+        [...files].map(([relative, text]) => [path.join(schemasDir, relative.slice(prefix.length)), text] as const),
       );
       return {
         ref,
         commit,
         source: {
           list: async (dir) => {
-            const wanted = path.relative(top, dir).split(path.sep).join("/");
-            if (wanted !== folder) return undefined;
+            if (path.resolve(dir) !== path.resolve(schemasDir)) return undefined;
             return [...files.keys()]
               .filter((file) => file.startsWith(prefix))
               .map((file) => file.slice(prefix.length))
@@ -84,10 +87,9 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
         },
       };
     },
-    history: async (ref, dir, limit) => {
+    history: async (ref, limit) => {
       const commit = await resolveCommit(top, ref);
-      const relative = path.relative(top, dir).split(path.sep).join("/") || ".";
-      const result = await git(top, ["log", `--max-count=${limit}`, "--format=%H", commit, "--", relative]);
+      const result = await git(top, ["log", `--max-count=${limit}`, "--format=%H", commit, "--", folder || "."]);
       return result.stdout.toString("utf8").split("\n").filter(Boolean);
     },
   };

@@ -93,7 +93,7 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
     (event) => event.compatibility ?? config.compatibility,
   );
   if (modes.some(isTransitive)) {
-    for (const commit of await repository.history(ref, config.schemasDir, maxHistory)) {
+    for (const commit of await repository.history(ref, maxHistory)) {
       if (commit === snapshot.commit) continue;
       const earlier = await repository.snapshot(commit);
       const side = await loadSide(config, commit.slice(0, 12), earlier.source, cache);
