@@ -49,7 +49,9 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
   const top = probe.stdout.toString("utf8").trim();
   // git answers with real paths: compare like with like (the project may be reached through a symlink).
   const realRoot = await realpath(root);
-  const realSchemas = await realpath(schemasDir).catch(() => path.join(realRoot, path.relative(root, schemasDir)));
+  const realSchemas = await realpath(schemasDir).catch(() =>
+    path.join(realRoot, path.relative(root, schemasDir)),
+  );
   const folder = path.relative(top, realSchemas).split(path.sep).join("/");
   if (folder.startsWith("..") || path.isAbsolute(folder)) {
     throw new CheckInputError(
@@ -65,7 +67,9 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
       const commit = await resolveCommit(top, ref);
       const files = await readTree(top, commit, folder);
       const byAbsolute = new Map(
-        [...files].map(([relative, text]) => [path.join(schemasDir, relative.slice(prefix.length)), text] as const),
+        [...files].map(
+          ([relative, text]) => [path.join(schemasDir, relative.slice(prefix.length)), text] as const,
+        ),
       );
       return {
         ref,
@@ -89,7 +93,14 @@ export async function openGitRepository(root: string, schemasDir: string): Promi
     },
     history: async (ref, limit) => {
       const commit = await resolveCommit(top, ref);
-      const result = await git(top, ["log", `--max-count=${limit}`, "--format=%H", commit, "--", folder || "."]);
+      const result = await git(top, [
+        "log",
+        `--max-count=${limit}`,
+        "--format=%H",
+        commit,
+        "--",
+        folder || ".",
+      ]);
       return result.stdout.toString("utf8").split("\n").filter(Boolean);
     },
   };
@@ -159,19 +170,23 @@ function git(
   return new Promise((resolve) => {
     const child = spawn("git", args, {
       cwd,
-      stdio: ["pipe", "pipe", "pipe"],
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
       env: { ...process.env, GIT_OPTIONAL_LOCKS: "0" },
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on("data", (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on("data", (chunk: Buffer) => err.push(chunk));
     child.on("error", (error) =>
       resolve({ code: 127, stdout: Buffer.alloc(0), stderr: Buffer.from(error.message) }),
     );
     child.on("close", (code) =>
       resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }),
     );
-    child.stdin.end(input ?? "");
+    if (input !== undefined && child.stdin !== null) {
+      // git may exit before reading all of it (a missing object): its exit code tells, not EPIPE.
+      child.stdin.on("error", () => {});
+      child.stdin.end(input);
+    }
   });
 }

@@ -858,10 +858,11 @@ function jsonType(value: unknown): JsonType {
   return typeof value as JsonType;
 }
 
+/** `text` cut or grown to `length` characters; it grows by repeating its last character, which keeps most patterns matching. */
 function resize(text: string, length: number): string {
   const chars = [...text];
   if (chars.length >= length) return chars.slice(0, length).join("");
-  return text + "a".repeat(length - chars.length);
+  return text + (chars.at(-1) ?? "a").repeat(length - chars.length);
 }
 
 function stringTrials(schema: Record<string, unknown>): string[] {
