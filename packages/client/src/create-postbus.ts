@@ -12,6 +12,7 @@ import { resetGroup } from "./consume/ensure-group.js";
 import type { BatchDeps } from "./consume/run-batch.js";
 import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
 import type { Executor } from "./driver/executor.js";
+import { reportPoolErrors } from "./driver/from-pool.js";
 import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
@@ -134,6 +135,8 @@ export function createPostbus(options: PostbusOptions): Postbus {
 export function createPostbusWith(options: PostbusOptions, replyChannelOf: ReplyChannelOf): Postbus {
   const config = readOptions(options);
   const executor = toExecutor(options.db, false);
+  // A pool's idle clients that lose their connection are reported, not thrown (fromPool listens).
+  const stopPoolErrors = reportPoolErrors(executor, config.logger);
   const schema = quoteIdentifier(config.schema);
   const sql = Object.freeze({
     latest: selectLatestEventsSql(schema),
@@ -364,6 +367,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await listener?.close();
       await notifier.close();
+      stopPoolErrors();
     },
   });
 }

@@ -46,6 +46,7 @@ export {
   type PostbusErrorSubject,
   PostbusInputError,
 } from "./errors/postbus-error.js";
+export { consoleLogger, type LogFields, type LogMethod, type PostbusLogger } from "./log/logger.js";
 export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } from "./migrate/migrate.js";
 export type {
   ChannelStatus,

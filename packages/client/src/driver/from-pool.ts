@@ -1,3 +1,4 @@
+import { consoleLogger, errorFields, type PostbusLogger } from "../log/logger.js";
 import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolLike } from "./pg-types.js";
@@ -9,6 +10,12 @@ import { toPostbusError } from "./wrap-database-error.js";
  * commits on its own; `transaction()` checks out one connection for BEGIN … COMMIT;
  * `openListenConnection()` opens a dedicated `"postbus-listener"` client from the
  * pool's configuration (or borrows one and destroys it on close).
+ *
+ * It also attaches one `'error'` listener to the pool: pg-pool emits `'error'` when an idle
+ * client loses its connection (a server restart, `pg_terminate_backend`), and an
+ * `EventEmitter` with no listener turns that into an uncaught exception. The pool replaces the
+ * client on its own; Postbus reports the loss as a warning through the logger of the first
+ * open client on the pool ({@link reportPoolErrors}), or `console.warn`.
  *
  * @example
  * ```ts
@@ -27,8 +34,37 @@ export function fromPool(pool: PgPoolLike): Executor {
 }
 
 const executors = new WeakMap<PgPoolLike, Executor>();
+/** Loggers that want a pool's idle-client errors, per executor, in registration order. */
+const poolLoggers = new WeakMap<Executor, Set<PostbusLogger>>();
+
+/**
+ * Reports the idle-client errors of the pool behind `executor` (made by {@link fromPool})
+ * through `logger` until the returned function is called. A no-op for other executors.
+ */
+export function reportPoolErrors(executor: Executor, logger: PostbusLogger): () => void {
+  const loggers = poolLoggers.get(executor);
+  if (loggers === undefined) return () => {};
+  loggers.add(logger);
+  return () => {
+    loggers.delete(logger);
+  };
+}
 
 function adaptPool(pool: PgPoolLike): Executor {
+  const loggers = new Set<PostbusLogger>();
+  pool.on?.("error", (error: Error) => {
+    const [logger = consoleLogger] = loggers;
+    logger.warn(
+      errorFields(toPostbusError(error, new Error())),
+      "a pg.Pool client lost its connection while idle; the pool opens a new one when needed",
+    );
+  });
+  const executor = adaptPoolStatements(pool);
+  poolLoggers.set(executor, loggers);
+  return executor;
+}
+
+function adaptPoolStatements(pool: PgPoolLike): Executor {
   return {
     inCallerTransaction: false,
     query<Row>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>> {
