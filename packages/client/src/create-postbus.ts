@@ -79,7 +79,11 @@ export interface Postbus {
    * batches, each in one transaction with the group's cursor. Runs until closed.
    */
   subscribe(options: SubscribeOptions): Subscription;
-  /** Handles what is deliverable for the group now, then returns the counters. */
+  /**
+   * Handles what is deliverable for the group now, then returns the counters. Rejects with the
+   * coded error on a persistent database error, or on a transient one that repeats
+   * `DRAIN_TRANSIENT_RETRIES` (8) times in a row; never retries forever.
+   */
   drain(options: SubscribeOptions): Promise<ConsumerStats>;
   /** Moves a group's cursors on `channels` back (replay) or forward (skip) to `to`. */
   resetGroup(

@@ -1,5 +1,5 @@
 export type { PostbusOptions, RequesterOptions, WakeupMode } from "./config/postbus-options.js";
-export type { ConsumerStats } from "./consume/consumer-loop.js";
+export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES } from "./consume/consumer-loop.js";
 export type {
   ConsumerContext,
   EventHandler,

@@ -40,6 +40,9 @@ export type PostbusErrorCode =
   | "POSTBUS_NOT_MIGRATED"
   | "POSTBUS_MIGRATION_FAILED"
   | "POSTBUS_DATABASE_ERROR"
+  | "POSTBUS_COMMIT_UNKNOWN"
+  // consumers
+  | "POSTBUS_HANDLER_TIMEOUT"
   | "POSTBUS_CLOSED";
 
 /** What an error is about: only the fields that apply are set. */
