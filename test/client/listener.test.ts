@@ -297,7 +297,9 @@ describe("the process-wide wake listener", () => {
         Error.stackTraceLimit = 50;
         const stack = new Error().stack ?? "";
         Error.stackTraceLimit = limit;
-        if (/wake[/\\]listener\.ts|listen-connection\.ts/.test(stack)) pending.set(id, stack);
+        // The pool's own idle timer (set when a probe's client goes back to it) is the pool's, not the listener's.
+        if (/wake[/\\]listener\.ts|listen-connection\.ts/.test(stack) && !/BoundPool\._release/.test(stack))
+          pending.set(id, stack);
       },
       destroy(id) {
         pending.delete(id);

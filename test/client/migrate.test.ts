@@ -13,7 +13,12 @@ beforeAll(() => {
 describe("migrate", () => {
   it("creates the tables once and is idempotent", async () => {
     const first = await migrate(fromPool(pool));
-    expect(first.applied).toEqual(["000001_events", "000002_consumer_groups", "000003_request_reply"]);
+    expect(first.applied).toEqual([
+      "000001_events",
+      "000002_consumer_groups",
+      "000003_request_reply",
+      "000004_event_id",
+    ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
     expect(second).toEqual({ applied: [], version: LATEST_MIGRATION });
@@ -22,6 +27,7 @@ describe("migrate", () => {
       { id: 1, name: "000001_events" },
       { id: 2, name: "000002_consumer_groups" },
       { id: 3, name: "000003_request_reply" },
+      { id: 4, name: "000004_event_id" },
     ]);
   });
 
@@ -31,7 +37,12 @@ describe("migrate", () => {
     );
     expect(runs.filter((run) => run.status === "rejected")).toEqual([]);
     const applied = runs.flatMap((run) => (run.status === "fulfilled" ? run.value.applied : []));
-    expect(applied).toEqual(["000001_events", "000002_consumer_groups", "000003_request_reply"]);
+    expect(applied).toEqual([
+      "000001_events",
+      "000002_consumer_groups",
+      "000003_request_reply",
+      "000004_event_id",
+    ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);
   });

@@ -32,7 +32,7 @@ import type { RequestOptions, RespondOptions } from "./request/request-options.j
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
-import { insertEventsSql } from "./sql/insert-events.js";
+import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -153,7 +153,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config.onBackgroundError,
     config.prepared,
   );
-  const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
+  const publisher = createPublisher(
+    executor,
+    Object.freeze({ insert: insertEventsSql(schema), byEventId: selectEventsByIdSql(schema) }),
+    notifier,
+    config,
+  );
   const consumerSql = consumerStatements(schema);
   const subscriptions = new Set<Subscription>();
   let closed = false;

@@ -1,9 +1,10 @@
+import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { consoleLogger, errorFields, type PostbusLogger } from "../log/logger.js";
 import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
-import { toPostbusError } from "./wrap-database-error.js";
+import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-error.js";
 
 /**
  * Adapts a `pg.Pool`. Each statement runs on whichever connection is free and
@@ -67,8 +68,36 @@ function adaptPool(pool: PgPoolLike): Executor {
 function adaptPoolStatements(pool: PgPoolLike): Executor {
   return {
     inCallerTransaction: false,
-    query<Row>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>> {
-      return runQuery<Row>(pool, text, values, options?.prepared);
+    // pool.query() in two steps, so a failure to connect (nothing was sent) is told apart from a
+    // connection lost while the statement ran (it may have committed).
+    async query<Row>(
+      text: string,
+      values?: readonly unknown[],
+      options?: QueryOptions,
+    ): Promise<QueryResult<Row>> {
+      const client = await connect(pool);
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost ??= error;
+      };
+      client.on?.("error", onError);
+      let broken: Error | undefined;
+      try {
+        return await runQuery<Row>(client, text, values, options?.prepared);
+      } catch (error) {
+        // A statement error leaves the connection usable; a connection-level one does not.
+        if (
+          !(error instanceof PostbusDatabaseError) ||
+          error.sqlstate === undefined ||
+          isConnectionLoss(error)
+        ) {
+          broken = error instanceof Error ? error : new Error(String(error));
+        }
+        throw error;
+      } finally {
+        client.off?.("error", onError);
+        client.release(lost ?? broken ?? false);
+      }
     },
     openListenConnection(): Promise<ListenConnection> {
       return openPoolListenConnection(pool);
@@ -94,7 +123,12 @@ function adaptPoolStatements(pool: PgPoolLike): Executor {
           options.isolation === "read committed" ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN",
         );
         const result = await work(tx);
-        await tx.query("COMMIT");
+        try {
+          await tx.query("COMMIT");
+        } catch (error) {
+          if (isConnectionLoss(error)) throw commitUnknown(error);
+          throw error;
+        }
         return result;
       } catch (error) {
         try {
@@ -117,6 +151,19 @@ async function connect(pool: PgPoolLike) {
   try {
     return await pool.connect();
   } catch (error) {
-    throw toPostbusError(error, trace);
+    throw markNotSent(toPostbusError(error, trace));
   }
+}
+
+/** The transaction's COMMIT was sent and its connection lost: it may or may not have committed. */
+function commitUnknown(cause: unknown): PostbusDatabaseError {
+  return new PostbusDatabaseError(
+    "POSTBUS_COMMIT_UNKNOWN",
+    "The connection was lost while the transaction committed: it may or may not have been committed",
+    {
+      sqlstate: cause instanceof PostbusDatabaseError ? cause.sqlstate : undefined,
+      cause,
+      hint: "Check whether its writes are there before running it again; events published with a fixed metadata.event_id can simply be published again",
+    },
+  );
 }
