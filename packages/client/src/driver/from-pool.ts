@@ -2,7 +2,7 @@ import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { consoleLogger, errorFields, type PostbusLogger } from "../log/logger.js";
 import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
-import type { PgPoolLike } from "./pg-types.js";
+import type { PgPoolClientLike, PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
 import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-error.js";
 
@@ -111,10 +111,12 @@ function adaptPoolStatements(pool: PgPoolLike): Executor {
         lost ??= error;
       };
       client.on?.("error", onError);
+      const deadlineMs = options.statementDeadlineMs;
       const tx: Executor = {
         inCallerTransaction: false,
         query<Row>(text: string, values?: readonly unknown[], queryOptions?: QueryOptions) {
-          return runQuery<Row>(client, text, values, queryOptions?.prepared);
+          const running = runQuery<Row>(client, text, values, queryOptions?.prepared);
+          return deadlineMs === undefined ? running : withDeadline(running, deadlineMs, client);
         },
       };
       let broken: Error | undefined;
@@ -152,6 +154,19 @@ async function connect(pool: PgPoolLike) {
     return await pool.connect();
   } catch (error) {
     throw markNotSent(toPostbusError(error, trace));
+  }
+}
+
+/**
+ * `running`, but when it takes longer than `ms` the client's socket is destroyed: the statement
+ * (and every one queued behind it) then fails with a lost connection, and the pool discards it.
+ */
+async function withDeadline<T>(running: Promise<T>, ms: number, client: PgPoolClientLike): Promise<T> {
+  const timer = setTimeout(() => client.connection?.stream?.destroy(), ms);
+  try {
+    return await running;
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -19,6 +19,8 @@ export interface PgPoolClientLike extends PgQueryable {
   release(error?: Error | boolean): void;
   on?(event: "error", listener: (error: Error) => void): unknown;
   off?(event: "error", listener: (error: Error) => void): unknown;
+  /** `pg`'s wire connection; only used to drop the socket of a peer that stopped answering. */
+  readonly connection?: { readonly stream?: { destroy(): void } };
 }
 
 /** A `pg.Pool`. */

@@ -8,11 +8,17 @@ import { EVENT_COLUMNS } from "./select-latest-events.js";
 export const GROUP_LOCK_NAMESPACE = 0x70626772;
 
 /**
- * Takes the group's lease for the rest of the transaction without waiting: $1 `schema.group`.
- * An advisory lock, not `FOR UPDATE`: it assigns no transaction id, so a batch being handled does
- * not hold back `pg_snapshot_xmin` — and with it every other reader — until it writes.
+ * Takes the group's lease for the rest of the transaction without waiting, and sets the batch's
+ * server-side deadline. An advisory lock, not `FOR UPDATE`: it assigns no transaction id, so a
+ * batch being handled does not hold back `pg_snapshot_xmin` — and with it every other reader —
+ * until it writes. The deadline: $1 `schema.group`, $2 a duration such as `'15000ms'`, used both as
+ * `statement_timeout` and as `idle_in_transaction_session_timeout`. A member that stalls
+ * mid-batch (frozen, partitioned) is then ended by the server within twice $2 — one statement
+ * cut short, one idle period — which releases its lease and its transaction id.
  */
-export const TRY_LEASE_SQL = `SELECT pg_try_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1)) AS held`;
+export const TRY_LEASE_WITH_DEADLINE_SQL = `SELECT pg_try_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1)) AS held,
+  set_config('statement_timeout', $2::text, true) IS NOT NULL
+  AND set_config('idle_in_transaction_session_timeout', $2::text, true) IS NOT NULL AS deadline_set`;
 
 /** Waits for the group's lease (for resets, which must not run beside a batch): $1 `schema.group`. */
 export const WAIT_LEASE_SQL = `SELECT pg_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1))`;
