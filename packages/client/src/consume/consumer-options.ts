@@ -31,11 +31,20 @@ export type EventHandler<Event extends StoredEvent = StoredEvent> = (
 export type StartFrom =
   /** Every event still in the table. */
   | "beginning"
-  /** Only events committed from now on (everything already deliverable is skipped). */
+  /**
+   * Skips every event already below the read horizon, i.e. of transactions older than every one
+   * still running. Delivers the events of transactions still running and everything after. While
+   * an old transaction is open, events that committed behind it before the subscribe are
+   * delivered too: a cursor cannot skip them without skipping the open transaction's.
+   */
   | "now"
   /** After a position, `"<tx>:<id>"`, as events carry it. */
   | string
-  /** After the last event written before this time (per channel). */
+  /**
+   * Per channel, just before the first event in delivery order written at or after this time
+   * (`created_at`, the writing transaction's start): no event written after it is skipped; events
+   * written before it that sort after that first one are delivered too.
+   */
   | Date;
 
 /** Options of `subscribe` and `drain`. */

@@ -42,14 +42,20 @@ ON CONFLICT (group_name, channel) DO UPDATE SET tx = EXCLUDED.tx, id = EXCLUDED.
     /** The horizon every start position is taken below: rows of transactions at or above it are still to come. */
     horizon: "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin",
 
-    /** The position of the last event of each channel written before a time: $1 channels, $2 time. */
-    positionsBefore: `SELECT c.channel, last.tx::text AS tx_text, last.id
+    /**
+     * The first event in delivery order of each channel written at or after a time: $1 channels,
+     * $2 time. A group that starts from the time starts just before it (and never beyond the
+     * horizon), so no event written after the time is skipped, whatever order its transaction
+     * took its id in. Scans the channel in (tx, id) order up to that event: a one-time cost when a
+     * group (or a channel of it) starts from a Date.
+     */
+    positionsFrom: `SELECT c.channel, first.tx::text AS tx_text, first.id
 FROM unnest($1::varchar[]) AS c(channel)
 LEFT JOIN LATERAL (
   SELECT ev.tx, ev.id FROM ${schema}.events AS ev
-  WHERE ev.channel = c.channel AND ev.created_at::timestamptz < $2::timestamptz
-  ORDER BY ev.tx DESC, ev.id DESC LIMIT 1
-) AS last ON true`,
+  WHERE ev.channel = c.channel AND ev.created_at::timestamptz >= $2::timestamptz
+  ORDER BY ev.tx, ev.id LIMIT 1
+) AS first ON true`,
 
     /**
      * The group's state and its next batch, in one statement: $1 group, $2 limit, $3 the
