@@ -202,6 +202,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       validators: config.prepare.validators,
       unknownEventTypes: config.prepare.unknownEventTypes,
       committed: (channels) => notifier.committed(channels),
+      logger: config.logger,
       prepared: config.prepared,
     };
   }

@@ -4,6 +4,7 @@ import { redriveDeadLetters } from "./redrive-dead-letters.js";
 import type { BatchDeps, BatchResult } from "./run-batch.js";
 import { runBatch } from "./run-batch.js";
 import type { Sleeper } from "./sleeper.js";
+import { StallWatch } from "./stall-watch.js";
 
 /** Counters of one subscription (or drain). */
 export interface ConsumerStats {
@@ -47,6 +48,7 @@ export async function consumeLoop(
   let errorDelay = 50;
   let busyRounds = 0;
   let errorsInARow = 0;
+  const stalls = new StallWatch(deps);
   while (!shouldStop()) {
     let result: BatchResult;
     try {
@@ -70,6 +72,8 @@ export async function consumeLoop(
     switch (result.kind) {
       case "handled":
         stats.handled += result.count;
+        if (result.count > 0) stalls.delivered();
+        else if (!once) await stalls.foundNothing();
         if (result.failure) {
           stats.failedAttempts += 1;
           if (result.failure.outcome === "dead-lettered") stats.deadLettered += 1;

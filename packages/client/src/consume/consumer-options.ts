@@ -86,6 +86,12 @@ export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
    * `batchTimeoutMs` (10,000).
    */
   readonly handlerTimeoutMs?: number;
+  /**
+   * When committed events have waited this long behind a transaction that is still running
+   * (gap-free reads cannot pass it), the client's logger gets one warning naming the blocking
+   * backend. Default 30,000 (100…86,400,000).
+   */
+  readonly stalledWarningMs?: number;
   /** Stops the subscription like `close()`. */
   readonly signal?: AbortSignal;
   /** Errors of the loop itself (the database unreachable, …); it keeps retrying. Default: a process warning. */
@@ -106,6 +112,7 @@ export interface ConsumerConfig {
   readonly pollIntervalMs: number;
   readonly batchTimeoutMs: number;
   readonly handlerTimeoutMs: number;
+  readonly stalledWarningMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onError: (error: unknown) => void;
 }
@@ -158,6 +165,13 @@ export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
     hint: "Keep handlerTimeoutMs below half of batchTimeoutMs (the server ends a batch idle that long), or raise batchTimeoutMs",
   });
   return Object.freeze({
+    stalledWarningMs: checkIntegerOption(options.stalledWarningMs, {
+      fallback: 30_000,
+      field: "stalledWarningMs",
+      min: 100,
+      max: 86_400_000,
+      hint: "Fix the stalledWarningMs option of subscribe()",
+    }),
     batchTimeoutMs,
     handlerTimeoutMs,
     group,

@@ -1,6 +1,7 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
+import type { PostbusLogger } from "../log/logger.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import { type ConsumerStatements, TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
@@ -26,6 +27,8 @@ export interface BatchDeps {
   readonly prepared: boolean;
   /** Called after a batch commits with the channels its handlers published to. */
   readonly committed: (channels: Set<string>) => void;
+  /** Where a stalled delivery is reported. */
+  readonly logger: PostbusLogger;
   readonly signal: AbortSignal;
 }
 

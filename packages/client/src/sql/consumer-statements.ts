@@ -91,6 +91,29 @@ LEFT JOIN LATERAL (
 ORDER BY b.tx_sort, b.id`,
 
     /**
+     * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per
+     * channel whose next event after the cursor is committed but not yet deliverable (its
+     * transaction id is at or above the horizon), each with the oldest backend whose transaction
+     * id is the horizon (pid, application_name, state, age); no row when nothing waits.
+     */
+    stalled: `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+blocker AS MATERIALIZED (
+  SELECT a.pid, a.application_name, a.state,
+    greatest(0, extract(epoch FROM clock_timestamp() - a.xact_start))::float8 AS age_seconds
+  FROM pg_stat_activity AS a, h
+  WHERE a.backend_xid IS NOT NULL AND age(a.backend_xid) >= age(h.xmin::xid)
+  ORDER BY age(a.backend_xid) DESC LIMIT 1
+)
+SELECT c.channel, b.pid, b.application_name, b.state, b.age_seconds
+FROM ${schema}.postbus_cursors AS c
+CROSS JOIN h
+LEFT JOIN blocker AS b ON true
+WHERE c.group_name = $1 AND c.channel = ANY($2::varchar[]) AND EXISTS (
+  SELECT 1 FROM ${schema}.events AS ev
+  WHERE ev.channel = c.channel AND ev.tx >= h.xmin AND (ev.tx, ev.id) > (c.tx, c.id)
+)`,
+
+    /**
      * Advances cursors by compare-and-set: $1 group, $2 channels, $3 tx[], $4 id[]. `moved` below
      * the number of channels means someone else moved a cursor.
      */
