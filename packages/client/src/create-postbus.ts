@@ -18,6 +18,7 @@ import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import type { PostbusStatus } from "./monitor/postbus-status.js";
 import { readStatus } from "./monitor/read-status.js";
+import { readEventFields } from "./publish/prepare-event.js";
 import {
   createPublisher,
   type PublishItem,
@@ -245,8 +246,14 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async publish(eventType: string, data: unknown, publishOptions: PublishOptions = {}) {
       assertOpen();
       checkOptionsObject(publishOptions);
-      const [event] = await publisher.write(targetOf(publishOptions.tx), [
-        { ...publishOptions, type: eventType, data },
+      let tx: Database | undefined;
+      try {
+        tx = publishOptions.tx;
+      } catch {
+        tx = undefined;
+      }
+      const [event] = await publisher.write(targetOf(tx), [
+        { ...readEventFields(publishOptions), type: eventType, data },
       ]);
       return event!;
     },

@@ -6,7 +6,7 @@ import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError, PostbusInputError } from "../errors/postbus-error.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
 import { type InsertStatements, insertPrepared, type NotifyMode } from "./insert-prepared.js";
-import { type EventOptions, type PreparedEvent, prepareEvent } from "./prepare-event.js";
+import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
 
 /** Largest `publishMany` batch, in events. */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -75,7 +75,18 @@ export function createPublisher(
     const prepared: PreparedEvent[] = [];
     let bytes = 0;
     for (const [index, item] of items.entries()) {
-      const event = await prepareEvent(config.prepare, item?.type, item?.data, item, index);
+      if (typeof item !== "object" || item === null) {
+        throw new PostbusInputError(
+          "POSTBUS_OPTIONS_INVALID",
+          `Item ${index} of the batch is not an object`,
+          {
+            subject: { field: "items", index },
+            hint: "Pass { type, data } objects",
+          },
+        );
+      }
+      const fields = readEventFields(item, index);
+      const event = await prepareEvent(config.prepare, fields.type, fields.data, fields, index);
       bytes += event.bytes;
       prepared.push(event);
     }
@@ -121,7 +132,7 @@ export function createPublisher(
         executor: tx,
         query: (text, values) => tx.query(text, values),
         publish: async (eventType, data, options = {}) =>
-          (await write(tx, [{ ...options, type: eventType, data }], afterCommit))[0]!,
+          (await write(tx, [{ ...readEventFields(options), type: eventType, data }], afterCommit))[0]!,
         publishMany: (items) => write(tx, items, afterCommit),
       };
     },
