@@ -1,5 +1,6 @@
 import {
   createPostbus,
+  createTypedPostbus,
   fromPool,
   migrate,
   type Postbus,
@@ -10,6 +11,7 @@ import fc from "fast-check";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../support/test-database.js";
+import { contracts } from "../typed/support/contracts.js";
 import { build, hostileName, hostileValue, integerPlan, type Plan } from "./hostile-values.js";
 
 const db = useTestDatabase();
@@ -117,7 +119,12 @@ describe("fuzzed client input (fast-check)", () => {
     const options: fc.Arbitrary<Plan> = fc.oneof(
       hostileValue,
       fc
-        .tuple(field("channel", hostileName), field("metadata", metadata), field("causedBy", hostileValue))
+        .tuple(
+          field("channel", hostileName),
+          field("metadata", metadata),
+          field("causedBy", hostileValue),
+          field("tx", hostileValue),
+        )
         .map((entries): Plan => ({ dict: entries.filter((entry) => entry !== undefined) })),
     );
     await fc.assert(
@@ -183,5 +190,67 @@ describe("fuzzed client input (fast-check)", () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it("options objects whose own getters throw (publish, publishMany items, subscribe), untyped and typed: coded errors, nothing written", async () => {
+    const typed = createTypedPostbus({ db: pool, contracts, listen: false, wakeups: "off" });
+    const keys = [
+      "channel",
+      "metadata",
+      "causedBy",
+      "tx",
+      "type",
+      "data",
+      "group",
+      "channels",
+      "handler",
+      "batchSize",
+      "from",
+    ];
+    const booby = (key: string) =>
+      Object.defineProperty(
+        {
+          type: "signal.triggered",
+          data: { symbol: "X", side: "buy", price: 1 },
+          group: "g",
+          channels: ["c"],
+          handler() {},
+        },
+        key,
+        {
+          enumerable: true,
+          get() {
+            throw new Error(`getter ${key} threw`);
+          },
+        },
+      );
+    try {
+      await fc.assert(
+        fc.asyncProperty(fc.constantFrom(...keys), fc.integer({ min: 0, max: 5 }), async (key, call) => {
+          const before = await count();
+          const options = booby(key) as never;
+          const calls = [
+            () => bus.publish("fz.getter", { n: 1 }, options),
+            () => bus.publishMany([options]),
+            () => bus.subscribe(options),
+            () => typed.publish("signal.triggered", { symbol: "X", side: "buy", price: 1 }, options),
+            () => typed.publishMany([options]),
+            () => typed.subscribe(options),
+          ];
+          const error = await outcome(async () => {
+            const result = await calls[call]!();
+            if (result && typeof (result as { close?: unknown }).close === "function") {
+              await (result as { close(): Promise<void> }).close();
+            }
+          });
+          // A getter of a key the call does not read is never run: success is fine then.
+          if (error !== undefined) expectCodedInputError(error);
+          if (error !== undefined) expect(await count()).toBe(before);
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      await typed.close();
+    }
   });
 });

@@ -246,14 +246,9 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async publish(eventType: string, data: unknown, publishOptions: PublishOptions = {}) {
       assertOpen();
       checkOptionsObject(publishOptions);
-      let tx: Database | undefined;
-      try {
-        tx = publishOptions.tx;
-      } catch {
-        tx = undefined;
-      }
-      const [event] = await publisher.write(targetOf(tx), [
-        { ...readEventFields(publishOptions), type: eventType, data },
+      const { tx, ...fields } = readEventFields(publishOptions);
+      const [event] = await publisher.write(targetOf(tx as Database | undefined), [
+        { ...fields, type: eventType, data },
       ]);
       return event!;
     },

@@ -5,6 +5,7 @@ import type { TransactionScope } from "../publish/publisher.js";
 import { type Position, parsePosition } from "../read/position.js";
 import { checkIntegerOption } from "../validate/check-integer.js";
 import { checkEventName } from "../validate/check-name.js";
+import { readFields } from "../validate/read-fields.js";
 
 /** What a handler gets besides the event. */
 export interface ConsumerContext {
@@ -120,12 +121,41 @@ export interface ConsumerConfig {
 /** Default of `batchTimeoutMs`: a stalled member loses its group within 30 s. */
 export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
 
+const SUBSCRIBE_KEYS = [
+  "group",
+  "channels",
+  "handler",
+  "eventTypes",
+  "from",
+  "batchSize",
+  "maxAttempts",
+  "retryDelayMs",
+  "pollIntervalMs",
+  "batchTimeoutMs",
+  "handlerTimeoutMs",
+  "stalledWarningMs",
+  "signal",
+  "onError",
+] as const satisfies ReadonlyArray<keyof SubscribeOptions>;
+
 const defaultRetryDelay = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 300_000);
 
 /** Checks subscribe options before anything touches the database. */
-export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
-  if (typeof options !== "object" || options === null)
+export function readConsumerOptions(raw: SubscribeOptions): ConsumerConfig {
+  try {
+    return checkConsumerOptions(raw);
+  } catch (error) {
+    // A getter, Proxy trap or array that threw while it was read.
+    if (error instanceof PostbusInputError) throw error;
+    throw invalid("options", "reading the subscribe options threw (a getter or Proxy)");
+  }
+}
+
+function checkConsumerOptions(raw: SubscribeOptions): ConsumerConfig {
+  if (typeof raw !== "object" || raw === null)
     throw invalid("options", "subscribe expects an options object");
+  // Each option read once, so a throwing getter is a coded error and nothing changes under the checks.
+  const options = readFields(raw, SUBSCRIBE_KEYS, "options") as unknown as SubscribeOptions;
   const group = checkEventName(options.group, "consumer group", { field: "group" });
   const list = typeof options.channels === "string" ? [options.channels] : options.channels;
   if (!Array.isArray(list) || list.length === 0)

@@ -3,6 +3,7 @@ import type { Envelope, EventMetadata } from "../envelope.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { type JsonLimits, toCheckedJson } from "../validate/check-json.js";
 import { checkEventName } from "../validate/check-name.js";
+import { readFields } from "../validate/read-fields.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
 
@@ -101,20 +102,14 @@ export async function prepareEvent(
 export function readEventFields(
   value: unknown,
   index?: number,
-): EventOptions & { readonly type?: unknown; readonly data?: unknown } {
-  if (typeof value !== "object" || value === null) return {};
-  try {
-    const { type, data, channel, metadata, causedBy } = value as Record<string, unknown>;
-    return { type, data, channel, metadata, causedBy } as EventOptions & { type?: unknown; data?: unknown };
-  } catch {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "Reading the publish options threw", {
-      subject: {
-        field: index === undefined ? "options" : "items",
-        ...(index === undefined ? {} : { index }),
-      },
-      hint: "Pass a plain object (no getters or Proxies that throw)",
-    });
-  }
+): EventOptions & { readonly type?: unknown; readonly data?: unknown; readonly tx?: unknown } {
+  const fields = readFields(
+    value,
+    ["type", "data", "channel", "metadata", "causedBy", "tx"],
+    index === undefined ? "options" : "items",
+    index,
+  );
+  return (fields ?? {}) as EventOptions & { type?: unknown; data?: unknown; tx?: unknown };
 }
 
 function buildMetadata(

@@ -3,7 +3,7 @@ import type { Executor } from "../driver/executor.js";
 import type { Database } from "../driver/to-executor.js";
 import { isConnectionLoss } from "../driver/wrap-database-error.js";
 import type { StoredEvent } from "../envelope.js";
-import { PostbusDatabaseError, PostbusInputError } from "../errors/postbus-error.js";
+import { PostbusDatabaseError, PostbusError, PostbusInputError } from "../errors/postbus-error.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
 import { type InsertStatements, insertPrepared, type NotifyMode } from "./insert-prepared.js";
 import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
@@ -65,6 +65,24 @@ export function createPublisher(
   const notifyMode: NotifyMode = config.wakeups === "in-transaction" ? "in-transaction" : "after-commit";
 
   async function prepareBatch(items: readonly PublishItem[]): Promise<PreparedEvent[]> {
+    try {
+      return await checkBatch(items);
+    } catch (error) {
+      // A getter, Proxy trap or array that threw while it was read, or a validator that threw.
+      if (error instanceof PostbusError) throw error;
+      throw new PostbusInputError(
+        "POSTBUS_OPTIONS_INVALID",
+        "Reading or validating the events to publish threw",
+        {
+          subject: { field: "items" },
+          hint: "Pass plain objects and arrays (no getters or Proxies that throw); nothing was written",
+          cause: error,
+        },
+      );
+    }
+  }
+
+  async function checkBatch(items: readonly PublishItem[]): Promise<PreparedEvent[]> {
     if (!Array.isArray(items)) {
       throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "publishMany expects an array of events", {
         subject: { field: "items" },
@@ -131,8 +149,10 @@ export function createPublisher(
       return {
         executor: tx,
         query: (text, values) => tx.query(text, values),
-        publish: async (eventType, data, options = {}) =>
-          (await write(tx, [{ ...readEventFields(options), type: eventType, data }], afterCommit))[0]!,
+        publish: async (eventType, data, options = {}) => {
+          const { tx: _ignored, ...fields } = readEventFields(options);
+          return (await write(tx, [{ ...fields, type: eventType, data }], afterCommit))[0]!;
+        },
         publishMany: (items) => write(tx, items, afterCommit),
       };
     },
