@@ -1,3 +1,4 @@
+import { PostbusInputError } from "../errors/postbus-error.js";
 import type { Executor } from "./executor.js";
 import { fromClient } from "./from-client.js";
 import { fromPool } from "./from-pool.js";
@@ -12,16 +13,39 @@ export type Database = Executor | PgPoolLike | PgQueryable;
  * when `callerTransaction` is true.
  */
 export function toExecutor(db: Database, callerTransaction: boolean): Executor {
-  if (isExecutor(db)) return db;
-  if (isPool(db)) return fromPool(db);
+  const field = callerTransaction ? "tx" : "db";
+  let kind: "executor" | "pool" | "client" | "none";
+  try {
+    kind = isExecutor(db)
+      ? "executor"
+      : isPool(db)
+        ? "pool"
+        : typeof (db as Partial<PgQueryable> | null)?.query === "function"
+          ? "client"
+          : "none";
+  } catch {
+    kind = "none"; // a getter or Proxy that threw while it was looked at
+  }
+  if (kind === "executor") return db as Executor;
+  if (kind === "pool") return fromPool(db as PgPoolLike);
+  if (kind === "none") {
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      `${field} is not a database: it has no query method`,
+      {
+        subject: { field },
+        hint: "Pass a pg.Pool, a pg client (inside BEGIN for tx) or an executor (fromPool, fromClient)",
+      },
+    );
+  }
   return fromClient(db, { inTransaction: callerTransaction });
 }
 
 function isExecutor(db: Database): db is Executor {
-  return typeof (db as Partial<Executor>).inCallerTransaction === "boolean";
+  return typeof (db as Partial<Executor> | null)?.inCallerTransaction === "boolean";
 }
 
 function isPool(db: Database): db is PgPoolLike {
-  const candidate = db as Partial<PgPoolLike>;
+  const candidate = (db ?? {}) as Partial<PgPoolLike>;
   return typeof candidate.connect === "function" && typeof candidate.totalCount === "number";
 }

@@ -3,6 +3,7 @@ import type { Envelope, EventMetadata } from "../envelope.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { type JsonLimits, toCheckedJson } from "../validate/check-json.js";
 import { checkEventName } from "../validate/check-name.js";
+import { readFields } from "../validate/read-fields.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
 
@@ -69,7 +70,14 @@ export async function prepareEvent(
       ? rawJson
       : toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
 
-  const metadata = buildMetadata(context.producer, options, type, index);
+  let metadata: EventMetadata;
+  try {
+    metadata = buildMetadata(context.producer, options, type, index);
+  } catch (error) {
+    // A getter or Proxy in metadata or causedBy that threw while it was read.
+    if (error instanceof PostbusInputError) throw error;
+    throw metadataError(type, index, "", "metadata and causedBy must be plain data (reading them threw)");
+  }
   const metadataJson = toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
   const timestamp = new Date().toISOString();
   const json = `{"event_type":${JSON.stringify(type)},"timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
@@ -85,6 +93,23 @@ export async function prepareEvent(
     );
   }
   return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json, bytes };
+}
+
+/**
+ * Reads a publish's options (or a `publishMany` item) once, field by field, into a plain
+ * object: a getter or Proxy that throws becomes `POSTBUS_OPTIONS_INVALID`, not a `TypeError`.
+ */
+export function readEventFields(
+  value: unknown,
+  index?: number,
+): EventOptions & { readonly type?: unknown; readonly data?: unknown; readonly tx?: unknown } {
+  const fields = readFields(
+    value,
+    ["type", "data", "channel", "metadata", "causedBy", "tx"],
+    index === undefined ? "options" : "items",
+    index,
+  );
+  return (fields ?? {}) as EventOptions & { type?: unknown; data?: unknown; tx?: unknown };
 }
 
 function buildMetadata(

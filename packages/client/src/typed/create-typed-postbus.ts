@@ -2,9 +2,11 @@ import type { SubscribeOptions } from "../consume/consumer-options.js";
 import { createPostbusWith } from "../create-postbus.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusError, PostbusInputError } from "../errors/postbus-error.js";
+import { readEventFields } from "../publish/prepare-event.js";
 import type { TransactionScope } from "../publish/publisher.js";
 import { PostbusReplyError } from "../request/reply-error.js";
 import type { RequestOptions, RespondOptions } from "../request/request-options.js";
+import { describeValue } from "../validate/describe-value.js";
 import { validatorsOf } from "./check-contracts.js";
 import { checkChannel, checkStoredEvent } from "./check-event.js";
 import type { ChannelOf, ContractRegistry } from "./contract-registry.js";
@@ -48,7 +50,9 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
   const { contracts, ...rest } = options ?? ({} as TypedPostbusOptions<Contracts>);
   const validators = validatorsOf(contracts);
   const channelOf = (eventType: string): string | undefined =>
-    Object.hasOwn(contracts, eventType) ? contracts[eventType]?.channel : undefined;
+    typeof eventType === "string" && Object.hasOwn(contracts, eventType)
+      ? contracts[eventType]?.channel
+      : undefined;
   const replyTypesOf = (requestType: string) => {
     const entry = Object.hasOwn(contracts, requestType) ? contracts[requestType] : undefined;
     return { response: entry?.responseType ?? undefined, error: entry?.errorResponseType ?? undefined };
@@ -59,10 +63,8 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     { ...rest, validators, unknownEventTypes: "reject" },
     (replyType, replyTo, fallback) => replyTo ?? channelOf(replyType) ?? fallback,
   );
-  const onChannel = <Item extends { readonly type: string }>(item: Item) => ({
-    ...item,
-    channel: channelOf(item.type),
-  });
+  const onChannel = <Item extends { readonly type: string }>(item: Item, index: number) =>
+    itemOnChannel(item, index, channelOf);
   const check = (event: StoredEvent) => checkStoredEvent(contracts, validators, event);
 
   const typed = {
@@ -70,7 +72,10 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     contracts,
     untyped: bus,
     publish: (eventType: string, data: unknown, publishOptions = {}) =>
-      bus.publish(eventType, data, { ...publishOptions, channel: channelOf(eventType) }),
+      bus.publish(eventType, data, {
+        ...readEventFields(publishOptions),
+        channel: channelOf(eventType),
+      } as never),
     publishMany: (items: readonly TypedPublishItem<ContractRegistry>[], manyOptions = {}) =>
       bus.publishMany(Array.isArray(items) ? items.map(onChannel) : items, manyOptions),
     withTransaction: <T>(work: (scope: TypedTransactionScope<ContractRegistry>) => Promise<T>) =>
@@ -137,12 +142,26 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
 function notARequest(eventType: unknown): PostbusInputError {
   return new PostbusInputError(
     "POSTBUS_OPTIONS_INVALID",
-    `${JSON.stringify(eventType)} is not a request type of these contracts: it declares no response`,
+    `${describeValue(eventType)} is not a request type of these contracts: it declares no response`,
     {
       subject: { field: "eventType", ...(typeof eventType === "string" ? { eventType } : {}) },
       hint: 'Declare "response" (and optionally "errorResponse") in its schema\'s x-postbus block and regenerate',
     },
   );
+}
+
+/** A publishMany item read field by field (so a throwing getter is a coded error), on its contract's channel. */
+function itemOnChannel<Item extends { readonly type: string }>(
+  item: Item,
+  index: number,
+  channelOf: (eventType: string) => string | undefined,
+): Item {
+  if (typeof item !== "object" || item === null) return item; // the runtime reports it
+  const { tx: _tx, ...fields } = readEventFields(item, index);
+  return {
+    ...fields,
+    channel: typeof fields.type === "string" ? channelOf(fields.type) : undefined,
+  } as unknown as Item;
 }
 
 function typedScope(
@@ -154,10 +173,10 @@ function typedScope(
     query: scope.query,
     untyped: scope,
     publish: (eventType: string, data: unknown, options: TypedEventOptions = {}) =>
-      scope.publish(eventType, data, { ...options, channel: channelOf(eventType) }),
+      scope.publish(eventType, data, { ...readEventFields(options), channel: channelOf(eventType) } as never),
     publishMany: (items: readonly TypedPublishItem<ContractRegistry>[]) =>
       scope.publishMany(
-        Array.isArray(items) ? items.map((item) => ({ ...item, channel: channelOf(item.type) })) : items,
+        Array.isArray(items) ? items.map((item, index) => itemOnChannel(item, index, channelOf)) : items,
       ),
   } as TypedTransactionScope<ContractRegistry>;
 }
@@ -171,10 +190,22 @@ function untypedSubscribe(
   contracts: ContractRegistry,
   channelOf: (eventType: string) => string | undefined,
 ): SubscribeOptions {
-  if (typeof options !== "object" || options === null || typeof options.handler !== "function") {
-    return options as unknown as SubscribeOptions; // the runtime reports what is wrong
+  if (typeof options !== "object" || options === null) return options as unknown as SubscribeOptions;
+  let copy: SubscribeOptions;
+  try {
+    copy = { ...(options as unknown as SubscribeOptions) };
+  } catch {
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      "reading the subscribe options threw (a getter or Proxy)",
+      {
+        subject: { field: "options" },
+        hint: "Pass a plain object (no getters or Proxies that throw)",
+      },
+    );
   }
-  return { ...options, handler: typedHandler(options.handler, contracts, channelOf) };
+  if (typeof copy.handler !== "function") return copy; // the runtime reports what is wrong
+  return { ...copy, handler: typedHandler(copy.handler as never, contracts, channelOf) };
 }
 
 /**
