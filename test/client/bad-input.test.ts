@@ -278,10 +278,102 @@ describe("options", () => {
     );
   });
 
+  it("refuses schema names PostgreSQL reserves (pg_*) up front, as a coded name error", async () => {
+    for (const schema of ["pg_catalog", "pg_temp", "pg_mine"]) {
+      expect(() => createPostbus({ db: pool, schema })).toThrow(
+        expect.objectContaining({ code: "POSTBUS_NAME_INVALID", subject: { field: "schema" } }),
+      );
+      await expect(migrate(fromPool(pool), { schema })).rejects.toMatchObject({
+        code: "POSTBUS_NAME_INVALID",
+      });
+    }
+  });
+
   it("refuses to publish after close()", async () => {
     const closed = createPostbus({ db: pool });
     await closed.close();
     await expect(closed.publish("ok", {})).rejects.toMatchObject({ code: "POSTBUS_CLOSED" });
+  });
+});
+
+describe("names that are not strings and run code of their own", () => {
+  const hostile = (): Array<[string, unknown]> => [
+    ["a null-prototype object", Object.create(null)],
+    [
+      "an object whose toString throws",
+      {
+        toString() {
+          throw new Error("boom");
+        },
+      },
+    ],
+    [
+      "an object whose Symbol.toPrimitive throws",
+      {
+        [Symbol.toPrimitive]() {
+          throw new Error("boom");
+        },
+      },
+    ],
+    ["a symbol", Symbol("s")],
+    ["a bigint", 10n],
+  ];
+
+  it.each(hostile())(
+    "as an event type, channel, group or event type filter: %s is POSTBUS_NAME_INVALID, nothing written",
+    async (_, name) => {
+      const before = await total();
+      const calls: Array<() => unknown> = [
+        () => bus.publish(name as string, {}),
+        () => bus.publish("ok.type", {}, { channel: name as string }),
+        () => bus.publishMany([{ type: name as string, data: {} }]),
+        () => bus.getLatestEvents(name as string),
+        () => bus.readEvents([name as string]),
+        () => bus.subscribe({ group: name as string, channels: ["ok"], handler() {} }),
+        () => bus.subscribe({ group: "ok", channels: [name as string], handler() {} }),
+        () => bus.drain({ group: "ok", channels: ["ok"], eventTypes: [name as string], handler() {} }),
+        () => createPostbus({ db: pool, producer: name as string }),
+        () => createPostbus({ db: pool, schema: name as string }),
+      ];
+      for (const call of calls) {
+        const error = await Promise.resolve()
+          .then(call)
+          .then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+        expect(error).toBeInstanceOf(PostbusInputError);
+        expect(error).toMatchObject({ code: "POSTBUS_NAME_INVALID" });
+      }
+      expect(await total()).toBe(before);
+    },
+  );
+
+  it("bad limits, positions and integer options that run code of their own are coded errors too", async () => {
+    const [, nullProto] = hostile()[0]!;
+    const [, throwing] = hostile()[1]!;
+    for (const value of [nullProto, throwing, 10n]) {
+      await expect(bus.getLatestEvents("ok", { limit: value as number })).rejects.toMatchObject({
+        code: "POSTBUS_LIMIT_INVALID",
+      });
+      await expect(bus.readEvents("ok", { after: value as string })).rejects.toMatchObject({
+        code: "POSTBUS_POSITION_INVALID",
+      });
+      expect(() =>
+        bus.subscribe({ group: "ok", channels: ["ok"], batchSize: value as number, handler() {} }),
+      ).toThrow(expect.objectContaining({ code: "POSTBUS_OPTIONS_INVALID" }));
+      await expect(bus.status({ countCap: value as number })).rejects.toMatchObject({
+        code: "POSTBUS_OPTIONS_INVALID",
+      });
+    }
+    const getter = Object.defineProperty({}, "tx", {
+      get() {
+        throw new Error("boom");
+      },
+    });
+    await expect(bus.readEvents("ok", { after: getter as string })).rejects.toMatchObject({
+      code: "POSTBUS_POSITION_INVALID",
+    });
   });
 });
 

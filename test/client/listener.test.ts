@@ -254,9 +254,10 @@ describe("the process-wide wake listener", () => {
     try {
       const sub = recorder();
       listener.subscribe("postbus.deaf_a", sub.subscriber);
-      await waitFor("polling-only", () => listener.state === "polling-only");
+      // Three test NOTIFYs, waiting 300 + 600 + 1200 ms.
+      await waitFor("polling-only", () => listener.state === "polling-only", 6_000);
       expect(warnings).toHaveLength(1);
-      expect(warnings[0]).toMatch(/did not receive it within 300 ms/);
+      expect(warnings[0]).toMatch(/received none of them within 2100 ms/);
       expect(warnings[0]).toMatch(/transaction-mode pooler/);
       expect(warnings[0]).toMatch(/session-mode pooler/);
       await waitFor("the useless connection to close", async () => (await listenerBackends()).length === 0);
@@ -273,6 +274,92 @@ describe("the process-wide wake listener", () => {
       await listener.close();
     }
   });
+
+  it("a late self-test NOTIFY does not disable LISTEN: it still counts, nothing is blamed on a pooler, wake-ups flow", async () => {
+    const { options, warnings } = collecting({ probeTimeoutMs: 200 });
+    let delayed = 0;
+    // The first self-test NOTIFY commits 400 ms late (a busy server): it arrives after its deadline.
+    const slow: Executor = {
+      ...executor,
+      async query(text, values, queryOptions) {
+        if (!text.includes("pg_notify") || delayed > 0) return executor.query(text, values, queryOptions);
+        delayed += 1;
+        const client = await pool.connect();
+        await client.query("BEGIN");
+        await client.query(text, values as unknown[]);
+        setTimeout(() => {
+          void client.query("COMMIT").finally(() => client.release());
+        }, 400);
+        return { rows: [], rowCount: 1 };
+      },
+    };
+    const listener = createWakeListener(slow, options);
+    try {
+      const sub = recorder();
+      listener.subscribe("postbus.late_probe", sub.subscriber);
+      await waitFor("listening", () => listening(listener), 5_000);
+      expect(delayed).toBe(1);
+      expect(warnings).toEqual([]);
+      await notify("postbus.late_probe", "after.late.probe");
+      await waitFor("a wake-up", () => sub.seen.wakes.includes("after.late.probe"));
+      expect(listener.state).toBe("listening");
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("polling-only after unanswered self-tests is not for good: it tests again and listens once notifications flow", async () => {
+    const { options, warnings } = collecting({ probeTimeoutMs: 50, probeRetryDelayMs: 300 });
+    let deafNow = true;
+    const sometimesDeaf: Executor = {
+      ...executor,
+      async openListenConnection() {
+        const connection = await executor.openListenConnection!();
+        return deafNow ? dropNotifications(connection) : connection;
+      },
+    };
+    const listener = createWakeListener(sometimesDeaf, options);
+    try {
+      const sub = recorder();
+      listener.subscribe("postbus.heals", sub.subscriber);
+      await waitFor("polling-only", () => listener.state === "polling-only", 3_000);
+      expect(warnings).toHaveLength(1);
+      deafNow = false;
+      await waitFor("listening again", () => listening(listener), 5_000);
+      await notify("postbus.heals", "healed");
+      await waitFor("a wake-up", () => sub.seen.wakes.includes("healed"));
+      expect(warnings).toHaveLength(1); // warned once, not at every test
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("re-LISTENs promptly after each of repeated losses, even when they come faster than heartbeats", async () => {
+    // Heartbeats every 60 s: none completes during the test, so none can reset the backoff.
+    const { options } = collecting({ heartbeatIntervalMs: 60_000 });
+    const listener = createWakeListener(executor, options);
+    try {
+      listener.subscribe("postbus.repeated", recorder().subscriber);
+      await waitFor("listening", () => listening(listener));
+      const delays: number[] = [];
+      for (let round = 1; round <= 8; round++) {
+        await sleep(1_050); // each link lives a little over a second
+        const killed = listener.processId!;
+        const at = Date.now();
+        await pool.query("SELECT pg_terminate_backend($1)", [killed]);
+        await waitFor(
+          `listening again #${round}`,
+          () => listening(listener) && listener.processId !== killed,
+          10_000,
+        );
+        delays.push(Date.now() - at);
+      }
+      // The old rule (reset only by a healthy heartbeat) let the ceiling double to 5 s by the 7th loss.
+      expect(Math.max(...delays), `re-LISTEN delays ${delays.join(", ")} ms`).toBeLessThan(1_000);
+    } finally {
+      await listener.close();
+    }
+  }, 30_000);
 
   it("is polling-only with one warning when the executor cannot open a LISTEN connection (fromClient)", async () => {
     const { options, warnings } = collecting();
@@ -297,7 +384,9 @@ describe("the process-wide wake listener", () => {
         Error.stackTraceLimit = 50;
         const stack = new Error().stack ?? "";
         Error.stackTraceLimit = limit;
-        if (/wake[/\\]listener\.ts|listen-connection\.ts/.test(stack)) pending.set(id, stack);
+        // The pool's own idle timer (set when a probe's client goes back to it) is the pool's, not the listener's.
+        if (/wake[/\\]listener\.ts|listen-connection\.ts/.test(stack) && !/BoundPool\._release/.test(stack))
+          pending.set(id, stack);
       },
       destroy(id) {
         pending.delete(id);

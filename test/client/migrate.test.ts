@@ -1,5 +1,6 @@
+import { randomBytes } from "node:crypto";
 import { createPostbus, fromClient, fromPool, LATEST_MIGRATION, migrate } from "@postbus/client";
-import type pg from "pg";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../support/test-database.js";
 
@@ -13,7 +14,12 @@ beforeAll(() => {
 describe("migrate", () => {
   it("creates the tables once and is idempotent", async () => {
     const first = await migrate(fromPool(pool));
-    expect(first.applied).toEqual(["000001_events", "000002_consumer_groups", "000003_request_reply"]);
+    expect(first.applied).toEqual([
+      "000001_events",
+      "000002_consumer_groups",
+      "000003_request_reply",
+      "000004_event_id",
+    ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
     expect(second).toEqual({ applied: [], version: LATEST_MIGRATION });
@@ -22,6 +28,7 @@ describe("migrate", () => {
       { id: 1, name: "000001_events" },
       { id: 2, name: "000002_consumer_groups" },
       { id: 3, name: "000003_request_reply" },
+      { id: 4, name: "000004_event_id" },
     ]);
   });
 
@@ -31,9 +38,39 @@ describe("migrate", () => {
     );
     expect(runs.filter((run) => run.status === "rejected")).toEqual([]);
     const applied = runs.flatMap((run) => (run.status === "fulfilled" ? run.value.applied : []));
-    expect(applied).toEqual(["000001_events", "000002_consumer_groups", "000003_request_reply"]);
+    expect(applied).toEqual([
+      "000001_events",
+      "000002_consumer_groups",
+      "000003_request_reply",
+      "000004_event_id",
+    ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);
+  });
+
+  it("works for a least-privilege role (no CREATE on the schema) when nothing is left to do", async () => {
+    await migrate(fromPool(pool));
+    const role = `pb_app_${randomBytes(4).toString("hex")}`;
+    await pool.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'`);
+    try {
+      await pool.query("REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+      await pool.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+      await pool.query(`GRANT SELECT ON postbus_migrations TO ${role}`);
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = "pw";
+      const app = new pg.Pool({ connectionString: url.toString(), max: 1 });
+      try {
+        expect(await migrate(fromPool(app))).toEqual({ applied: [], version: LATEST_MIGRATION });
+        // It really cannot create anything there: the old CREATE TABLE IF NOT EXISTS failed for it.
+        await expect(app.query("CREATE TABLE public.probe (n int)")).rejects.toMatchObject({ code: "42501" });
+      } finally {
+        await app.end();
+      }
+    } finally {
+      await pool.query(`DROP OWNED BY ${role}`);
+      await pool.query(`DROP ROLE ${role}`);
+    }
   });
 
   it("puts the tables in the configured schema and publishes and reads there", async () => {

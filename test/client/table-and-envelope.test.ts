@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 
 describe("the events table", () => {
-  it("has the ADR's columns with the ADR's types, plus a defaulted tx column", async () => {
+  it("has the ADR's columns with the ADR's types, plus a defaulted tx column and a nullable event_id", async () => {
     const { rows } = await pool.query(
       `SELECT column_name, data_type, character_maximum_length, is_nullable, column_default
        FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'events'
@@ -43,6 +43,13 @@ describe("the events table", () => {
         data_type: "xid8",
         is_nullable: "NO",
         column_default: "pg_current_xact_id()",
+      }),
+      // Postbus copies metadata.event_id here (unique among its rows); plain ADR inserts leave it NULL.
+      expect.objectContaining({
+        column_name: "event_id",
+        data_type: "uuid",
+        is_nullable: "YES",
+        column_default: null,
       }),
     ]);
     const pk = await pool.query(

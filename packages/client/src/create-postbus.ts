@@ -12,11 +12,13 @@ import { resetGroup } from "./consume/ensure-group.js";
 import type { BatchDeps } from "./consume/run-batch.js";
 import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
 import type { Executor } from "./driver/executor.js";
+import { reportPoolErrors } from "./driver/from-pool.js";
 import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import type { PostbusStatus } from "./monitor/postbus-status.js";
 import { readStatus } from "./monitor/read-status.js";
+import { readEventFields } from "./publish/prepare-event.js";
 import {
   createPublisher,
   type PublishItem,
@@ -31,7 +33,7 @@ import type { RequestOptions, RespondOptions } from "./request/request-options.j
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
-import { insertEventsSql } from "./sql/insert-events.js";
+import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -78,7 +80,11 @@ export interface Postbus {
    * batches, each in one transaction with the group's cursor. Runs until closed.
    */
   subscribe(options: SubscribeOptions): Subscription;
-  /** Handles what is deliverable for the group now, then returns the counters. */
+  /**
+   * Handles what is deliverable for the group now, then returns the counters. Rejects with the
+   * coded error on a persistent database error, or on a transient one that repeats
+   * `DRAIN_TRANSIENT_RETRIES` (8) times in a row; never retries forever.
+   */
   drain(options: SubscribeOptions): Promise<ConsumerStats>;
   /** Moves a group's cursors on `channels` back (replay) or forward (skip) to `to`. */
   resetGroup(
@@ -134,6 +140,8 @@ export function createPostbus(options: PostbusOptions): Postbus {
 export function createPostbusWith(options: PostbusOptions, replyChannelOf: ReplyChannelOf): Postbus {
   const config = readOptions(options);
   const executor = toExecutor(options.db, false);
+  // A pool's idle clients that lose their connection are reported, not thrown (fromPool listens).
+  const stopPoolErrors = reportPoolErrors(executor, config.logger);
   const schema = quoteIdentifier(config.schema);
   const sql = Object.freeze({
     latest: selectLatestEventsSql(schema),
@@ -146,7 +154,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config.onBackgroundError,
     config.prepared,
   );
-  const publisher = createPublisher(executor, insertEventsSql(schema), notifier, config);
+  const publisher = createPublisher(
+    executor,
+    Object.freeze({ insert: insertEventsSql(schema), byEventId: selectEventsByIdSql(schema) }),
+    notifier,
+    config,
+  );
   const consumerSql = consumerStatements(schema);
   const subscriptions = new Set<Subscription>();
   let closed = false;
@@ -190,6 +203,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       validators: config.prepare.validators,
       unknownEventTypes: config.prepare.unknownEventTypes,
       committed: (channels) => notifier.committed(channels),
+      logger: config.logger,
       prepared: config.prepared,
     };
   }
@@ -232,8 +246,14 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async publish(eventType: string, data: unknown, publishOptions: PublishOptions = {}) {
       assertOpen();
       checkOptionsObject(publishOptions);
-      const [event] = await publisher.write(targetOf(publishOptions.tx), [
-        { ...publishOptions, type: eventType, data },
+      let tx: Database | undefined;
+      try {
+        tx = publishOptions.tx;
+      } catch {
+        tx = undefined;
+      }
+      const [event] = await publisher.write(targetOf(tx), [
+        { ...readEventFields(publishOptions), type: eventType, data },
       ]);
       return event!;
     },
@@ -364,6 +384,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await listener?.close();
       await notifier.close();
+      stopPoolErrors();
     },
   });
 }

@@ -1,5 +1,5 @@
 export type { PostbusOptions, RequesterOptions, WakeupMode } from "./config/postbus-options.js";
-export type { ConsumerStats } from "./consume/consumer-loop.js";
+export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES } from "./consume/consumer-loop.js";
 export type {
   ConsumerContext,
   EventHandler,
@@ -46,6 +46,7 @@ export {
   type PostbusErrorSubject,
   PostbusInputError,
 } from "./errors/postbus-error.js";
+export { consoleLogger, type LogFields, type LogMethod, type PostbusLogger } from "./log/logger.js";
 export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } from "./migrate/migrate.js";
 export type {
   ChannelStatus,

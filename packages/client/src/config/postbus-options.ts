@@ -1,4 +1,5 @@
 import type { Database } from "../driver/to-executor.js";
+import type { PostbusLogger } from "../log/logger.js";
 import type { LateReply } from "../request/reply-waiter.js";
 import type { JsonLimits } from "../validate/check-json.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
@@ -36,6 +37,12 @@ export interface PostbusOptions {
    * listener's defaults (heartbeat every 5 s, dead after 5 s more).
    */
   readonly listen?: boolean | WakeListenerOptions;
+  /**
+   * Where Postbus reports what it recovers from by itself: an idle pool client that lost its
+   * connection (a server restart), … A pino-compatible logger (`{ debug, info, warn, error }`,
+   * each called as `(fields, message)`). Default: warnings and errors on the console.
+   */
+  readonly logger?: PostbusLogger;
   /** Called with errors of background work (wake-ups); never thrown into a publish. Default: one process warning. */
   readonly onBackgroundError?: (error: unknown) => void;
   /** How `request` waits for replies. */

@@ -1,5 +1,6 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { warnOnce } from "../errors/warn-once.js";
+import { type PostbusLogger, readLogger } from "../log/logger.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
 import type { LateReply } from "../request/reply-waiter.js";
 import { checkIntegerOption } from "../validate/check-integer.js";
@@ -14,6 +15,7 @@ export interface ResolvedOptions {
   readonly wakeups: WakeupMode;
   readonly prepare: PrepareContext;
   readonly onBackgroundError: (error: unknown) => void;
+  readonly logger: PostbusLogger;
   /** Options of the shared LISTEN connection, or false for polling only. */
   readonly listen: false | WakeListenerOptions;
   /** Whether Postbus's frequent statements are prepared (named). */
@@ -58,7 +60,9 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
       subject: { field: "preparedStatements" },
     });
   }
+  const logger = readLogger(options.logger);
   return Object.freeze({
+    logger,
     prepared: options.preparedStatements ?? true,
     requests: Object.freeze({
       pollIntervalMs: requesterOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),

@@ -1,7 +1,10 @@
+import { isTransientError } from "../driver/transient-error.js";
+import { PostbusDatabaseError, PostbusError } from "../errors/postbus-error.js";
 import { redriveDeadLetters } from "./redrive-dead-letters.js";
 import type { BatchDeps, BatchResult } from "./run-batch.js";
 import { runBatch } from "./run-batch.js";
 import type { Sleeper } from "./sleeper.js";
+import { StallWatch } from "./stall-watch.js";
 
 /** Counters of one subscription (or drain). */
 export interface ConsumerStats {
@@ -19,9 +22,18 @@ export interface ConsumerStats {
 const QUICK_RETRY_MS = 2;
 
 /**
+ * How many times in a row a drain (`once`) retries a transient error (a lost connection, a
+ * restart) before it gives up: with the backoff (50 ms doubling, jittered, capped at five poll
+ * intervals) about 5–10 s. A persistent error (a missing privilege, missing tables) ends it at once.
+ */
+export const DRAIN_TRANSIENT_RETRIES = 8;
+
+/**
  * Runs batches until `shouldStop()`: handles what is there, then sleeps until
  * a wake-up, the retry time of a failing event, or the polling backstop.
- * Returns when stopped (or, with `once`, when caught up).
+ * Returns when stopped (or, with `once`, when caught up). A subscription retries every error
+ * of its own (reported to `onError`); with `once` a persistent error, or a transient one
+ * {@link DRAIN_TRANSIENT_RETRIES} times in a row, rejects instead.
  */
 export async function consumeLoop(
   deps: BatchDeps,
@@ -35,6 +47,8 @@ export async function consumeLoop(
   let lastWake: "wake" | "timeout" = "timeout";
   let errorDelay = 50;
   let busyRounds = 0;
+  let errorsInARow = 0;
+  const stalls = new StallWatch(deps);
   while (!shouldStop()) {
     let result: BatchResult;
     try {
@@ -43,8 +57,13 @@ export async function consumeLoop(
         stats.redriven += await redriveDeadLetters(deps);
       }
       errorDelay = 50;
+      errorsInARow = 0;
     } catch (error) {
       if (shouldStop()) return;
+      errorsInARow += 1;
+      if (once && (!isTransientError(error) || errorsInARow > DRAIN_TRANSIENT_RETRIES)) {
+        throw drainStopped(config.group, error, errorsInARow);
+      }
       config.onError(error);
       lastWake = await sleeper.sleep(jitter(errorDelay));
       errorDelay = Math.min(errorDelay * 2, config.pollIntervalMs * 5);
@@ -53,6 +72,8 @@ export async function consumeLoop(
     switch (result.kind) {
       case "handled":
         stats.handled += result.count;
+        if (result.count > 0) stalls.delivered();
+        else if (!once) await stalls.foundNothing();
         if (result.failure) {
           stats.failedAttempts += 1;
           if (result.failure.outcome === "dead-lettered") stats.deadLettered += 1;
@@ -82,6 +103,25 @@ export async function consumeLoop(
         continue;
     }
   }
+}
+
+/** The error a drain ends with: the cause's code and SQLSTATE, naming the group. */
+function drainStopped(group: string, error: unknown, attempts: number): PostbusError {
+  const transient = isTransientError(error);
+  const reason = error instanceof PostbusError ? error.reason : String(error);
+  const hint = transient
+    ? `It failed ${attempts} times in a row; check that the database is reachable and run it again`
+    : "This does not go away by retrying: fix the cause (for example the role's privileges, or run `postbus migrate`) and run it again";
+  return new PostbusDatabaseError(
+    error instanceof PostbusError ? error.code : "POSTBUS_DATABASE_ERROR",
+    `Consumer group "${group}" stopped: ${reason}`,
+    {
+      subject: { group },
+      sqlstate: error instanceof PostbusDatabaseError ? error.sqlstate : undefined,
+      cause: error,
+      hint,
+    },
+  );
 }
 
 function jitter(ms: number): number {

@@ -31,11 +31,20 @@ export type EventHandler<Event extends StoredEvent = StoredEvent> = (
 export type StartFrom =
   /** Every event still in the table. */
   | "beginning"
-  /** Only events committed from now on (everything already deliverable is skipped). */
+  /**
+   * Skips every event already below the read horizon, i.e. of transactions older than every one
+   * still running. Delivers the events of transactions still running and everything after. While
+   * an old transaction is open, events that committed behind it before the subscribe are
+   * delivered too: a cursor cannot skip them without skipping the open transaction's.
+   */
   | "now"
   /** After a position, `"<tx>:<id>"`, as events carry it. */
   | string
-  /** After the last event written before this time (per channel). */
+  /**
+   * Per channel, just before the first event in delivery order written at or after this time
+   * (`created_at`, the writing transaction's start): no event written after it is skipped; events
+   * written before it that sort after that first one are delivered too.
+   */
   | Date;
 
 /** Options of `subscribe` and `drain`. */
@@ -61,6 +70,28 @@ export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
   readonly retryDelayMs?: (attempt: number) => number;
   /** Polling backstop when no wake-up arrives, in ms. Default 1000. */
   readonly pollIntervalMs?: number;
+  /**
+   * The longest a member that stalls mid-batch (a frozen process or VM, a network partition)
+   * keeps the group's lease and its transaction id, in ms. Each batch's transaction sets
+   * `statement_timeout` and `idle_in_transaction_session_timeout` to half of it, so the server
+   * ends a stalled member's session within this bound and another member takes over; the member
+   * itself drops a connection whose statement got no answer for half of it plus 5 s. Default
+   * 30,000 (1,000…3,600,000).
+   */
+  readonly batchTimeoutMs?: number;
+  /**
+   * A handler call that runs longer fails with `POSTBUS_HANDLER_TIMEOUT` (retried, then
+   * dead-lettered, like a throw), and statements it sends afterwards are refused. Must be below
+   * half of `batchTimeoutMs`, the server's idle limit for the batch. Default: a third of
+   * `batchTimeoutMs` (10,000).
+   */
+  readonly handlerTimeoutMs?: number;
+  /**
+   * When committed events have waited this long behind a transaction that is still running
+   * (gap-free reads cannot pass it), the client's logger gets one warning naming the blocking
+   * backend. Default 30,000 (100…86,400,000).
+   */
+  readonly stalledWarningMs?: number;
   /** Stops the subscription like `close()`. */
   readonly signal?: AbortSignal;
   /** Errors of the loop itself (the database unreachable, …); it keeps retrying. Default: a process warning. */
@@ -79,9 +110,15 @@ export interface ConsumerConfig {
   readonly maxAttempts: number;
   readonly retryDelayMs: (attempt: number) => number;
   readonly pollIntervalMs: number;
+  readonly batchTimeoutMs: number;
+  readonly handlerTimeoutMs: number;
+  readonly stalledWarningMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onError: (error: unknown) => void;
 }
+
+/** Default of `batchTimeoutMs`: a stalled member loses its group within 30 s. */
+export const DEFAULT_BATCH_TIMEOUT_MS = 30_000;
 
 const defaultRetryDelay = (attempt: number) => Math.min(500 * 2 ** (attempt - 1), 300_000);
 
@@ -113,7 +150,30 @@ export function readConsumerOptions(options: SubscribeOptions): ConsumerConfig {
             checkEventName(type, "event type", { field: `eventTypes[${index}]` }),
           ),
         );
+  const batchTimeoutMs = checkIntegerOption(options.batchTimeoutMs, {
+    fallback: DEFAULT_BATCH_TIMEOUT_MS,
+    field: "batchTimeoutMs",
+    min: 1_000,
+    max: 3_600_000,
+    hint: "Fix the batchTimeoutMs option of subscribe(): the bound on how long a stalled member keeps the group",
+  });
+  const handlerTimeoutMs = checkIntegerOption(options.handlerTimeoutMs, {
+    fallback: Math.floor(batchTimeoutMs / 3),
+    field: "handlerTimeoutMs",
+    min: 1,
+    max: Math.ceil(batchTimeoutMs / 2) - 1,
+    hint: "Keep handlerTimeoutMs below half of batchTimeoutMs (the server ends a batch idle that long), or raise batchTimeoutMs",
+  });
   return Object.freeze({
+    stalledWarningMs: checkIntegerOption(options.stalledWarningMs, {
+      fallback: 30_000,
+      field: "stalledWarningMs",
+      min: 100,
+      max: 86_400_000,
+      hint: "Fix the stalledWarningMs option of subscribe()",
+    }),
+    batchTimeoutMs,
+    handlerTimeoutMs,
     group,
     channels,
     handler: options.handler as EventHandler,

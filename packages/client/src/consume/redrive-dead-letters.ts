@@ -1,10 +1,11 @@
 import type { StoredEvent } from "../envelope.js";
 import { rowToEvent } from "../read/row-to-event.js";
-import { TRY_LEASE_SQL } from "../sql/consumer-statements.js";
+import { TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
+import { callHandler } from "./call-handler.js";
 import { describeError } from "./describe-error.js";
 import { inTransaction } from "./ensure-group.js";
-import { type BatchDeps, validated } from "./run-batch.js";
+import { type BatchDeps, batchTransaction, serverDeadline, validated } from "./run-batch.js";
 
 interface RedriveRow extends EventRow {
   dead_letter_id: string;
@@ -25,7 +26,10 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
     const outcome = await inTransaction(
       deps.executor,
       async (tx) => {
-        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey]);
+        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_WITH_DEADLINE_SQL, [
+          deps.lockKey,
+          serverDeadline(deps.config),
+        ]);
         if (!lease.rows[0]?.held) return "busy";
         const { rows } = await tx.query<RedriveRow>(deps.statements.readRedrives, [
           deps.config.group,
@@ -37,12 +41,27 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
         await tx.query("SAVEPOINT postbus_redrive");
         try {
           const event: StoredEvent = await validated(deps, rowToEvent(row));
-          await deps.config.handler(event, {
-            group: deps.config.group,
-            attempt: row.attempts + 1,
-            tx: deps.publisher.scope(tx, published),
-            signal: deps.signal,
-          });
+          let expired = false;
+          const guarded: typeof tx = {
+            inCallerTransaction: false,
+            query: (text, values, options) => {
+              if (expired) return Promise.reject(new Error("the redrive's handler timed out"));
+              return tx.query(text, values, options);
+            },
+          };
+          await callHandler(
+            deps.config,
+            event,
+            {
+              group: deps.config.group,
+              attempt: row.attempts + 1,
+              tx: deps.publisher.scope(guarded, published),
+              signal: deps.signal,
+            },
+            () => {
+              expired = true;
+            },
+          );
           await tx.query(deps.statements.redriven, [[row.dead_letter_id]]);
           return "handled";
         } catch (error) {
@@ -52,7 +71,7 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
           return "failed";
         }
       },
-      { isolation: "read committed" },
+      batchTransaction(deps.config),
     );
     if (outcome === "handled") {
       handled += 1;

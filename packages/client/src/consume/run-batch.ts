@@ -1,12 +1,14 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
+import type { PostbusLogger } from "../log/logger.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
-import { type ConsumerStatements, TRY_LEASE_SQL } from "../sql/consumer-statements.js";
+import { type ConsumerStatements, TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
+import { callHandler, handlerTimeout } from "./call-handler.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
 import { bookFailure, type FailureOutcome } from "./record-failure.js";
@@ -25,6 +27,8 @@ export interface BatchDeps {
   readonly prepared: boolean;
   /** Called after a batch commits with the channels its handlers published to. */
   readonly committed: (channels: Set<string>) => void;
+  /** Where a stalled delivery is reported. */
+  readonly logger: PostbusLogger;
   readonly signal: AbortSignal;
 }
 
@@ -86,7 +90,11 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
       deps.executor,
       async (tx): Promise<BatchResult> => {
         const prepared = { prepared: deps.prepared };
-        const lease = await tx.query<{ held: boolean }>(TRY_LEASE_SQL, [deps.lockKey], prepared);
+        const lease = await tx.query<{ held: boolean }>(
+          TRY_LEASE_WITH_DEADLINE_SQL,
+          [deps.lockKey, serverDeadline(deps.config)],
+          prepared,
+        );
         if (!lease.rows[0]?.held) return { kind: "busy" };
         const { rows } = await tx.query<BatchRow>(
           deps.statements.readBatch,
@@ -133,7 +141,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
         const outcome = await bookFailure(deps, tx, event, failed.error);
         return { kind: "handled", count, state, failure: { event, outcome } };
       },
-      { isolation: "read committed" },
+      batchTransaction(deps.config),
     );
     if (result.kind === "handled" && result.count > 0 && published.size > 0) deps.committed(published);
     return result;
@@ -157,9 +165,13 @@ async function handleAll(
 ): Promise<{ index: number; error: unknown } | undefined> {
   let current = 0;
   let poisoned: { index: number; error: unknown } | undefined;
+  // Set when a handler call timed out: what it still sends must not run in the batch any more.
+  let expired: StoredEvent | undefined;
   const watched: Executor = {
     inCallerTransaction: false,
     async query(text, values, options) {
+      if (expired !== undefined)
+        throw handlerTimeout(deps.config.group, expired, deps.config.handlerTimeoutMs);
       try {
         return await tx.query(text, values, options);
       } catch (error) {
@@ -176,12 +188,19 @@ async function handleAll(
     const failing = stored.id === state.failingId && stored.position.startsWith(`${state.failingTx}:`);
     try {
       const event = await validated(deps, stored);
-      await deps.config.handler(event, {
-        group: deps.config.group,
-        attempt: failing ? state.failingAttempts + 1 : 1,
-        tx: scope,
-        signal: deps.signal,
-      });
+      await callHandler(
+        deps.config,
+        event,
+        {
+          group: deps.config.group,
+          attempt: failing ? state.failingAttempts + 1 : 1,
+          tx: scope,
+          signal: deps.signal,
+        },
+        () => {
+          expired = event;
+        },
+      );
     } catch (error) {
       return poisoned && poisoned.index < index ? poisoned : { index, error };
     }
@@ -205,6 +224,25 @@ export async function validated(
   );
   if (data === event.data) return event;
   return { ...event, data, envelope: { ...event.envelope, data } };
+}
+
+/**
+ * The batch's server-side deadline, half of `batchTimeoutMs`: as `statement_timeout` and as
+ * `idle_in_transaction_session_timeout`, a stalled member's session ends within the whole of it.
+ */
+export function serverDeadline(config: Pick<ConsumerConfig, "batchTimeoutMs">): string {
+  return `${Math.ceil(config.batchTimeoutMs / 2)}ms`;
+}
+
+/**
+ * How a batch's transaction runs: `READ COMMITTED`, and a statement that gets no answer for 5 s
+ * longer than the server would let it run means the connection is half-open: it is dropped.
+ */
+export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">) {
+  return {
+    isolation: "read committed" as const,
+    statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
+  };
 }
 
 async function advance(tx: Executor, deps: BatchDeps, events: readonly StoredEvent[]): Promise<void> {

@@ -70,4 +70,11 @@ export interface TransactionOptions {
    * `"read committed"`: their lease must be held before the statement that reads takes its snapshot.
    */
   readonly isolation?: "read committed";
+  /**
+   * A statement of the transaction that gets no answer for this long means the connection is
+   * half-open (the peer frozen or unreachable): the adapter destroys it, so the statement fails
+   * instead of waiting for TCP to notice (hours, with Linux defaults). Consumer batches set it a
+   * little above their server-side `statement_timeout`. Executors may ignore it.
+   */
+  readonly statementDeadlineMs?: number;
 }

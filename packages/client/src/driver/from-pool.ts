@@ -1,14 +1,22 @@
+import { PostbusDatabaseError } from "../errors/postbus-error.js";
+import { consoleLogger, errorFields, type PostbusLogger } from "../log/logger.js";
 import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
 import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
-import type { PgPoolLike } from "./pg-types.js";
+import type { PgPoolClientLike, PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
-import { toPostbusError } from "./wrap-database-error.js";
+import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-error.js";
 
 /**
  * Adapts a `pg.Pool`. Each statement runs on whichever connection is free and
  * commits on its own; `transaction()` checks out one connection for BEGIN … COMMIT;
  * `openListenConnection()` opens a dedicated `"postbus-listener"` client from the
  * pool's configuration (or borrows one and destroys it on close).
+ *
+ * It also attaches one `'error'` listener to the pool: pg-pool emits `'error'` when an idle
+ * client loses its connection (a server restart, `pg_terminate_backend`), and an
+ * `EventEmitter` with no listener turns that into an uncaught exception. The pool replaces the
+ * client on its own; Postbus reports the loss as a warning through the logger of the first
+ * open client on the pool ({@link reportPoolErrors}), or `console.warn`.
  *
  * @example
  * ```ts
@@ -27,12 +35,69 @@ export function fromPool(pool: PgPoolLike): Executor {
 }
 
 const executors = new WeakMap<PgPoolLike, Executor>();
+/** Loggers that want a pool's idle-client errors, per executor, in registration order. */
+const poolLoggers = new WeakMap<Executor, Set<PostbusLogger>>();
+
+/**
+ * Reports the idle-client errors of the pool behind `executor` (made by {@link fromPool})
+ * through `logger` until the returned function is called. A no-op for other executors.
+ */
+export function reportPoolErrors(executor: Executor, logger: PostbusLogger): () => void {
+  const loggers = poolLoggers.get(executor);
+  if (loggers === undefined) return () => {};
+  loggers.add(logger);
+  return () => {
+    loggers.delete(logger);
+  };
+}
 
 function adaptPool(pool: PgPoolLike): Executor {
+  const loggers = new Set<PostbusLogger>();
+  pool.on?.("error", (error: Error) => {
+    const [logger = consoleLogger] = loggers;
+    logger.warn(
+      errorFields(toPostbusError(error, new Error())),
+      "a pg.Pool client lost its connection while idle; the pool opens a new one when needed",
+    );
+  });
+  const executor = adaptPoolStatements(pool);
+  poolLoggers.set(executor, loggers);
+  return executor;
+}
+
+function adaptPoolStatements(pool: PgPoolLike): Executor {
   return {
     inCallerTransaction: false,
-    query<Row>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<QueryResult<Row>> {
-      return runQuery<Row>(pool, text, values, options?.prepared);
+    // pool.query() in two steps, so a failure to connect (nothing was sent) is told apart from a
+    // connection lost while the statement ran (it may have committed).
+    async query<Row>(
+      text: string,
+      values?: readonly unknown[],
+      options?: QueryOptions,
+    ): Promise<QueryResult<Row>> {
+      const client = await connect(pool);
+      let lost: Error | undefined;
+      const onError = (error: Error) => {
+        lost ??= error;
+      };
+      client.on?.("error", onError);
+      let broken: Error | undefined;
+      try {
+        return await runQuery<Row>(client, text, values, options?.prepared);
+      } catch (error) {
+        // A statement error leaves the connection usable; a connection-level one does not.
+        if (
+          !(error instanceof PostbusDatabaseError) ||
+          error.sqlstate === undefined ||
+          isConnectionLoss(error)
+        ) {
+          broken = error instanceof Error ? error : new Error(String(error));
+        }
+        throw error;
+      } finally {
+        client.off?.("error", onError);
+        client.release(lost ?? broken ?? false);
+      }
     },
     openListenConnection(): Promise<ListenConnection> {
       return openPoolListenConnection(pool);
@@ -46,10 +111,12 @@ function adaptPool(pool: PgPoolLike): Executor {
         lost ??= error;
       };
       client.on?.("error", onError);
+      const deadlineMs = options.statementDeadlineMs;
       const tx: Executor = {
         inCallerTransaction: false,
         query<Row>(text: string, values?: readonly unknown[], queryOptions?: QueryOptions) {
-          return runQuery<Row>(client, text, values, queryOptions?.prepared);
+          const running = runQuery<Row>(client, text, values, queryOptions?.prepared);
+          return deadlineMs === undefined ? running : withDeadline(running, deadlineMs, client);
         },
       };
       let broken: Error | undefined;
@@ -58,7 +125,12 @@ function adaptPool(pool: PgPoolLike): Executor {
           options.isolation === "read committed" ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN",
         );
         const result = await work(tx);
-        await tx.query("COMMIT");
+        try {
+          await tx.query("COMMIT");
+        } catch (error) {
+          if (isConnectionLoss(error)) throw commitUnknown(error);
+          throw error;
+        }
         return result;
       } catch (error) {
         try {
@@ -81,6 +153,32 @@ async function connect(pool: PgPoolLike) {
   try {
     return await pool.connect();
   } catch (error) {
-    throw toPostbusError(error, trace);
+    throw markNotSent(toPostbusError(error, trace));
   }
+}
+
+/**
+ * `running`, but when it takes longer than `ms` the client's socket is destroyed: the statement
+ * (and every one queued behind it) then fails with a lost connection, and the pool discards it.
+ */
+async function withDeadline<T>(running: Promise<T>, ms: number, client: PgPoolClientLike): Promise<T> {
+  const timer = setTimeout(() => client.connection?.stream?.destroy(), ms);
+  try {
+    return await running;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The transaction's COMMIT was sent and its connection lost: it may or may not have committed. */
+function commitUnknown(cause: unknown): PostbusDatabaseError {
+  return new PostbusDatabaseError(
+    "POSTBUS_COMMIT_UNKNOWN",
+    "The connection was lost while the transaction committed: it may or may not have been committed",
+    {
+      sqlstate: cause instanceof PostbusDatabaseError ? cause.sqlstate : undefined,
+      cause,
+      hint: "Check whether its writes are there before running it again; events published with a fixed metadata.event_id can simply be published again",
+    },
+  );
 }

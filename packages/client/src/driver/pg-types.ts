@@ -19,6 +19,8 @@ export interface PgPoolClientLike extends PgQueryable {
   release(error?: Error | boolean): void;
   on?(event: "error", listener: (error: Error) => void): unknown;
   off?(event: "error", listener: (error: Error) => void): unknown;
+  /** `pg`'s wire connection; only used to drop the socket of a peer that stopped answering. */
+  readonly connection?: { readonly stream?: { destroy(): void } };
 }
 
 /** A `pg.Pool`. */
@@ -26,6 +28,8 @@ export interface PgPoolLike extends PgQueryable {
   connect(): Promise<PgPoolClientLike>;
   end(): Promise<void>;
   readonly totalCount: number;
+  /** pg-pool's events; Postbus listens for `'error'` (an idle client lost its connection). */
+  on?(event: "error", listener: (error: Error) => void): unknown;
   /** pg-pool's client constructor; with `options`, lets Postbus open a dedicated LISTEN connection. */
   readonly Client?: new (
     config: Record<string, unknown>,

@@ -38,7 +38,7 @@ export function toPostbusError(error: unknown, trace: Error): PostbusError {
   const raw = typeof fields.message === "string" ? fields.message : String(error);
   const message = redactSecrets(raw);
   const wrapped =
-    sqlstate === "42P01"
+    sqlstate === "42P01" || (sqlstate === "42703" && /"event_id"/.test(message))
       ? new PostbusDatabaseError("POSTBUS_NOT_MIGRATED", `Postbus tables are missing: ${message}`, {
           sqlstate,
           cause: error,
@@ -52,4 +52,31 @@ export function toPostbusError(error: unknown, trace: Error): PostbusError {
   const callerFrames = trace.stack?.split("\n").slice(1).join("\n");
   if (callerFrames) wrapped.stack = `${wrapped.name}: ${wrapped.message}\n${callerFrames}`;
   return wrapped;
+}
+
+/** Errors raised before a statement reached the server (no connection could be had). */
+const notSent = new WeakSet<object>();
+
+/** pg's messages for a statement refused by a client that already knows its connection is gone. */
+const NOT_QUERYABLE = /is not queryable|Client was closed/;
+
+/** Marks `error` as raised before its statement was sent (connecting failed): it certainly did nothing. */
+export function markNotSent<E extends object>(error: E): E {
+  notSent.add(error);
+  return error;
+}
+
+/**
+ * True when `error` means the connection was lost (closed, reset, the server shut down or
+ * terminated the backend: class 08, 57P01, 57P02) after its statement may have reached the
+ * server — so whether a statement that commits on its own committed is unknown. False for
+ * errors raised while connecting, and for statements pg refused on a dead client without sending.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (!(error instanceof PostbusDatabaseError) || notSent.has(error)) return false;
+  if (error.code !== "POSTBUS_DATABASE_ERROR") return false;
+  if (error.sqlstate !== undefined) return /^08|^57P0[12]$/.test(error.sqlstate);
+  const cause = error.cause as { message?: unknown } | undefined;
+  if (cause === undefined) return false;
+  return !(typeof cause.message === "string" && NOT_QUERYABLE.test(cause.message));
 }

@@ -40,6 +40,9 @@ export type PostbusErrorCode =
   | "POSTBUS_NOT_MIGRATED"
   | "POSTBUS_MIGRATION_FAILED"
   | "POSTBUS_DATABASE_ERROR"
+  | "POSTBUS_COMMIT_UNKNOWN"
+  // consumers
+  | "POSTBUS_HANDLER_TIMEOUT"
   | "POSTBUS_CLOSED";
 
 /** What an error is about: only the fields that apply are set. */
@@ -56,6 +59,10 @@ export interface PostbusErrorSubject {
   readonly index?: number;
   /** A consumer group, for errors raised on the consuming side. */
   readonly group?: string;
+  /** The event's `metadata.event_id` (e.g. of a publish whose commit is unknown). */
+  readonly eventId?: string;
+  /** The `metadata.event_id`s of a `publishMany` batch, in input order. */
+  readonly eventIds?: readonly string[];
   /** The request's `event_id`: its correlation id, which replies carry as `metadata.request_id`. */
   readonly requestId?: string;
 }
@@ -102,7 +109,9 @@ export class PostbusError extends Error {
     );
     this.code = code;
     this.reason = message;
-    this.subject = Object.freeze({ ...options.subject });
+    const subject = { ...options.subject };
+    if (subject.eventIds) subject.eventIds = Object.freeze([...subject.eventIds]);
+    this.subject = Object.freeze(subject);
     this.hint = hint;
   }
 }

@@ -62,13 +62,20 @@ export async function migrate(executor: Executor, options: MigrateOptions = {}):
     await tx.query("SELECT pg_advisory_xact_lock($1::int, hashtext($2))", [LOCK_NAMESPACE, schemaName]);
     const exists = await tx.query("SELECT 1 FROM pg_namespace WHERE nspname = $1", [schemaName]);
     if (exists.rows.length === 0) await tx.query(`CREATE SCHEMA ${schema}`);
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${schema}.postbus_migrations (
+    // Only created when missing: a least-privilege role (no CREATE on the schema) can then run
+    // migrate() against an up-to-date database and find nothing to do.
+    const table = await tx.query<{ found: boolean }>("SELECT to_regclass($1) IS NOT NULL AS found", [
+      `${schema}.postbus_migrations`,
+    ]);
+    if (!table.rows[0]?.found) {
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS ${schema}.postbus_migrations (
         id integer PRIMARY KEY,
         name text NOT NULL,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`,
-    );
+      );
+    }
     const done = await tx.query<{ id: number }>(`SELECT id FROM ${schema}.postbus_migrations`);
     const doneIds = new Set(done.rows.map((row) => row.id));
     const applied: string[] = [];

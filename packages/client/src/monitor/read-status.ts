@@ -2,6 +2,7 @@ import type { Executor } from "../driver/executor.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { monitorStatements } from "../sql/monitor-statements.js";
 import { checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
+import { describeValue } from "../validate/describe-value.js";
 import type { PostbusStatus } from "./postbus-status.js";
 import { readChannels } from "./read-channels.js";
 import { readGroups } from "./read-groups.js";
@@ -85,7 +86,7 @@ export async function readStatus(
 function checkCount(value: unknown, fallback: number, field: string, max: number): number {
   const count = value ?? fallback;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > max) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid ${field} ${String(value)}`, {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Invalid ${field} ${describeValue(value)}`, {
       subject: { field },
       hint: `Pass an integer from 1 to ${max}`,
     });

@@ -2,19 +2,33 @@ import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { formatPosition } from "../read/position.js";
+import { rowToEvent } from "../read/row-to-event.js";
 import type { InsertedRow } from "../sql/insert-events.js";
+import type { EventRow } from "../sql/select-latest-events.js";
 import type { PreparedEvent } from "./prepare-event.js";
 
 /** How readers get woken for a batch: Postbus notifies after commit, or the trigger notifies inside the transaction. */
 export type NotifyMode = "after-commit" | "in-transaction";
 
+/** The two statements of the write path, for one schema. */
+export interface InsertStatements {
+  /** {@link insertEventsSql}. */
+  readonly insert: string;
+  /** {@link selectEventsByIdSql}. */
+  readonly byEventId: string;
+}
+
+/** How many times the stored twin of a skipped event is looked for (it may commit a moment later). */
+const LOOKUP_ATTEMPTS = 3;
+
 /**
- * Writes prepared events in one statement and returns them as stored, in
- * input order. All or nothing: the statement either inserts every row or none.
+ * Writes prepared events in one statement and returns them as stored, in input order. All or
+ * nothing: the statement either inserts every new row or none. An event whose
+ * `metadata.event_id` is already stored is not written again: the stored one is returned.
  */
 export async function insertPrepared(
   executor: Executor,
-  insertSql: string,
+  statements: InsertStatements,
   events: readonly PreparedEvent[],
   notify: NotifyMode,
   prepared = false,
@@ -22,21 +36,17 @@ export async function insertPrepared(
   const channels = events.map((event) => event.channel);
   const json = `[${events.map((event) => event.json).join(",")}]`;
   const { rows } = await executor.query<InsertedRow>(
-    insertSql,
+    statements.insert,
     [channels, json, notify === "after-commit" ? "after-commit" : ""],
     { prepared },
   );
-  if (rows.length !== events.length) {
-    // Only a BEFORE trigger of the user's that skips rows can do this; the statement committed what it wrote.
-    throw new PostbusDatabaseError(
-      "POSTBUS_DATABASE_ERROR",
-      `The events table stored ${rows.length} of ${events.length} events: a trigger on it skipped some`,
-      { hint: "Check the BEFORE INSERT triggers on the events table" },
-    );
-  }
-  rows.sort((a, b) => a.id - b.id);
-  return events.map((event, index) => {
-    const row = rows[index]!;
+  const inserted = new Map(rows.map((row) => [row.event_id_text, row]));
+  const skipped = events.filter((event) => !inserted.has(eventIdOf(event)));
+  const existing = skipped.length === 0 ? new Map() : await storedTwins(executor, statements, skipped);
+  return events.map((event) => {
+    const id = eventIdOf(event);
+    const row = inserted.get(id);
+    if (row === undefined) return existing.get(id)!;
     return {
       id: row.id,
       channel: event.channel,
@@ -47,4 +57,36 @@ export async function insertPrepared(
       data: event.envelope.data,
     };
   });
+}
+
+/** The envelope's event id in PostgreSQL's text form of a uuid. */
+function eventIdOf(event: PreparedEvent): string {
+  return String(event.envelope.metadata.event_id).toLowerCase();
+}
+
+/**
+ * The stored events with the skipped events' ids. A row inserted by a transaction that
+ * committed while the insert waited on it is visible to the next statement only, hence a
+ * statement of its own, and a short retry for one that is not visible yet.
+ */
+async function storedTwins(
+  executor: Executor,
+  statements: InsertStatements,
+  skipped: readonly PreparedEvent[],
+): Promise<Map<string, StoredEvent>> {
+  const ids = skipped.map(eventIdOf);
+  for (let attempt = 1; ; attempt++) {
+    const { rows } = await executor.query<EventRow & { event_id_text: string }>(statements.byEventId, [ids]);
+    const found = new Map(rows.map((row) => [row.event_id_text, rowToEvent(row)]));
+    if (ids.every((id) => found.has(id))) return found;
+    if (attempt >= LOOKUP_ATTEMPTS) {
+      // Only a BEFORE trigger of the user's that skips rows can do this; the statement committed what it wrote.
+      throw new PostbusDatabaseError(
+        "POSTBUS_DATABASE_ERROR",
+        `The events table stored ${skipped.length - ids.filter((id) => found.has(id)).length} fewer events than were published, and no earlier event has their event ids: a trigger on it skipped some`,
+        { hint: "Check the BEFORE INSERT triggers on the events table" },
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+  }
 }

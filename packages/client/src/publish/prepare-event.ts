@@ -69,7 +69,14 @@ export async function prepareEvent(
       ? rawJson
       : toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
 
-  const metadata = buildMetadata(context.producer, options, type, index);
+  let metadata: EventMetadata;
+  try {
+    metadata = buildMetadata(context.producer, options, type, index);
+  } catch (error) {
+    // A getter or Proxy in metadata or causedBy that threw while it was read.
+    if (error instanceof PostbusInputError) throw error;
+    throw metadataError(type, index, "", "metadata and causedBy must be plain data (reading them threw)");
+  }
   const metadataJson = toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
   const timestamp = new Date().toISOString();
   const json = `{"event_type":${JSON.stringify(type)},"timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
@@ -85,6 +92,29 @@ export async function prepareEvent(
     );
   }
   return { channel, envelope: { event_type: type, timestamp, data: validated, metadata }, json, bytes };
+}
+
+/**
+ * Reads a publish's options (or a `publishMany` item) once, field by field, into a plain
+ * object: a getter or Proxy that throws becomes `POSTBUS_OPTIONS_INVALID`, not a `TypeError`.
+ */
+export function readEventFields(
+  value: unknown,
+  index?: number,
+): EventOptions & { readonly type?: unknown; readonly data?: unknown } {
+  if (typeof value !== "object" || value === null) return {};
+  try {
+    const { type, data, channel, metadata, causedBy } = value as Record<string, unknown>;
+    return { type, data, channel, metadata, causedBy } as EventOptions & { type?: unknown; data?: unknown };
+  } catch {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "Reading the publish options threw", {
+      subject: {
+        field: index === undefined ? "options" : "items",
+        ...(index === undefined ? {} : { index }),
+      },
+      hint: "Pass a plain object (no getters or Proxies that throw)",
+    });
+  }
 }
 
 function buildMetadata(

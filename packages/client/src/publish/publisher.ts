@@ -1,11 +1,12 @@
 import type { ResolvedOptions } from "../config/read-options.js";
 import type { Executor } from "../driver/executor.js";
 import type { Database } from "../driver/to-executor.js";
+import { isConnectionLoss } from "../driver/wrap-database-error.js";
 import type { StoredEvent } from "../envelope.js";
-import { PostbusInputError } from "../errors/postbus-error.js";
+import { PostbusDatabaseError, PostbusInputError } from "../errors/postbus-error.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
-import { insertPrepared, type NotifyMode } from "./insert-prepared.js";
-import { type EventOptions, type PreparedEvent, prepareEvent } from "./prepare-event.js";
+import { type InsertStatements, insertPrepared, type NotifyMode } from "./insert-prepared.js";
+import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
 
 /** Largest `publishMany` batch, in events. */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -57,7 +58,7 @@ export interface Publisher {
 /** Creates the {@link Publisher} of one client. */
 export function createPublisher(
   executor: Executor,
-  insertSql: string,
+  statements: InsertStatements,
   notifier: WakeNotifier,
   config: ResolvedOptions,
 ): Publisher {
@@ -74,11 +75,23 @@ export function createPublisher(
     const prepared: PreparedEvent[] = [];
     let bytes = 0;
     for (const [index, item] of items.entries()) {
-      const event = await prepareEvent(config.prepare, item?.type, item?.data, item, index);
+      if (typeof item !== "object" || item === null) {
+        throw new PostbusInputError(
+          "POSTBUS_OPTIONS_INVALID",
+          `Item ${index} of the batch is not an object`,
+          {
+            subject: { field: "items", index },
+            hint: "Pass { type, data } objects",
+          },
+        );
+      }
+      const fields = readEventFields(item, index);
+      const event = await prepareEvent(config.prepare, fields.type, fields.data, fields, index);
       bytes += event.bytes;
       prepared.push(event);
     }
     if (bytes > MAX_BATCH_BYTES) throw batchTooLarge(`${bytes} bytes`, `${MAX_BATCH_BYTES} bytes`);
+    checkDistinctEventIds(prepared);
     return prepared;
   }
 
@@ -92,7 +105,17 @@ export function createPublisher(
       afterCommit !== undefined || !target.inCallerTransaction || !executor.inCallerTransaction;
     const mode: NotifyMode =
       notifyMode === "after-commit" && !canNotifyAfterCommit ? "in-transaction" : notifyMode;
-    const stored = await insertPrepared(target, insertSql, prepared, mode, config.prepared);
+    let stored: StoredEvent[];
+    try {
+      stored = await insertPrepared(target, statements, prepared, mode, config.prepared);
+    } catch (error) {
+      // A statement that commits on its own and lost its connection after it was sent: it may
+      // have committed. The caller's or Postbus's transaction reports that at its COMMIT instead.
+      if (afterCommit === undefined && !target.inCallerTransaction && isConnectionLoss(error)) {
+        throw commitUnknown(prepared, error);
+      }
+      throw error;
+    }
     if (config.wakeups === "after-commit" && canNotifyAfterCommit) {
       const channels = new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);
@@ -109,11 +132,53 @@ export function createPublisher(
         executor: tx,
         query: (text, values) => tx.query(text, values),
         publish: async (eventType, data, options = {}) =>
-          (await write(tx, [{ ...options, type: eventType, data }], afterCommit))[0]!,
+          (await write(tx, [{ ...readEventFields(options), type: eventType, data }], afterCommit))[0]!,
         publishMany: (items) => write(tx, items, afterCommit),
       };
     },
   };
+}
+
+/** Two events of one batch with the same `metadata.event_id` would be one event: refused up front. */
+function checkDistinctEventIds(prepared: readonly PreparedEvent[]): void {
+  const seen = new Map<string, number>();
+  for (const [index, event] of prepared.entries()) {
+    const id = String(event.envelope.metadata.event_id).toLowerCase();
+    const first = seen.get(id);
+    if (first !== undefined) {
+      throw new PostbusInputError(
+        "POSTBUS_METADATA_INVALID",
+        `Events ${first} and ${index} of the batch have the same metadata.event_id ${id}`,
+        {
+          subject: {
+            eventType: event.envelope.event_type,
+            field: "metadata",
+            pointer: "/metadata/event_id",
+            index,
+          },
+          hint: "Give each event its own event_id (or leave it out); nothing was written",
+        },
+      );
+    }
+    seen.set(id, index);
+  }
+}
+
+/** The publish's outcome is unknown: the connection died after the insert was sent. */
+function commitUnknown(prepared: readonly PreparedEvent[], cause: unknown): PostbusDatabaseError {
+  const ids = prepared.map((event) => String(event.envelope.metadata.event_id));
+  const single = ids.length === 1;
+  const first = prepared[0]!.envelope;
+  return new PostbusDatabaseError(
+    "POSTBUS_COMMIT_UNKNOWN",
+    `The connection was lost while ${single ? `the "${first.event_type}" event` : `a batch of ${ids.length} events`} was being written: it may or may not have been committed`,
+    {
+      subject: { eventType: first.event_type, ...(single ? { eventId: ids[0]! } : { eventIds: ids }) },
+      sqlstate: cause instanceof PostbusDatabaseError ? cause.sqlstate : undefined,
+      cause,
+      hint: `Publish again with the same metadata.event_id (${single ? ids[0] : "subject.eventIds, item by item"}): the retry is idempotent and returns the stored event`,
+    },
+  );
 }
 
 function batchTooLarge(size: string, limit: string): PostbusInputError {

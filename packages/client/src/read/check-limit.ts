@@ -1,4 +1,5 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { describeValue } from "../validate/describe-value.js";
 
 /** Largest page a single read returns. */
 export const MAX_READ_LIMIT = 10_000;
@@ -7,7 +8,7 @@ export const MAX_READ_LIMIT = 10_000;
 export function checkLimit(limit: unknown, fallback: number): number {
   const value = limit ?? fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX_READ_LIMIT) {
-    throw new PostbusInputError("POSTBUS_LIMIT_INVALID", `Invalid limit ${String(limit)}`, {
+    throw new PostbusInputError("POSTBUS_LIMIT_INVALID", `Invalid limit ${describeValue(limit)}`, {
       subject: { field: "limit" },
       hint: `Pass an integer from 1 to ${MAX_READ_LIMIT}`,
     });

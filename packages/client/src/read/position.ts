@@ -1,4 +1,5 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { describeValue } from "../validate/describe-value.js";
 
 /** A position in delivery order: the writing transaction and the event id. */
 export interface Position {
@@ -27,15 +28,19 @@ export function formatPosition(position: Position): string {
  * ```
  */
 export function parsePosition(value: unknown, field = "after"): Position {
-  if (typeof value === "object" && value !== null && "tx" in value && "id" in value) {
-    return parsePosition(`${String(value.tx)}:${String(value.id)}`, field);
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    // A Position object: read its two fields once, as plain values (no getters run twice, no toString).
+    const { tx, id } = safeFields(value);
+    const plain = (part: unknown) =>
+      typeof part === "string" || typeof part === "number" || typeof part === "bigint";
+    if (plain(tx) && plain(id)) return parsePosition(`${tx}:${id}`, field);
   }
   const match = typeof value === "string" ? POSITION.exec(value) : null;
   const id = match ? Number(match[2]) : Number.NaN;
   if (!match || !Number.isSafeInteger(id) || id > 2_147_483_647 || BigInt(match[1]!) >= 2n ** 64n) {
     throw new PostbusInputError(
       "POSTBUS_POSITION_INVALID",
-      `Invalid position ${JSON.stringify(value)} for ${field}`,
+      `Invalid position ${describeValue(value)} for ${field}`,
       {
         subject: { field },
         hint: 'Pass an event\'s "position" (the form "<tx>:<id>", e.g. "7421:96")',
@@ -43,4 +48,14 @@ export function parsePosition(value: unknown, field = "after"): Position {
     );
   }
   return { tx: BigInt(match[1]!).toString(), id };
+}
+
+/** `tx` and `id` of a would-be Position, or nothing when reading them throws (a getter, a Proxy). */
+function safeFields(value: object): { tx?: unknown; id?: unknown } {
+  try {
+    const { tx, id } = value as { tx?: unknown; id?: unknown };
+    return { tx, id };
+  } catch {
+    return {};
+  }
 }

@@ -8,11 +8,17 @@ import { EVENT_COLUMNS } from "./select-latest-events.js";
 export const GROUP_LOCK_NAMESPACE = 0x70626772;
 
 /**
- * Takes the group's lease for the rest of the transaction without waiting: $1 `schema.group`.
- * An advisory lock, not `FOR UPDATE`: it assigns no transaction id, so a batch being handled does
- * not hold back `pg_snapshot_xmin` — and with it every other reader — until it writes.
+ * Takes the group's lease for the rest of the transaction without waiting, and sets the batch's
+ * server-side deadline. An advisory lock, not `FOR UPDATE`: it assigns no transaction id, so a
+ * batch being handled does not hold back `pg_snapshot_xmin` — and with it every other reader —
+ * until it writes. The deadline: $1 `schema.group`, $2 a duration such as `'15000ms'`, used both as
+ * `statement_timeout` and as `idle_in_transaction_session_timeout`. A member that stalls
+ * mid-batch (frozen, partitioned) is then ended by the server within twice $2 — one statement
+ * cut short, one idle period — which releases its lease and its transaction id.
  */
-export const TRY_LEASE_SQL = `SELECT pg_try_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1)) AS held`;
+export const TRY_LEASE_WITH_DEADLINE_SQL = `SELECT pg_try_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1)) AS held,
+  set_config('statement_timeout', $2::text, true) IS NOT NULL
+  AND set_config('idle_in_transaction_session_timeout', $2::text, true) IS NOT NULL AS deadline_set`;
 
 /** Waits for the group's lease (for resets, which must not run beside a batch): $1 `schema.group`. */
 export const WAIT_LEASE_SQL = `SELECT pg_advisory_xact_lock(${GROUP_LOCK_NAMESPACE}, hashtext($1))`;
@@ -36,14 +42,20 @@ ON CONFLICT (group_name, channel) DO UPDATE SET tx = EXCLUDED.tx, id = EXCLUDED.
     /** The horizon every start position is taken below: rows of transactions at or above it are still to come. */
     horizon: "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin",
 
-    /** The position of the last event of each channel written before a time: $1 channels, $2 time. */
-    positionsBefore: `SELECT c.channel, last.tx::text AS tx_text, last.id
+    /**
+     * The first event in delivery order of each channel written at or after a time: $1 channels,
+     * $2 time. A group that starts from the time starts just before it (and never beyond the
+     * horizon), so no event written after the time is skipped, whatever order its transaction
+     * took its id in. Scans the channel in (tx, id) order up to that event: a one-time cost when a
+     * group (or a channel of it) starts from a Date.
+     */
+    positionsFrom: `SELECT c.channel, first.tx::text AS tx_text, first.id
 FROM unnest($1::varchar[]) AS c(channel)
 LEFT JOIN LATERAL (
   SELECT ev.tx, ev.id FROM ${schema}.events AS ev
-  WHERE ev.channel = c.channel AND ev.created_at::timestamptz < $2::timestamptz
-  ORDER BY ev.tx DESC, ev.id DESC LIMIT 1
-) AS last ON true`,
+  WHERE ev.channel = c.channel AND ev.created_at::timestamptz >= $2::timestamptz
+  ORDER BY ev.tx, ev.id LIMIT 1
+) AS first ON true`,
 
     /**
      * The group's state and its next batch, in one statement: $1 group, $2 limit, $3 the
@@ -77,6 +89,29 @@ LEFT JOIN LATERAL (
   ORDER BY e.tx, e.id LIMIT $2
 ) AS b ON true
 ORDER BY b.tx_sort, b.id`,
+
+    /**
+     * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per
+     * channel whose next event after the cursor is committed but not yet deliverable (its
+     * transaction id is at or above the horizon), each with the oldest backend whose transaction
+     * id is the horizon (pid, application_name, state, age); no row when nothing waits.
+     */
+    stalled: `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
+blocker AS MATERIALIZED (
+  SELECT a.pid, a.application_name, a.state,
+    greatest(0, extract(epoch FROM clock_timestamp() - a.xact_start))::float8 AS age_seconds
+  FROM pg_stat_activity AS a, h
+  WHERE a.backend_xid IS NOT NULL AND age(a.backend_xid) >= age(h.xmin::xid)
+  ORDER BY age(a.backend_xid) DESC LIMIT 1
+)
+SELECT c.channel, b.pid, b.application_name, b.state, b.age_seconds
+FROM ${schema}.postbus_cursors AS c
+CROSS JOIN h
+LEFT JOIN blocker AS b ON true
+WHERE c.group_name = $1 AND c.channel = ANY($2::varchar[]) AND EXISTS (
+  SELECT 1 FROM ${schema}.events AS ev
+  WHERE ev.channel = c.channel AND ev.tx >= h.xmin AND (ev.tx, ev.id) > (c.tx, c.id)
+)`,
 
     /**
      * Advances cursors by compare-and-set: $1 group, $2 channels, $3 tx[], $4 id[]. `moved` below

@@ -1,4 +1,5 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { describeValue } from "./describe-value.js";
 
 /** Where an integer option sits and what is allowed. */
 export interface IntegerOption {
@@ -27,7 +28,7 @@ export function checkIntegerOption(value: unknown, option: IntegerOption): numbe
   if (typeof result !== "number" || !Number.isInteger(result) || result < option.min || result > option.max) {
     throw new PostbusInputError(
       "POSTBUS_OPTIONS_INVALID",
-      `${option.field} must be an integer from ${option.min} to ${option.max} (got ${String(value)})`,
+      `${option.field} must be an integer from ${option.min} to ${option.max} (got ${describeValue(value)})`,
       { subject: { field: option.field }, hint: option.hint },
     );
   }

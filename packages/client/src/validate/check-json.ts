@@ -1,4 +1,4 @@
-import { type PostbusErrorCode, PostbusInputError } from "../errors/postbus-error.js";
+import { PostbusError, type PostbusErrorCode, PostbusInputError } from "../errors/postbus-error.js";
 
 /**
  * Limits applied by {@link toCheckedJson}.
@@ -110,10 +110,23 @@ export function toCheckedJson(
   limits: JsonLimits = DEFAULT_JSON_LIMITS,
 ): string {
   if (limits !== DEFAULT_JSON_LIMITS) checkLimits(limits, context);
-  new JsonWalker(context, limits).walk(value);
+  const walker = new JsonWalker(context, limits);
+  try {
+    walker.walk(value);
+  } catch (error) {
+    // A getter, a Proxy trap or a toJSON lookup that threw: the value is not plain data.
+    if (error instanceof PostbusError) throw error;
+    throw walker.ranCode();
+  }
   // The walk rejected everything JSON.stringify would drop, throw on or turn
-  // into undefined, so this is a string.
-  const text = JSON.stringify(value);
+  // into undefined, so this is a string — unless a getter answers differently the second time.
+  let text: unknown;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    text = undefined;
+  }
+  if (typeof text !== "string") throw walker.ranCode();
   // A well-formed UTF-16 code unit never takes more than 3 UTF-8 bytes.
   if (text.length * 3 > limits.maxBytes) {
     const bytes = Buffer.byteLength(text, "utf8");
@@ -417,6 +430,15 @@ class JsonWalker {
       pointer += `/${keys === undefined ? String(position) : escapeKey(keys[position]!)}`;
     }
     return pointer;
+  }
+
+  /** The error for a value whose own code (a getter, a Proxy trap, toJSON) threw while it was read. */
+  ranCode(): PostbusInputError {
+    return this.error(
+      "POSTBUS_JSON_NOT_PLAIN",
+      `Value ${this.where()} ran code of its own that threw or changed while it was read (a getter, a Proxy or a toJSON), so it is not plain data`,
+      "Send plain data: objects and arrays of strings, numbers, booleans and null",
+    );
   }
 
   private error(code: PostbusErrorCode, message: string, hint: string): PostbusInputError {

@@ -1,4 +1,5 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { describeValue } from "./describe-value.js";
 
 /**
  * Longest channel or event type name, in bytes. It is the ADR's
@@ -14,6 +15,9 @@ const EVENT_NAME = /^[A-Za-z0-9]+(?:[._:-][A-Za-z0-9]+)*$/;
 
 /** SQL identifiers Postbus creates (schema names): lower case, digits and `_`, at most 48 bytes. */
 const SQL_IDENTIFIER = /^[a-z_][a-z0-9_]{0,47}$/;
+
+/** PostgreSQL reserves schema names starting with `pg_` (CREATE SCHEMA refuses them). */
+const RESERVED_SCHEMA = /^pg_/;
 
 /** Which kind of name is being checked, for the error message. */
 export type NameKind = "channel" | "event type" | "producer" | "consumer group";
@@ -36,7 +40,7 @@ export function checkEventName(
 ): string {
   const field = subject.field ?? kind.replace(" ", "");
   if (typeof name !== "string" || !EVENT_NAME.test(name)) {
-    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid ${kind} ${describe(name)}`, {
+    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid ${kind} ${describeValue(name)}`, {
       subject: {
         ...subjectFor(kind, name),
         field,
@@ -68,10 +72,20 @@ export function checkEventName(
  */
 export function checkSchemaName(name: unknown): string {
   if (typeof name !== "string" || !SQL_IDENTIFIER.test(name)) {
-    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid schema name ${describe(name)}`, {
+    throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid schema name ${describeValue(name)}`, {
       subject: { field: "schema" },
       hint: "Use 1–48 lower-case letters, digits and '_', starting with a letter or '_' (default: public)",
     });
+  }
+  if (RESERVED_SCHEMA.test(name)) {
+    throw new PostbusInputError(
+      "POSTBUS_NAME_INVALID",
+      `The schema name "${name}" is reserved by PostgreSQL`,
+      {
+        subject: { field: "schema" },
+        hint: "Schema names starting with pg_ belong to PostgreSQL's system catalogs; pick another name",
+      },
+    );
   }
   return name;
 }
@@ -82,15 +96,11 @@ export function quoteIdentifier(name: string): string {
 }
 
 function subjectFor(kind: NameKind, name: unknown) {
-  const value = typeof name === "string" ? name : String(name);
+  // Only a string is named: anything else could run code of its own (toString) or not convert at all.
+  if (typeof name !== "string") return {};
+  const value = name;
   if (kind === "channel") return { channel: value };
   if (kind === "event type") return { eventType: value };
   if (kind === "consumer group") return { group: value };
   return {};
-}
-
-function describe(value: unknown): string {
-  if (typeof value !== "string") return `(a ${value === null ? "null" : typeof value}, expected a string)`;
-  if (value === "") return "(an empty string)";
-  return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 }

@@ -17,6 +17,9 @@ const MAX_NOTIFY_CHANNEL_BYTES = 63;
 /** SQLSTATE classes meaning "the server refused LISTEN", which no reconnect will change. */
 const REFUSED_SQLSTATE_CLASSES = new Set(["0A", "25", "42"]);
 
+/** Self-test NOTIFYs sent before LISTEN is declared useless; each waits twice as long as the one before. */
+const PROBE_ATTEMPTS = 3;
+
 const POLLING_ADVICE =
   "Consumers keep working by polling only, so new events can wait up to one poll interval. " +
   "For instant wake-ups";
@@ -37,8 +40,17 @@ export interface WakeListenerOptions {
   readonly heartbeatIntervalMs?: number;
   /** A heartbeat unanswered this long means a half-open connection: reconnect. Default 5000. */
   readonly heartbeatTimeoutMs?: number;
-  /** How long the self-test NOTIFY may take to come back before LISTEN is declared useless. Default 2000. */
+  /**
+   * How long the first self-test NOTIFY may take to come back. An unanswered one is sent again
+   * (3 in all, each waiting twice as long; a late arrival of any of them counts), and only when
+   * none comes back is LISTEN declared useless here. Default 2000.
+   */
   readonly probeTimeoutMs?: number;
+  /**
+   * After falling back to polling because no self-test NOTIFY came back, how long until the
+   * listener connects and tests again (a slow server is not a pooler for ever). Default 60000.
+   */
+  readonly probeRetryDelayMs?: number;
   /** Largest delay before the first reconnect; it doubles per failure (full jitter). Default 50. */
   readonly reconnectDelayMs?: number;
   /** Cap of the reconnect delay. Default 5000. */
@@ -192,6 +204,7 @@ interface ListenerConfig {
   readonly heartbeatIntervalMs: number;
   readonly heartbeatTimeoutMs: number;
   readonly probeTimeoutMs: number;
+  readonly probeRetryDelayMs: number;
   readonly reconnectDelayMs: number;
   readonly maxReconnectDelayMs: number;
   readonly connectTimeoutMs: number;
@@ -223,6 +236,7 @@ function readListenerOptions(options: WakeListenerOptions): ListenerConfig {
     heartbeatIntervalMs: duration("heartbeatIntervalMs", 5_000),
     heartbeatTimeoutMs: duration("heartbeatTimeoutMs", 5_000),
     probeTimeoutMs: duration("probeTimeoutMs", 2_000),
+    probeRetryDelayMs: duration("probeRetryDelayMs", 60_000),
     reconnectDelayMs: duration("reconnectDelayMs", 50),
     maxReconnectDelayMs: duration("maxReconnectDelayMs", 5_000),
     connectTimeoutMs: duration("connectTimeoutMs", 10_000),
@@ -251,8 +265,11 @@ interface Link {
   probe: Promise<void> | undefined;
   /** The self-test failed for reasons of its own (the NOTIFY errored): retry at the next heartbeat. */
   probeRetry: boolean;
-  pendingProbe: { readonly payload: string; readonly arrived: () => void } | undefined;
+  /** The self-test's NOTIFY payloads sent on this link so far; any of them arriving, however late, proves delivery. */
+  pendingProbe: { readonly payloads: Set<string>; readonly arrived: () => void } | undefined;
   heartbeat: NodeJS.Timeout | undefined;
+  /** When its LISTENs and self-test completed (undefined before). */
+  listeningSince: number | undefined;
 }
 
 const TIMED_OUT = Symbol("timed out");
@@ -267,6 +284,8 @@ class Listener implements WakeListener {
   #link: Link | undefined;
   #failures = 0;
   #reconnectTimer: NodeJS.Timeout | undefined;
+  /** Set while polling-only because no self-test came back: when to test again. */
+  #probeRetryTimer: NodeJS.Timeout | undefined;
   #warned = false;
   #closing: Promise<void> | undefined;
 
@@ -319,6 +338,7 @@ class Listener implements WakeListener {
 
   async #shutdown(): Promise<void> {
     this.#state = "closed";
+    clearTimeout(this.#probeRetryTimer);
     this.#stopConnection();
     this.#channels.clear();
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks]);
@@ -372,6 +392,7 @@ class Listener implements WakeListener {
       probeRetry: false,
       pendingProbe: undefined,
       heartbeat: undefined,
+      listeningSince: undefined,
     };
     this.#link = link;
     connection.onNotification((notification) => this.#dispatch(link, notification));
@@ -383,14 +404,16 @@ class Listener implements WakeListener {
         await this.#listen(link, channel);
         if (this.#link !== link) return;
       }
-      await link.probe;
     })();
     if ((await withTimeout(setUp, this.#config.connectTimeoutMs)) === TIMED_OUT) {
       this.#lose(link, new Error(`LISTEN did not complete within ${this.#config.connectTimeoutMs} ms`));
       return;
     }
+    // The self-test has deadlines of its own (it may retry), outside the connect timeout.
+    await link.probe;
     if (this.#link !== link) return;
     this.#state = "listening";
+    link.listeningSince = Date.now();
     this.#scheduleHeartbeat(link);
   }
 
@@ -438,9 +461,11 @@ class Listener implements WakeListener {
   }
 
   /**
-   * Sends `NOTIFY channel, 'postbus-probe:<random>'` through the executor and
-   * waits for it on the LISTEN connection. A transaction-mode pooler accepts
-   * LISTEN but never delivers: then warn once and poll only.
+   * Sends `NOTIFY channel, 'postbus-probe:<random>'` through the executor and waits for it on
+   * the LISTEN connection, up to {@link PROBE_ATTEMPTS} times with growing deadlines; any of
+   * them arriving, even late, proves notifications are delivered. A transaction-mode pooler
+   * accepts LISTEN but never delivers: when none comes back, warn once, poll only, and test
+   * again after `probeRetryDelayMs`.
    */
   async #probe(link: Link, channel: string): Promise<void> {
     // A NOTIFY inside the caller's transaction arrives only when they commit: nothing to learn.
@@ -450,26 +475,39 @@ class Listener implements WakeListener {
     const arrival = new Promise<void>((resolve) => {
       arrived = resolve;
     });
-    const payload = `${PROBE_PAYLOAD_PREFIX}${randomUUID()}`;
-    link.pendingProbe = { payload, arrived };
-    try {
-      await this.#executor.query("SELECT pg_notify($1, $2)", [channel, payload]);
-    } catch (error) {
-      link.pendingProbe = undefined;
+    const payloads = new Set<string>();
+    link.pendingProbe = { payloads, arrived };
+    let waitedMs = 0;
+    for (let attempt = 0; attempt < PROBE_ATTEMPTS; attempt++) {
+      const payload = `${PROBE_PAYLOAD_PREFIX}${randomUUID()}`;
+      payloads.add(payload);
+      try {
+        await this.#executor.query("SELECT pg_notify($1, $2)", [channel, payload]);
+      } catch (error) {
+        link.pendingProbe = undefined;
+        if (this.#link !== link) return;
+        this.#report(error);
+        link.probeRetry = true;
+        return;
+      }
+      const timeoutMs = this.#config.probeTimeoutMs * 2 ** attempt;
+      waitedMs += timeoutMs;
+      const outcome = await withTimeout(arrival, timeoutMs);
       if (this.#link !== link) return;
-      this.#report(error);
-      link.probeRetry = true;
-      return;
+      if (outcome !== TIMED_OUT) {
+        link.pendingProbe = undefined;
+        return;
+      }
     }
-    const outcome = await withTimeout(arrival, this.#config.probeTimeoutMs);
     link.pendingProbe = undefined;
-    if (this.#link !== link || outcome !== TIMED_OUT) return;
     this.#fallBackToPolling(
-      `Postbus sent a test NOTIFY on "${channel}" and its LISTEN connection did not receive it within ` +
-        `${this.#config.probeTimeoutMs} ms, so notifications are not delivered here. This happens behind a ` +
-        `transaction-mode pooler (such as PgBouncer with pool_mode=transaction), which accepts LISTEN but never ` +
-        `forwards notifications. ${POLLING_ADVICE}, point Postbus's pool directly at PostgreSQL or at a ` +
-        "session-mode pooler.",
+      `Postbus sent ${PROBE_ATTEMPTS} test NOTIFYs on "${channel}" and its LISTEN connection received none of them ` +
+        `within ${waitedMs} ms, so notifications do not seem to be delivered here. A transaction-mode pooler ` +
+        `(such as PgBouncer with pool_mode=transaction) does this: it accepts LISTEN but never forwards ` +
+        `notifications; a server too busy to deliver them in time looks the same. ${POLLING_ADVICE}, point ` +
+        `Postbus's pool directly at PostgreSQL or at a session-mode pooler. Postbus tests again every ` +
+        `${this.#config.probeRetryDelayMs} ms and goes back to listening once a test comes through.`,
+      true,
     );
   }
 
@@ -477,7 +515,7 @@ class Listener implements WakeListener {
     if (this.#link !== link) return;
     const payload = notification.payload ?? "";
     if (payload.startsWith(PROBE_PAYLOAD_PREFIX)) {
-      if (link.pendingProbe?.payload === payload) link.pendingProbe.arrived();
+      if (link.pendingProbe?.payloads.has(payload)) link.pendingProbe.arrived();
       return;
     }
     const subscriptions = this.#channels.get(notification.channel);
@@ -526,6 +564,10 @@ class Listener implements WakeListener {
   /** The connection failed: drop it, and (unless stopped) reconnect; subscribers catch up afterwards. */
   #lose(link: Link, error: unknown): void {
     if (this.#link !== link) return;
+    // A link that was set up and stayed up a while earned a fresh backoff: the next reconnect is
+    // prompt even when losses repeat faster than heartbeats. One that failed at once keeps backing off.
+    const stableMs = Math.min(1_000, this.#config.heartbeatIntervalMs);
+    if (link.listeningSince !== undefined && Date.now() - link.listeningSince >= stableMs) this.#failures = 0;
     this.#stopConnection();
     if (this.#stopped) return;
     this.#report(error);
@@ -545,10 +587,19 @@ class Listener implements WakeListener {
     this.#reconnectTimer.unref();
   }
 
-  #fallBackToPolling(warning: string): void {
+  #fallBackToPolling(warning: string, testAgain = false): void {
     if (this.#stopped) return;
     this.#state = "polling-only";
     this.#stopConnection();
+    if (testAgain) {
+      this.#probeRetryTimer = setTimeout(() => {
+        this.#probeRetryTimer = undefined;
+        if (this.#state !== "polling-only") return;
+        this.#state = "reconnecting";
+        this.#connect();
+      }, this.#config.probeRetryDelayMs);
+      this.#probeRetryTimer.unref();
+    }
     if (this.#warned) return;
     this.#warned = true;
     try {
