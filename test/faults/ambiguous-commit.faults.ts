@@ -101,7 +101,7 @@ describe("ambiguous commit", () => {
         phantom: 0,
       },
       recoveries,
-      `recovery = first failure to the retry that succeeded; ${failures || "no failures"}; ${committedDespiteError} had committed despite the error`,
+      `recovery = first failure to the retry that succeeded; ${failures || "no failures"}; ${committedDespiteError} already committed when the error was caught`,
     );
     expect(codes.size).toBeGreaterThan(0);
     expect(committedDespiteError).toBeGreaterThan(0);
