@@ -10,7 +10,7 @@
  *
  * Budgets (issue 4): a full generate < 5 s; a one-file change under --watch < 300 ms.
  */
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -18,10 +18,8 @@ import { generateCommand } from "../codegen/src/cli/commands/generate.js";
 import { loadConfig } from "../codegen/src/config/load-config.js";
 import type { EmitTypesPackage } from "../codegen/src/emit/emit-types-package.js";
 import { createGenerateCache, generate } from "../codegen/src/generate.js";
+import { DOMAINS, EVENTS, eventPath, eventSchema, SHARED, writeCorpus } from "./lib/schema-corpus.js";
 
-const SHARED = 30;
-const EVENTS = 270;
-const DOMAINS = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 const withEmit = !process.argv.includes("--no-emit");
@@ -104,81 +102,6 @@ async function watchEndToEnd(folder: string, emitter: EmitTypesPackage | undefin
   stop.abort();
   await done;
   return times;
-}
-
-async function writeCorpus(folder: string): Promise<void> {
-  const files = new Map<string, string>();
-  files.set(
-    "postbus.config.json",
-    JSON.stringify({ schemas: "schemas", definitions: ["schemas/shared/**"] }),
-  );
-  for (let index = 0; index < SHARED; index++) {
-    const next = (index + 1) % SHARED;
-    files.set(
-      `schemas/shared/common${index}.json`,
-      JSON.stringify(
-        {
-          $id: `https://bench.test/common${index}.json`,
-          description: `Shared shape ${index}.`,
-          type: "object",
-          properties: {
-            id: { $ref: "#/$defs/Id" },
-            code: { type: "string", pattern: "^[A-Z]{3}$" },
-            amount: { type: "number", minimum: 0 },
-            next: { $ref: `./common${next}.json` },
-          },
-          required: ["id"],
-          $defs: { Id: { type: "string", format: "uuid" }, [`Kind${index}`]: { enum: ["a", "b", "c"] } },
-        },
-        null,
-        2,
-      ),
-    );
-  }
-  for (let index = 0; index < EVENTS; index++) {
-    files.set(eventPath(index), eventSchema(index, index % DOMAINS, "v"));
-  }
-  for (const [relative, text] of files) {
-    await mkdir(path.dirname(path.join(folder, relative)), { recursive: true });
-    await writeFile(path.join(folder, relative), text);
-  }
-}
-
-function eventPath(index: number): string {
-  return `schemas/d${index % DOMAINS}/event${index}.happened.${index % 3 === 0 ? "yaml" : "json"}`;
-}
-
-function eventSchema(index: number, domain: number, note: string): string {
-  const shared = index % SHARED;
-  return JSON.stringify(
-    {
-      $schema: index % 5 === 0 ? "http://json-schema.org/draft-07/schema#" : undefined,
-      description: `Event ${index} (${note}).`,
-      "x-postbus": { producers: [`service${domain}`], consumers: [`group${(domain + 1) % DOMAINS}`] },
-      type: "object",
-      properties: {
-        subject: { $ref: `../shared/common${shared}.json` },
-        kind: { $ref: `https://bench.test/common${shared}.json#/$defs/Kind${shared}` },
-        lines: {
-          type: "array",
-          items: { $ref: index % 5 === 0 ? "#/definitions/Line" : "#/$defs/Line" },
-          minItems: 1,
-        },
-        at: { type: "string", format: "date-time" },
-        note: { type: "string", maxLength: 200 },
-      },
-      required: ["subject", "at"],
-      [index % 5 === 0 ? "definitions" : "$defs"]: {
-        Line: {
-          type: "object",
-          properties: { sku: { type: "string" }, quantity: { type: "integer", minimum: 1 } },
-        },
-      },
-      examples: [{ subject: { id: "5f0c7f0e-1b2a-4c3d-9e8f-0123456789ab" }, at: "2025-05-15T10:30:45Z" }],
-    },
-    null,
-    2,
-  );
 }
 
 async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number }> {

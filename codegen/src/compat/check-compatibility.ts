@@ -7,9 +7,10 @@
 import { type CompatibilityMode, directionsOf, isTransitive } from "../ir/compatibility-modes.js";
 import type { EventContract, SourceLocation } from "../ir/model.js";
 import { appendPointer } from "../load/json-pointer.js";
-import { type ContractSide, canonicalText, eventSite } from "./contract-side.js";
+import { type ContractSide, eventSite } from "./contract-side.js";
 import { basePayloads, createJudge, findCounterexample, type Judge } from "./counterexample.js";
 import { findGaps, type Gap, type RuleId } from "./inclusion.js";
+import { equalityOf } from "./schema-equality.js";
 
 /** How an event changed between the two sides. */
 export type EventStatus = "unchanged" | "changed" | "added" | "removed" | "renamed";
@@ -102,8 +103,7 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
     if (previous !== undefined) matched.add(key(previous.eventType, previous.version));
     const consumers = unique([...event.consumers, ...(previous?.consumers ?? [])]);
     const same =
-      previous !== undefined &&
-      canonicalText(input.old, previous.schema) === canonicalText(input.current, event.schema);
+      previous !== undefined && equalityOf(input.old, input.current).equal(previous.schema, event.schema);
     events.push({
       eventType: event.eventType,
       version: event.version,
@@ -126,11 +126,15 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
         }
       }
     }
-    const seen = new Set<string>([canonicalText(input.current, event.schema)]);
+    const kept: Contract[] = [{ side: input.current, event }];
     for (const contract of earlier) {
-      const text = canonicalText(contract.side, contract.event.schema);
-      if (seen.has(text)) continue;
-      seen.add(text);
+      if (
+        kept.some((other) =>
+          equalityOf(other.side, contract.side).equal(other.event.schema, contract.event.schema),
+        )
+      )
+        continue;
+      kept.push(contract);
       for (const direction of directionsOf(mode)) {
         findings.push(...comparePair(contract, { side: input.current, event }, direction, mode, consumers));
       }
@@ -150,11 +154,10 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
       location: event.source,
     });
     if (mode === "NONE") continue;
-    const text = canonicalText(input.old, event.schema);
     const successor = input.current.model.events.find(
       (candidate) =>
         candidate.version === event.version &&
-        canonicalText(input.current, candidate.schema) === text &&
+        equalityOf(input.old, input.current).equal(event.schema, candidate.schema) &&
         !oldEvents.has(key(candidate.eventType, candidate.version)),
     );
     findings.push({
@@ -192,8 +195,7 @@ export function checkCompatibility(input: CheckInput): CompatibilityReport {
  * ```
  */
 export function compareContracts(earlier: Contract, current: Contract, mode: CompatibilityMode): Finding[] {
-  if (canonicalText(earlier.side, earlier.event.schema) === canonicalText(current.side, current.event.schema))
-    return [];
+  if (equalityOf(earlier.side, current.side).equal(earlier.event.schema, current.event.schema)) return [];
   const consumers = unique([...current.event.consumers, ...earlier.event.consumers]);
   return directionsOf(mode).flatMap((direction) => comparePair(earlier, current, direction, mode, consumers));
 }
@@ -218,7 +220,10 @@ function comparePair(
   );
   const writerJudge = createJudge(writer.side, writer.event.schema);
   const readerJudge = createJudge(reader.side, reader.event.schema);
-  const bases = basePayloads(writer.side, writer.event.schema, writer.event.examples, writerJudge);
+  const bases =
+    gaps.length === 0
+      ? []
+      : basePayloads(writer.side, writer.event.schema, writer.event.examples, writerJudge);
   const basesValid = bases.some((base) => writerJudge.valid(base));
   const findings: Finding[] = [];
   const finding = (
@@ -276,7 +281,7 @@ function comparePair(
   if (!findings.some((item) => item.severity === "breaking")) {
     // The writer's own examples are real payloads: one the reader rejects proves a gap the rules missed.
     for (const example of writer.event.examples) {
-      if (writerJudge.valid(example) && !readerJudge.valid(example)) {
+      if (!readerJudge.valid(example) && writerJudge.valid(example)) {
         findings.push(
           finding(undefined, {
             severity: "breaking",

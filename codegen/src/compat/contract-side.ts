@@ -4,8 +4,7 @@
  * from a (file, pointer) inside it to a line and column.
  */
 
-import { definitionClosure } from "../emit/definition-closure.js";
-import { refName as definitionName, isSchemaObject, mapSubschemas } from "../emit/walk-schema.js";
+import { refName as definitionName, isSchemaObject } from "../emit/walk-schema.js";
 import type { ContractModel, EventContract, NormalizedSchema, SourceLocation } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
@@ -67,43 +66,6 @@ export function eventSite(event: EventContract): Site {
 /** A site one keyword path further in. */
 export function siteAt(site: Site, ...segments: readonly (string | number)[]): Site {
   return { file: site.file, pointer: appendPointer(site.pointer, ...segments) };
-}
-
-/**
- * `schema` and its `$defs`, as one standalone document for a validator: the event's
- * payload schema with every definition of its side that it reaches.
- */
-export function standaloneSchema(side: ContractSide, schema: NormalizedSchema): Record<string, unknown> {
-  const $defs = Object.fromEntries(
-    definitionClosure(side.model, schema).map((definition) => [definition.name, definition.schema]),
-  );
-  return typeof schema === "boolean" ? { $defs, allOf: [schema] } : { ...schema, $defs };
-}
-
-/**
- * A canonical text of `schema` with every definition it reaches inlined (a recursive one
- * by its depth on the stack), without annotations: equal texts on two sides mean the
- * contract accepts the same payloads, whatever the definitions are called.
- */
-export function canonicalText(side: ContractSide, schema: NormalizedSchema): string {
-  const stack: string[] = [];
-  const visit = (node: NormalizedSchema): NormalizedSchema => {
-    if (!isSchemaObject(node)) return node;
-    const name = refName(node);
-    if (name !== undefined && Object.keys(node).every((key) => key === "$ref" || ANNOTATIONS.has(key))) {
-      const at = stack.indexOf(name);
-      if (at >= 0) return { $recursive: stack.length - at };
-      const definition = side.definitions.get(name);
-      if (definition === undefined) return { $ref: name };
-      stack.push(name);
-      const inlined = visit(definition.schema);
-      stack.pop();
-      return inlined;
-    }
-    const mapped = mapSubschemas(node, visit) as Record<string, unknown>;
-    return Object.fromEntries(Object.entries(mapped).filter(([key]) => !ANNOTATIONS.has(key)));
-  };
-  return sortedJson(visit(schema));
 }
 
 /** `JSON.stringify` with object keys sorted, so equal values give equal texts. */

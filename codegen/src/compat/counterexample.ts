@@ -4,10 +4,12 @@
  * reported as breaking; the payload is the finding's counterexample.
  */
 import type { ErrorObject, ValidateFunction } from "ajv";
+import type { Ajv2020 } from "ajv/dist/2020.js";
+import { definitionClosure } from "../emit/definition-closure.js";
 import type { NormalizedSchema } from "../ir/model.js";
-import { appendPointer, isObject } from "../load/json-pointer.js";
+import { appendPointer, escapeSegment, isObject } from "../load/json-pointer.js";
 import { createAjv } from "../validate/check-examples.js";
-import { type ContractSide, standaloneSchema } from "./contract-side.js";
+import type { ContractSide } from "./contract-side.js";
 import type { Edit, Gap } from "./inclusion.js";
 import { synthesize } from "./synthesize.js";
 
@@ -21,28 +23,73 @@ export interface Judge {
   readonly explain: (payload: unknown, near?: string) => string;
 }
 
-/** Compiles `schema` of `side` (with the definitions it reaches) into a {@link Judge}. */
-export function createJudge(side: ContractSide, schema: NormalizedSchema): Judge {
-  const ajv = createAjv();
-  let validate: ValidateFunction;
-  try {
-    validate = ajv.compile(standaloneSchema(side, schema));
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { valid: () => false, explain: () => `the schema cannot be compiled: ${reason}` };
+/** Per side: one Ajv holding every definition (compiled once, on first use), and each schema's judge. */
+interface SideValidators {
+  readonly ajv: Ajv2020;
+  readonly judges: WeakMap<object, Judge>;
+  next: number;
+}
+
+const validators = new WeakMap<ContractSide, SideValidators>();
+const DEFINITIONS_ID = "postbus:definitions";
+
+function validatorsOf(side: ContractSide): SideValidators {
+  let found = validators.get(side);
+  if (found === undefined) {
+    const ajv = createAjv();
+    const $defs = Object.fromEntries(
+      [...side.definitions].map(([name, definition]) => [name, definition.schema]),
+    );
+    ajv.addSchema({ $id: DEFINITIONS_ID, $defs });
+    found = { ajv, judges: new WeakMap(), next: 0 };
+    validators.set(side, found);
   }
-  const run = (payload: unknown): boolean => {
+  return found;
+}
+
+/**
+ * A {@link Judge} of `schema` (a payload schema of `side`), compiled on its first use
+ * with the side's shared definitions; the same schema gets the same judge.
+ */
+export function createJudge(side: ContractSide, schema: NormalizedSchema): Judge {
+  const shared = validatorsOf(side);
+  const key = typeof schema === "object" ? schema : undefined;
+  const known = key === undefined ? undefined : shared.judges.get(key);
+  if (known !== undefined) return known;
+  let validate: ValidateFunction | undefined;
+  let failure: string | undefined;
+  const compiled = (): ValidateFunction | undefined => {
+    if (validate !== undefined || failure !== undefined) return validate;
+    // The schema's `#/$defs/<Name>` refs resolve through these to the side's compiled definitions.
+    const $defs = Object.fromEntries(
+      definitionClosure(side.model, schema).map((definition) => [
+        definition.name,
+        { $ref: `${DEFINITIONS_ID}#/$defs/${escapeSegment(definition.name)}` },
+      ]),
+    );
+    const body = typeof schema === "boolean" ? { allOf: [schema] } : schema;
     try {
-      return validate(payload) === true;
+      validate = shared.ajv.compile({ ...body, $id: `postbus:payload/${shared.next++}`, $defs });
+    } catch (error) {
+      failure = `the schema cannot be compiled: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    return validate;
+  };
+  const run = (payload: unknown): boolean => {
+    const check = compiled();
+    if (check === undefined) return false;
+    try {
+      return check(payload) === true;
     } catch {
       return false;
     }
   };
-  return {
+  const judge: Judge = {
     valid: run,
     explain: (payload, near) => {
       if (run(payload)) return "valid";
-      const errors = validate.errors ?? [];
+      if (failure !== undefined) return failure;
+      const errors = validate?.errors ?? [];
       const close =
         near === undefined
           ? []
@@ -55,6 +102,8 @@ export function createJudge(side: ContractSide, schema: NormalizedSchema): Judge
       return describe(close.length > 0 ? close : errors);
     },
   };
+  if (key !== undefined) shared.judges.set(key, judge);
+  return judge;
 }
 
 /** The first payload built from `gap`'s edits that `a` accepts and `b` rejects, or `undefined`. */

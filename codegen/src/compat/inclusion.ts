@@ -14,15 +14,8 @@
 import { isSchemaObject } from "../emit/walk-schema.js";
 import type { NormalizedSchema } from "../ir/model.js";
 import { isObject } from "../load/json-pointer.js";
-import {
-  ANNOTATIONS,
-  type ContractSide,
-  canonicalText,
-  refName,
-  type Site,
-  siteAt,
-  sortedJson,
-} from "./contract-side.js";
+import { ANNOTATIONS, type ContractSide, refName, type Site, siteAt, sortedJson } from "./contract-side.js";
+import { equalityOf } from "./schema-equality.js";
 import { allowedTypes, dereference, type JsonType, matches, synthesize, synthesizeAs } from "./synthesize.js";
 
 /** A path into an instance: property names and array indexes. */
@@ -163,7 +156,7 @@ class Checker {
     const aName = refName(walk.a);
     const bName = refName(walk.b);
     if (aName !== undefined || bName !== undefined) {
-      const key = `${aName ?? sortedJson(walk.a)}|${bName ?? sortedJson(walk.b)}|${walk.path.length > 0 ? "in" : "root"}`;
+      const key = `${aName ?? identity(walk.a)}|${bName ?? identity(walk.b)}|${walk.path.length > 0 ? "in" : "root"}`;
       if (this.#seen.has(key)) return; // a recursive pair: assumed to hold, as the rest of the walk decides
       this.#seen.add(key);
     }
@@ -175,12 +168,7 @@ class Checker {
 
     if (b === true || (isSchemaObject(b) && isUnconstrained(b))) return;
     if (a === false) return;
-    if (
-      isSchemaObject(a) &&
-      isSchemaObject(b) &&
-      this.canonical(this.sideA, a) === this.canonical(this.sideB, b)
-    )
-      return;
+    if (isSchemaObject(a) && isSchemaObject(b) && equalityOf(this.sideA, this.sideB).equal(a, b)) return;
     if (b === false) {
       this.gap(here, "schema-false", "accepts nothing (false)", [
         { path: here.path, set: synthesize(this.sideA, a) },
@@ -278,17 +266,6 @@ class Checker {
       return true;
     }
     return false;
-  }
-
-  readonly #canonical = new WeakMap<object, string>();
-
-  canonical(side: ContractSide, schema: Record<string, unknown>): string {
-    let text = this.#canonical.get(schema);
-    if (text === undefined) {
-      text = canonicalText(side, schema);
-      this.#canonical.set(schema, text);
-    }
-    return text;
   }
 
   /**
@@ -690,6 +667,20 @@ class Checker {
       );
     }
   }
+}
+
+const identities = new WeakMap<object, number>();
+let nextIdentity = 0;
+
+/** A number naming a schema object (or the boolean schema) for the set of pairs under comparison. */
+function identity(schema: NormalizedSchema): string {
+  if (typeof schema === "boolean") return String(schema);
+  let id = identities.get(schema);
+  if (id === undefined) {
+    id = nextIdentity++;
+    identities.set(schema, id);
+  }
+  return `#${id}`;
 }
 
 /** Keywords the rules above decide. */

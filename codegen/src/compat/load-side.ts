@@ -20,7 +20,8 @@ export async function loadSide(
   source?: SchemaSource,
   cache: GenerateCache = createGenerateCache(),
 ): Promise<LoadedSide> {
-  const loaded = await loadModel(config, { cache, source });
+  // Examples are `generate`'s to check; the checker re-checks any it uses.
+  const loaded = await loadModel(config, { cache, source, checkExamples: false });
   if (loaded.model === undefined) return { side: undefined, diagnostics: loaded.diagnostics };
   return { side: contractSide(label, loaded.model, loaded.files), diagnostics: [] };
 }

@@ -3,7 +3,7 @@ import type { NormalizedSchema } from "../ir/model.js";
 type SchemaObject = { readonly [keyword: string]: unknown };
 
 /** Keywords whose value is one subschema. */
-const SINGLE = [
+export const SINGLE = [
   "additionalProperties",
   "items",
   "not",
@@ -16,9 +16,9 @@ const SINGLE = [
   "unevaluatedProperties",
 ] as const;
 /** Keywords whose value is an array of subschemas. */
-const LIST = ["allOf", "anyOf", "oneOf", "prefixItems"] as const;
+export const LIST = ["allOf", "anyOf", "oneOf", "prefixItems"] as const;
 /** Keywords whose value maps names to subschemas. */
-const MAP = ["properties", "patternProperties", "dependentSchemas", "$defs"] as const;
+export const MAP = ["properties", "patternProperties", "dependentSchemas", "$defs"] as const;
 
 /** A JSON Schema object (not `true`/`false`). */
 export function isSchemaObject(schema: unknown): schema is SchemaObject {
