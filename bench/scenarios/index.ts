@@ -1,4 +1,5 @@
 import { catchUpScenario } from "./catch-up.js";
+import { checkScenario } from "./check.js";
 import { codegenScenario } from "./codegen.js";
 import { correctnessScenario } from "./correctness.js";
 import { fanOutScenario } from "./fan-out.js";
@@ -22,4 +23,5 @@ export const scenarios: readonly Scenario[] = [
   correctnessScenario,
   peersScenario,
   codegenScenario,
+  checkScenario,
 ];

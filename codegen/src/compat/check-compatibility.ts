@@ -278,7 +278,9 @@ function comparePair(
       );
     }
   }
-  if (!findings.some((item) => item.severity === "breaking")) {
+  // No gap means the rules proved inclusion; with gaps but no proof yet, the writer's
+  // examples may still show a reader rejecting a real payload.
+  if (gaps.length > 0 && !findings.some((item) => item.severity === "breaking")) {
     // The writer's own examples are real payloads: one the reader rejects proves a gap the rules missed.
     for (const example of writer.event.examples) {
       if (!readerJudge.valid(example) && writerJudge.valid(example)) {
