@@ -152,6 +152,14 @@ a.verdict.breaking,
 .findings > li {
   margin-bottom: 0.75rem;
 }
+/* Pointers, rules and counterexamples are long unbroken words: wrap them on a phone. */
+.findings,
+p.verdict {
+  overflow-wrap: anywhere;
+}
+.findings pre {
+  white-space: pre-wrap;
+}
 .table-wrap {
   overflow-x: auto;
 }
