@@ -1,11 +1,7 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
+import { runBenchScript } from "../lib/bench-script.js";
 import { judge } from "../lib/compare.js";
 import { summarize } from "../lib/stats.js";
 import type { Scenario } from "./types.js";
-
-const run = promisify(execFile);
 
 /** The samples `bench/codegen-check.ts --json` prints. */
 interface CheckSamples {
@@ -25,14 +21,7 @@ export const checkScenario: Scenario = {
   title: "postbus check, 300-schema corpus against a git ref",
   target: "< 3 s as a fresh process",
   async run(context) {
-    const script = path.join(import.meta.dirname, "..", "codegen-check.ts");
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, "--json"], {
-      env: { ...process.env, BENCH_RUNS: context.quick ? "2" : "5" },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const line = stdout.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
-    if (!line) throw new Error(`codegen-check printed no BENCH_RESULT:\n${stdout}`);
-    const samples = JSON.parse(line.slice("BENCH_RESULT ".length)) as CheckSamples;
+    const samples = await runBenchScript<CheckSamples>("codegen-check.ts", context.quick ? 2 : 5);
     const stats = summarize(samples.times);
     const target = { op: "<=", value: 3000, text: "< 3 s", on: "value" } as const;
     context.log(`check: median ${Math.round(stats.median)} ms (${samples.process})`);

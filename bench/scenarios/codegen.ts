@@ -1,11 +1,7 @@
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
+import { runBenchScript } from "../lib/bench-script.js";
 import { judge } from "../lib/compare.js";
 import { type Stats, summarize } from "../lib/stats.js";
 import type { Cell, Scenario } from "./types.js";
-
-const run = promisify(execFile);
 
 /** The samples `bench/codegen-generate.ts --json` prints. */
 interface CodegenSamples {
@@ -26,14 +22,7 @@ export const codegenScenario: Scenario = {
   title: "postbus generate, 300-schema corpus",
   target: "full generate < 5 s; --watch one-file change < 300 ms",
   async run(context) {
-    const script = path.join(import.meta.dirname, "..", "codegen-generate.ts");
-    const { stdout } = await run(process.execPath, ["--import", "tsx", script, "--json"], {
-      env: { ...process.env, BENCH_RUNS: context.quick ? "2" : "5" },
-      maxBuffer: 16 * 1024 * 1024,
-    });
-    const line = stdout.split("\n").find((text) => text.startsWith("BENCH_RESULT "));
-    if (!line) throw new Error(`codegen-generate printed no BENCH_RESULT:\n${stdout}`);
-    const samples = JSON.parse(line.slice("BENCH_RESULT ".length)) as CodegenSamples;
+    const samples = await runBenchScript<CodegenSamples>("codegen-generate.ts", context.quick ? 2 : 5);
     const full = summarize(samples.full);
     const watch = summarize(samples.watch);
     const absolute = (label: string, stats: Stats, limit: number, text: string): Cell => {

@@ -325,7 +325,13 @@ function breakingHint(gap: Gap, direction: "backward" | "forward", event: EventC
     "unique-items-added": "drop uniqueItems",
     "branch-removed": "keep the old branch",
   };
-  return `${who}: ${fix[gap.rule] ?? "revert the change"}, or ${newVersionHint(event).charAt(0).toLowerCase()}${newVersionHint(event).slice(1)}`;
+  return `${who}: ${fix[gap.rule] ?? "revert the change"}, or ${orNewVersion(event)}`;
+}
+
+/** {@link newVersionHint} to follow "or ". */
+function orNewVersion(event: EventContract): string {
+  const hint = newVersionHint(event);
+  return `${hint.charAt(0).toLowerCase()}${hint.slice(1)}`;
 }
 
 function newVersionHint(event: EventContract): string {
@@ -335,11 +341,11 @@ function newVersionHint(event: EventContract): string {
 function unprovenHint(gap: Gap, event: EventContract): string {
   switch (gap.rule) {
     case "pattern-changed":
-      return `Postbus cannot decide whether one regular expression accepts everything another does: keep the old pattern, or ${newVersionHint(event).charAt(0).toLowerCase()}${newVersionHint(event).slice(1)}`;
+      return `Postbus cannot decide whether one regular expression accepts everything another does: keep the old pattern, or ${orNewVersion(event)}`;
     case "branches-may-overlap":
       return "Give each oneOf branch a required property with its own const (a discriminator), or use anyOf";
     default:
-      return `No rule decides this change and no counterexample was found: keep the keyword as it was, close the model (additionalProperties: false), or ${newVersionHint(event).charAt(0).toLowerCase()}${newVersionHint(event).slice(1)}`;
+      return `No rule decides this change and no counterexample was found: keep the keyword as it was, close the model (additionalProperties: false), or ${orNewVersion(event)}`;
   }
 }
 

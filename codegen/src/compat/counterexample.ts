@@ -3,12 +3,12 @@
  * that ajv accepts under schema A and rejects under schema B. Only proven gaps are
  * reported as breaking; the payload is the finding's counterexample.
  */
-import type { ErrorObject, ValidateFunction } from "ajv";
+import type { ValidateFunction } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import { definitionClosure } from "../emit/definition-closure.js";
 import type { NormalizedSchema } from "../ir/model.js";
 import { appendPointer, escapeSegment, isObject } from "../load/json-pointer.js";
-import { createAjv } from "../validate/check-examples.js";
+import { createAjv, describeErrors } from "../validate/check-examples.js";
 import type { ContractSide } from "./contract-side.js";
 import type { Edit, Gap } from "./inclusion.js";
 import { synthesize } from "./synthesize.js";
@@ -99,7 +99,7 @@ export function createJudge(side: ContractSide, schema: NormalizedSchema): Judge
                 typeof named === "string" ? appendPointer(error.instancePath, named) : error.instancePath;
               return at === near || at.startsWith(`${near}/`);
             });
-      return describe(close.length > 0 ? close : errors);
+      return describeErrors(close.length > 0 ? close : errors);
     },
   };
   if (key !== undefined) shared.judges.set(key, judge);
@@ -189,11 +189,4 @@ function fillTo(
   side: ContractSide,
 ): void {
   while (array.length <= index) array.push(synthesize(side, schema ?? true));
-}
-
-function describe(errors: readonly ErrorObject[]): string {
-  return errors
-    .slice(0, 3)
-    .map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}`)
-    .join("; ");
 }

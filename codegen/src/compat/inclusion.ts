@@ -16,7 +16,15 @@ import type { NormalizedSchema } from "../ir/model.js";
 import { isObject } from "../load/json-pointer.js";
 import { ANNOTATIONS, type ContractSide, refName, type Site, siteAt, sortedJson } from "./contract-side.js";
 import { equalityOf } from "./schema-equality.js";
-import { allowedTypes, dereference, type JsonType, matches, synthesize, synthesizeAs } from "./synthesize.js";
+import {
+  allowedTypes,
+  dereference,
+  type JsonType,
+  matches,
+  synthesize,
+  synthesizeAs,
+  withoutKeyword,
+} from "./synthesize.js";
 
 /** A path into an instance: property names and array indexes. */
 export type InstancePath = readonly (string | number)[];
@@ -218,7 +226,7 @@ class Checker {
         const aKeys = same ? ["allOf", index] : [];
         this.include(this.child(walk, aPart, part, aKeys, ["allOf", index]));
       });
-      const rest = without(b, "allOf");
+      const rest = withoutKeyword(b, "allOf");
       if (!isUnconstrained(rest)) this.include({ ...walk, b: rest, depth: walk.depth + 1 });
       return true;
     }
@@ -231,7 +239,7 @@ class Checker {
       const aBranches = a[keyword];
       if (Array.isArray(aBranches)) {
         // Every branch of A (with A's other keywords) must fit in B.
-        const rest = without(a, keyword);
+        const rest = withoutKeyword(a, keyword);
         aBranches.forEach((branch, index) => {
           const merged = isUnconstrained(rest) ? branch : { allOf: [rest, branch] };
           this.include(this.child(walk, merged, b, [keyword, index], []));
@@ -242,7 +250,7 @@ class Checker {
     for (const keyword of ["anyOf", "oneOf"] as const) {
       const bBranches = b[keyword];
       if (!Array.isArray(bBranches)) continue;
-      const rest = without(b, keyword);
+      const rest = withoutKeyword(b, keyword);
       if (!isUnconstrained(rest)) this.include({ ...walk, b: rest, depth: walk.depth + 1 });
       const fitting = bBranches.findIndex((branch, index) =>
         this.holds(this.child(walk, a, branch, [], [keyword, index])),
@@ -719,11 +727,6 @@ function isUnconstrained(schema: NormalizedSchema): boolean {
   return Object.keys(schema).every((key) => ANNOTATIONS.has(key));
 }
 
-function without(schema: Record<string, unknown>, keyword: string): Record<string, unknown> {
-  const { [keyword]: _dropped, ...rest } = schema;
-  return rest;
-}
-
 /**
  * The conjuncts of an `allOf` merged into one schema that accepts at least what they
  * all accept: properties joined (a property in two conjuncts keeps both as an `allOf`),
@@ -732,7 +735,7 @@ function without(schema: Record<string, unknown>, keyword: string): Record<strin
  * only widens). Sound for "compatible": the merge is never narrower than the original.
  */
 function mergeConjuncts(side: ContractSide, schema: Record<string, unknown>): NormalizedSchema {
-  const parts = [without(schema, "allOf"), ...(schema.allOf as NormalizedSchema[])].map((part) =>
+  const parts = [withoutKeyword(schema, "allOf"), ...(schema.allOf as NormalizedSchema[])].map((part) =>
     dereference(side, part),
   );
   if (parts.some((part) => part === false)) return false;

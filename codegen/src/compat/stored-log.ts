@@ -8,7 +8,7 @@ import type { Postbus, StoredEvent } from "@postbus/client";
 import type { EventContract } from "../ir/model.js";
 import type { EventChange } from "./check-compatibility.js";
 import type { ContractSide } from "./contract-side.js";
-import { createJudge, type Judge } from "./counterexample.js";
+import { createJudge } from "./counterexample.js";
 
 /** What the stored events of one event type and version made of the new contract. */
 export interface StoredLogResult {
@@ -81,15 +81,8 @@ export async function checkStoredEvents(
   }
   const oldByType = groupByType(old.model.events);
   const newByType = groupByType(current.model.events);
-  const judges = new Map<EventContract, Judge>();
-  const judge = (side: ContractSide, event: EventContract) => {
-    let found = judges.get(event);
-    if (found === undefined) {
-      found = createJudge(side, event.schema);
-      judges.set(event, found);
-    }
-    return found;
-  };
+  // createJudge compiles each contract once per side and returns the same judge after that.
+  const judge = (side: ContractSide, event: EventContract) => createJudge(side, event.schema);
   const results = new Map<
     string,
     {

@@ -220,7 +220,8 @@ export function matches(pattern: unknown, text: string): boolean {
   }
 }
 
-function withoutKeyword(schema: Record<string, unknown>, keyword: string): NormalizedSchema {
+/** `schema` without `keyword`. */
+export function withoutKeyword(schema: Record<string, unknown>, keyword: string): Record<string, unknown> {
   const { [keyword]: _dropped, ...rest } = schema;
   return rest;
 }

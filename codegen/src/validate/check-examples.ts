@@ -140,7 +140,8 @@ function exampleDiagnostic(
   );
 }
 
-function describeErrors(errors: readonly ErrorObject[]): string {
+/** The first three ajv errors as `"/path message"`, joined by `; `. */
+export function describeErrors(errors: readonly ErrorObject[]): string {
   return errors
     .slice(0, 3)
     .map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}`)
