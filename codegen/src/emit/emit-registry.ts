@@ -45,6 +45,7 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
   const pieces = await Promise.all([
     formatTypeScriptCached(`${generatedBanner(modelSources(model))}\n${imports.join("\n")}\n`),
     eventMapType(groups),
+    contractsType(groups),
     contractsConst(groups),
     formatTypeScriptCached(channelsConst(model)),
     formatTypeScriptCached(trailerTypes()),
@@ -91,37 +92,77 @@ function eventMapType(groups: readonly EventVersions[]): Promise<string> {
   return objectStatement(`${doc}export type EventMap = {`, members, "};\n", "type");
 }
 
+/** The facts of an event type's entry, as `[key, value]` source pairs shared by its type and its value. */
+function contractFacts(group: EventVersions): [string, string][] {
+  const { latest } = group;
+  return [
+    ["eventType", JSON.stringify(group.eventType)],
+    ["version", String(latest.version)],
+    ["versions", `[${group.versions.map((event) => event.version).join(", ")}]`],
+    ["channel", JSON.stringify(latest.channel)],
+    ["domain", JSON.stringify(latest.domain)],
+    ["producers", JSON.stringify(latest.producers)],
+    ["consumers", JSON.stringify(latest.consumers)],
+    ["deprecated", deprecatedValue(latest)],
+    ["responseType", latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)],
+    [
+      "errorResponseType",
+      latest.errorResponseType === undefined ? "null" : JSON.stringify(latest.errorResponseType),
+    ],
+  ];
+}
+
+function contractDoc(group: EventVersions): string {
+  const { latest } = group;
+  return docComment(
+    docText({ summary: latest.title, description: latest.description, deprecated: latest.deprecated }),
+    "  ",
+  );
+}
+
+/**
+ * `Contracts`, the type of `contracts`, written out entry by entry. Declared rather
+ * than inferred: the inferred type of a registry of a few hundred event types is too
+ * long for the compiler to write into a declaration file (TS7056), and a written type
+ * is what the declaration file repeats, in as many lines as here.
+ */
+function contractsType(groups: readonly EventVersions[]): Promise<string> {
+  const members = groups.map((group) => {
+    const type = payloadType(group);
+    const fields = [
+      ...contractFacts(group).map(([key, value]) =>
+        key === "versions" || key === "producers" || key === "consumers"
+          ? `readonly ${key}: readonly ${value};`
+          : `readonly ${key}: ${value};`,
+      ),
+      `readonly schema: z.ZodType<${type}, ${type}>;`,
+      `readonly jsonSchema: typeof ${jsonSchemaName(group.latest.typeName)};`,
+    ];
+    return `${contractDoc(group)}  readonly ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field}`).join("\n")}\n  };`;
+  });
+  const doc = [
+    "The type of {@link contracts}: for each event type its channel, versions, owners,",
+    "deprecation, reply types, and the payload type its validator checks.",
+  ].join("\n");
+  return objectStatement(`${docComment(doc)}export type Contracts = {`, members, "};\n", "type");
+}
+
 function contractsConst(groups: readonly EventVersions[]): Promise<string> {
   const entries = groups.map((group) => {
-    const { latest } = group;
     const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
     const schema = schemas.length === 1 ? schemas[0]! : `z.union([${schemas.join(", ")}])`;
     const type = payloadType(group);
     const fields = [
-      `eventType: ${JSON.stringify(group.eventType)}`,
-      `version: ${latest.version}`,
-      `versions: [${group.versions.map((event) => event.version).join(", ")}]`,
-      `channel: ${JSON.stringify(latest.channel)}`,
-      `domain: ${JSON.stringify(latest.domain)}`,
-      `producers: ${JSON.stringify(latest.producers)}`,
-      `consumers: ${JSON.stringify(latest.consumers)}`,
-      `deprecated: ${deprecatedValue(latest)}`,
-      `responseType: ${latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)}`,
-      `errorResponseType: ${latest.errorResponseType === undefined ? "null" : JSON.stringify(latest.errorResponseType)}`,
+      ...contractFacts(group).map(([key, value]) => `${key}: ${value}`),
       `schema: ${schema} as z.ZodType<${type}, ${type}>`,
-      `jsonSchema: ${jsonSchemaName(latest.typeName)}`,
+      `jsonSchema: ${jsonSchemaName(group.latest.typeName)}`,
     ];
-    const doc = docText({
-      summary: latest.title,
-      description: latest.description,
-      deprecated: latest.deprecated,
-    });
-    return `${docComment(doc, "  ")}  ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field},`).join("\n")}\n  },`;
+    return `${contractDoc(group)}  ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field},`).join("\n")}\n  },`;
   });
   const doc = [
     "The event contracts: event type → channel, version, owners, deprecation, the",
     "reply (and error reply) a request expects, and its payload validator (zod) and",
-    "JSON Schema. `as const`: `responseType` and `errorResponseType` keep their literal types.",
+    "JSON Schema. Typed by {@link Contracts}, so literal facts keep their literal types.",
     "",
     "@example",
     "```ts",
@@ -129,7 +170,7 @@ function contractsConst(groups: readonly EventVersions[]): Promise<string> {
     "const bus = createTypedPostbus({ db: pool, contracts });",
     "```",
   ].join("\n");
-  return objectStatement(`${docComment(doc)}export const contracts = {`, entries, "} as const;\n", "const");
+  return objectStatement(`${docComment(doc)}export const contracts: Contracts = {`, entries, "};\n", "const");
 }
 
 function channelsConst(model: ContractModel): string {
@@ -142,7 +183,6 @@ function channelsConst(model: ContractModel): string {
 
 function trailerTypes(): string {
   return [
-    `${docComment("The type of {@link contracts}.")}export type Contracts = typeof contracts;`,
     `${docComment("Every event type of the contracts.")}export type EventType = keyof EventMap;`,
     `${docComment("Every channel an event type of the contracts is published on.")}export type Channel = keyof typeof channels;`,
     "",

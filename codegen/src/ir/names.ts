@@ -22,7 +22,13 @@ export function eventTypeName(eventType: string, version: number, latestVersion:
  * Names the types package exports besides the contracts' own (the registry's types); a definition
  * never takes one of them.
  */
-export const RESERVED_NAMES: readonly string[] = ["Channel", "Contracts", "EventMap", "EventType"];
+export const RESERVED_NAMES: readonly string[] = [
+  "Channel",
+  "Contracts",
+  "EventMap",
+  "EventType",
+  "JsonSchemaDocument",
+];
 
 /** What the emitters export per contract name: the type, its zod schema, its JSON Schema. */
 const DERIVED_SUFFIXES = ["", "Schema", "JsonSchema"];

@@ -95,9 +95,225 @@ export type EventMap = {
 };
 
 /**
+ * The type of {@link contracts}: for each event type its channel, versions, owners,
+ * deprecation, reply types, and the payload type its validator checks.
+ */
+export type Contracts = {
+  /**
+   * Fill received
+   *
+   * The exchange executed (part of) an order.
+   */
+  readonly "fill.received": {
+    readonly eventType: "fill.received";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "fills";
+    readonly domain: "fills";
+    readonly producers: readonly ["fills"];
+    readonly consumers: readonly ["orders", "risk"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<FillReceived, FillReceived>;
+    readonly jsonSchema: typeof FillReceivedJsonSchema;
+  };
+  /**
+   * Order cancelled
+   *
+   * An open order was cancelled, by us or by the exchange.
+   */
+  readonly "order.cancelled": {
+    readonly eventType: "order.cancelled";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "orders";
+    readonly domain: "orders";
+    readonly producers: readonly ["orders"];
+    readonly consumers: readonly ["risk", "setups"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<OrderCancelled, OrderCancelled>;
+    readonly jsonSchema: typeof OrderCancelledJsonSchema;
+  };
+  /**
+   * Order placed
+   *
+   * An order was sent to the exchange.
+   */
+  readonly "order.placed": {
+    readonly eventType: "order.placed";
+    readonly version: 2;
+    readonly versions: readonly [1, 2];
+    readonly channel: "orders";
+    readonly domain: "orders";
+    readonly producers: readonly ["orders"];
+    readonly consumers: readonly ["fills", "risk"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<OrderPlaced | OrderPlacedV1, OrderPlaced | OrderPlacedV1>;
+    readonly jsonSchema: typeof OrderPlacedJsonSchema;
+  };
+  /**
+   * Position updated
+   *
+   * The net position in a symbol changed after a fill.
+   */
+  readonly "position.updated": {
+    readonly eventType: "position.updated";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "fills";
+    readonly domain: "fills";
+    readonly producers: readonly ["fills"];
+    readonly consumers: readonly ["risk"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<PositionUpdated, PositionUpdated>;
+    readonly jsonSchema: typeof PositionUpdatedJsonSchema;
+  };
+  /**
+   * Risk check completed
+   *
+   * Risk's answer to a `risk.check.requested`: approved, possibly at a smaller size, or rejected with reasons.
+   */
+  readonly "risk.check.completed": {
+    readonly eventType: "risk.check.completed";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "risk";
+    readonly domain: "risk";
+    readonly producers: readonly ["risk"];
+    readonly consumers: readonly ["orders"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<RiskCheckCompleted, RiskCheckCompleted>;
+    readonly jsonSchema: typeof RiskCheckCompletedJsonSchema;
+  };
+  /**
+   * Risk check rejected
+   *
+   * Risk's typed error reply to a `risk.check.requested` it could not answer: no decision was made, so orders must not trade on it. A check that ran and said no is a `risk.check.completed` with `approved: false`.
+   */
+  readonly "risk.check.rejected": {
+    readonly eventType: "risk.check.rejected";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "risk";
+    readonly domain: "risk";
+    readonly producers: readonly ["risk"];
+    readonly consumers: readonly ["orders"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<RiskCheckRejected, RiskCheckRejected>;
+    readonly jsonSchema: typeof RiskCheckRejectedJsonSchema;
+  };
+  /**
+   * Risk check requested
+   *
+   * Orders asks risk whether a setup may be traded at a size. Risk answers with `risk.check.completed`, or with `risk.check.rejected` when it cannot decide; either reply is caused by this event.
+   */
+  readonly "risk.check.requested": {
+    readonly eventType: "risk.check.requested";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "risk";
+    readonly domain: "risk";
+    readonly producers: readonly ["orders"];
+    readonly consumers: readonly ["risk"];
+    readonly deprecated: false;
+    readonly responseType: "risk.check.completed";
+    readonly errorResponseType: "risk.check.rejected";
+    readonly schema: z.ZodType<RiskCheckRequested, RiskCheckRequested>;
+    readonly jsonSchema: typeof RiskCheckRequestedJsonSchema;
+  };
+  /**
+   * Setup received
+   *
+   * A trade setup built from a signal: where to enter, where to stop and where to take profit.
+   */
+  readonly "setup.received": {
+    readonly eventType: "setup.received";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "setup.received";
+    readonly domain: "setups";
+    readonly producers: readonly ["setups"];
+    readonly consumers: readonly ["risk", "orders"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<SetupReceived, SetupReceived>;
+    readonly jsonSchema: typeof SetupReceivedJsonSchema;
+  };
+  /**
+   * Setup rejected
+   *
+   * A signal could not be turned into a setup.
+   */
+  readonly "setup.rejected": {
+    readonly eventType: "setup.rejected";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "setup.rejected";
+    readonly domain: "setups";
+    readonly producers: readonly ["setups"];
+    readonly consumers: readonly ["signals"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<SetupRejected, SetupRejected>;
+    readonly jsonSchema: typeof SetupRejectedJsonSchema;
+  };
+  /**
+   * Signal expired
+   *
+   * A signal was not acted on within its validity window and must no longer be traded.
+   */
+  readonly "signal.expired": {
+    readonly eventType: "signal.expired";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "signal.expired";
+    readonly domain: "signals";
+    readonly producers: readonly ["signals"];
+    readonly consumers: readonly ["setups"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<SignalExpired, SignalExpired>;
+    readonly jsonSchema: typeof SignalExpiredJsonSchema;
+  };
+  /**
+   * Signal triggered
+   *
+   * A strategy's entry condition fired for a symbol. Setups turn signals into trade setups; risk tracks their exposure.
+   */
+  readonly "signal.triggered": {
+    readonly eventType: "signal.triggered";
+    readonly version: 1;
+    readonly versions: readonly [1];
+    readonly channel: "signal.triggered";
+    readonly domain: "signals";
+    readonly producers: readonly ["signals"];
+    readonly consumers: readonly ["setups", "risk"];
+    readonly deprecated: false;
+    readonly responseType: null;
+    readonly errorResponseType: null;
+    readonly schema: z.ZodType<SignalTriggered, SignalTriggered>;
+    readonly jsonSchema: typeof SignalTriggeredJsonSchema;
+  };
+};
+
+/**
  * The event contracts: event type → channel, version, owners, deprecation, the
  * reply (and error reply) a request expects, and its payload validator (zod) and
- * JSON Schema. `as const`: `responseType` and `errorResponseType` keep their literal types.
+ * JSON Schema. Typed by {@link Contracts}, so literal facts keep their literal types.
  *
  * @example
  * ```ts
@@ -105,7 +321,7 @@ export type EventMap = {
  * const bus = createTypedPostbus({ db: pool, contracts });
  * ```
  */
-export const contracts = {
+export const contracts: Contracts = {
   /**
    * Fill received
    *
@@ -318,7 +534,7 @@ export const contracts = {
     schema: SignalTriggeredSchema as z.ZodType<SignalTriggered, SignalTriggered>,
     jsonSchema: SignalTriggeredJsonSchema,
   },
-} as const;
+};
 
 /**
  * Channel → the event types published on it.
@@ -333,10 +549,6 @@ export const channels = {
   "signal.triggered": ["signal.triggered"],
 } as const;
 
-/**
- * The type of {@link contracts}.
- */
-export type Contracts = typeof contracts;
 /**
  * Every event type of the contracts.
  */

@@ -2,9 +2,14 @@
 // Do not edit: change the schemas and run `postbus generate`.
 
 /**
+ * A JSON Schema document (2020-12): the type of every JSON Schema this module exports.
+ */
+export type JsonSchemaDocument = { readonly [keyword: string]: unknown };
+
+/**
  * JSON Schema of the shared definition `Levels`.
  */
-export const LevelsJsonSchema = {
+export const LevelsJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "EntryLevels",
   "description": "The band within which the entry order may be placed.",
@@ -33,12 +38,12 @@ export const LevelsJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Money`.
  */
-export const MoneyJsonSchema = {
+export const MoneyJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Money",
   "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
@@ -70,12 +75,12 @@ export const MoneyJsonSchema = {
       "currency": "USD"
     }
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Price`.
  */
-export const PriceJsonSchema = {
+export const PriceJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Price",
   "description": "A price in the instrument's quote currency, per unit of the base asset.",
@@ -84,12 +89,12 @@ export const PriceJsonSchema = {
   "examples": [
     64210.5
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Quantity`.
  */
-export const QuantityJsonSchema = {
+export const QuantityJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Quantity",
   "description": "An amount of the base asset; always positive.",
@@ -98,12 +103,12 @@ export const QuantityJsonSchema = {
   "examples": [
     0.25
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Side`.
  */
-export const SideJsonSchema = {
+export const SideJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Side",
   "description": "Direction of a trade.",
@@ -112,12 +117,12 @@ export const SideJsonSchema = {
     "buy",
     "sell"
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Ticker`.
  */
-export const TickerJsonSchema = {
+export const TickerJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Ticker",
   "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
@@ -127,12 +132,12 @@ export const TickerJsonSchema = {
     "BTC-USD",
     "ETH-EUR"
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the shared definition `Timestamp`.
  */
-export const TimestampJsonSchema = {
+export const TimestampJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Timestamp",
   "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
@@ -141,12 +146,12 @@ export const TimestampJsonSchema = {
   "examples": [
     "2025-05-15T10:30:45Z"
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `fill.received` version 1 (type `FillReceived`).
  */
-export const FillReceivedJsonSchema = {
+export const FillReceivedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Fill received",
   "description": "The exchange executed (part of) an order.",
@@ -287,12 +292,12 @@ export const FillReceivedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `order.cancelled` version 1 (type `OrderCancelled`).
  */
-export const OrderCancelledJsonSchema = {
+export const OrderCancelledJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Order cancelled",
   "description": "An open order was cancelled, by us or by the exchange.",
@@ -354,12 +359,12 @@ export const OrderCancelledJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `order.placed` version 1 (type `OrderPlacedV1`).
  */
-export const OrderPlacedV1JsonSchema = {
+export const OrderPlacedV1JsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Order placed (v1)",
   "description": "An order was sent to the exchange. Version 1 carries a bare limit price; use version 2.",
@@ -446,12 +451,12 @@ export const OrderPlacedV1JsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `order.placed` version 2 (type `OrderPlaced`).
  */
-export const OrderPlacedJsonSchema = {
+export const OrderPlacedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Order placed",
   "description": "An order was sent to the exchange.",
@@ -573,12 +578,12 @@ export const OrderPlacedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `position.updated` version 1 (type `PositionUpdated`).
  */
-export const PositionUpdatedJsonSchema = {
+export const PositionUpdatedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Position updated",
   "description": "The net position in a symbol changed after a fill.",
@@ -691,12 +696,12 @@ export const PositionUpdatedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `risk.check.completed` version 1 (type `RiskCheckCompleted`).
  */
-export const RiskCheckCompletedJsonSchema = {
+export const RiskCheckCompletedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Risk check completed",
   "description": "Risk's answer to a `risk.check.requested`: approved, possibly at a smaller size, or rejected with reasons.",
@@ -750,12 +755,12 @@ export const RiskCheckCompletedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `risk.check.rejected` version 1 (type `RiskCheckRejected`).
  */
-export const RiskCheckRejectedJsonSchema = {
+export const RiskCheckRejectedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Risk check rejected",
   "description": "Risk's typed error reply to a `risk.check.requested` it could not answer: no decision was made, so orders must not trade on it. A check that ran and said no is a `risk.check.completed` with `approved: false`.",
@@ -793,12 +798,12 @@ export const RiskCheckRejectedJsonSchema = {
       "message": "DOGE-EUR is not traded"
     }
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `risk.check.requested` version 1 (type `RiskCheckRequested`).
  */
-export const RiskCheckRequestedJsonSchema = {
+export const RiskCheckRequestedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Risk check requested",
   "description": "Orders asks risk whether a setup may be traded at a size. Risk answers with `risk.check.completed`, or with `risk.check.rejected` when it cannot decide; either reply is caused by this event.",
@@ -912,12 +917,12 @@ export const RiskCheckRequestedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `setup.received` version 1 (type `SetupReceived`).
  */
-export const SetupReceivedJsonSchema = {
+export const SetupReceivedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Setup received",
   "description": "A trade setup built from a signal: where to enter, where to stop and where to take profit.",
@@ -1031,12 +1036,12 @@ export const SetupReceivedJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `setup.rejected` version 1 (type `SetupRejected`).
  */
-export const SetupRejectedJsonSchema = {
+export const SetupRejectedJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Setup rejected",
   "description": "A signal could not be turned into a setup.",
@@ -1064,12 +1069,12 @@ export const SetupRejectedJsonSchema = {
       "reason": "Spread too wide"
     }
   ]
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `signal.expired` version 1 (type `SignalExpired`).
  */
-export const SignalExpiredJsonSchema = {
+export const SignalExpiredJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Signal expired",
   "description": "A signal was not acted on within its validity window and must no longer be traded.",
@@ -1117,12 +1122,12 @@ export const SignalExpiredJsonSchema = {
       ]
     }
   }
-} as const;
+};
 
 /**
  * JSON Schema of the payload of `signal.triggered` version 1 (type `SignalTriggered`).
  */
-export const SignalTriggeredJsonSchema = {
+export const SignalTriggeredJsonSchema: JsonSchemaDocument = {
   "$schema": "https://json-schema.org/draft/2020-12/schema",
   "title": "Signal triggered",
   "description": "A strategy's entry condition fired for a symbol. Setups turn signals into trade setups; risk tracks their exposure.",
@@ -1218,4 +1223,4 @@ export const SignalTriggeredJsonSchema = {
       ]
     }
   }
-} as const;
+};

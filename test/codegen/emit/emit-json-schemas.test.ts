@@ -46,8 +46,10 @@ describe("standalone", () => {
 });
 
 describe("emitJsonSchemas", () => {
-  test("exports one `as const` JSON Schema per definition and event payload", async () => {
+  test("exports one JSON Schema per definition and event payload, declared as a JsonSchemaDocument", async () => {
     const source = await emitJsonSchemas(tradingModel());
+    expect(source).toContain("export type JsonSchemaDocument = { readonly [keyword: string]: unknown };");
+    expect(source).not.toContain("as const");
     for (const name of [
       "Money",
       "Side",
@@ -56,7 +58,9 @@ describe("emitJsonSchemas", () => {
       "RiskCheckRequested",
       "SignalTriggered",
     ]) {
-      expect(source).toMatch(new RegExp(`export const ${name}JsonSchema = \\{[\\s\\S]*?\\} as const;`));
+      expect(source).toMatch(
+        new RegExp(`export const ${name}JsonSchema: JsonSchemaDocument = \\{[\\s\\S]*?\\};`),
+      );
     }
     expect(source).toContain(
       "JSON Schema of the payload of `order.placed` version 2 (type `OrderPlacedV2`).",
@@ -64,7 +68,7 @@ describe("emitJsonSchemas", () => {
   });
 
   test("emits a module for an empty model", async () => {
-    expect(await emitJsonSchemas(contractModel({}))).toContain("export {};");
+    expect(await emitJsonSchemas(contractModel({}))).toContain("export type JsonSchemaDocument");
   });
 
   test("is byte-identical across runs", async () => {

@@ -27,6 +27,30 @@ describe("emitRegistry", () => {
     );
   });
 
+  test("declares contracts with the written Contracts type, so no declaration repeats an inferred registry type", async () => {
+    const source = await emitRegistry(tradingModel());
+    expect(source).toContain("export const contracts: Contracts = {");
+    expect(source).not.toContain("typeof contracts");
+    expect(source).toContain(
+      [
+        '  readonly "risk.check.requested": {',
+        '    readonly eventType: "risk.check.requested";',
+        "    readonly version: 1;",
+        "    readonly versions: readonly [1];",
+        '    readonly channel: "risk";',
+        '    readonly domain: "risk";',
+        '    readonly producers: readonly ["risk"];',
+        "    readonly consumers: readonly [];",
+        "    readonly deprecated: false;",
+        '    readonly responseType: "risk.check.completed";',
+        "    readonly errorResponseType: null;",
+        "    readonly schema: z.ZodType<RiskCheckRequested, RiskCheckRequested>;",
+        "    readonly jsonSchema: typeof RiskCheckRequestedJsonSchema;",
+        "  };",
+      ].join("\n"),
+    );
+  });
+
   test("validates an event type with two versions against both, newest first, and types it as their union", async () => {
     const source = await emitRegistry(tradingModel());
     expect(source).toContain('import { z } from "zod";');
