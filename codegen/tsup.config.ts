@@ -9,6 +9,8 @@ export default defineConfig([
     sourcemap: true,
     target: "node20",
     platform: "node",
+    // `import.meta.url` in the CommonJS build (the package build resolves zod from it).
+    shims: true,
   },
   {
     entry: ["src/cli.ts"],

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
 import { asyncApiCommand } from "./commands/asyncapi.js";
+import { buildCommand } from "./commands/build.js";
 import { checkCommand } from "./commands/check.js";
 import { consumeCommand } from "./commands/consume.js";
 import { dlqCommand } from "./commands/dlq.js";
@@ -39,12 +40,16 @@ Usage:
                                                dead letters, oldest first (default 100), JSON lines
   postbus dlq redrive <group> [--id ID...]     have the group's running subscription handle its
                                                dead letters (or just these) again
-  postbus generate [--config PATH] [--check] [--watch]
+  postbus generate [--config PATH] [--check] [--watch] [--no-build]
                                                generate the types package from the JSON Schema
                                                contracts in schemas/ (see postbus.config.json,
-                                               found from the current folder upward); --check
-                                               writes nothing and exits 1 naming stale files (CI);
-                                               --watch regenerates on every schema change
+                                               found from the current folder upward) and build
+                                               its dist/ (ESM, CJS, .d.ts; not with --no-build);
+                                               --check writes nothing and exits 1 naming stale
+                                               files (CI); --watch regenerates the sources on
+                                               every schema change
+  postbus build [--config PATH]               compile the generated package's committed sources
+                                               into its dist/ without regenerating them
   postbus docs [--config PATH] [--check]      write the event catalog (Markdown and a static HTML
                                                site, under the config's docs folder); --check
                                                writes nothing and exits 1 naming stale files
@@ -88,6 +93,7 @@ const OPTIONS = {
   config: { type: "string" },
   check: { type: "boolean" },
   watch: { type: "boolean" },
+  "no-build": { type: "boolean" },
   out: { type: "string" },
   "reply-to": { type: "string" },
   "timeout-ms": { type: "string" },
@@ -145,11 +151,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         if (args.length > 0)
           throw usageError(
             "generate takes no arguments",
-            "Usage: postbus generate [--config PATH] [--check] [--watch]",
+            "Usage: postbus generate [--config PATH] [--check] [--watch] [--no-build]",
           );
         if (values.check && values.watch)
           throw usageError("--check and --watch exclude each other", "Use one of them");
-        return await generateCommand(values, io);
+        return await generateCommand({ ...values, build: values["no-build"] !== true }, io);
+      case "build":
+        if (args.length > 0)
+          throw usageError("build takes no arguments", "Usage: postbus build [--config PATH]");
+        return await buildCommand(values, io);
       case "docs":
         if (args.length > 0)
           throw usageError("docs takes no arguments", "Usage: postbus docs [--config PATH] [--check]");

@@ -20,7 +20,19 @@ export interface PostbusConfigFile {
   /** Generated packages. */
   readonly packages?: {
     /** The types package: TypeScript types, zod validators, JSON Schemas, the registry. Default `packages/types`, `@postbus/types`. */
-    readonly types?: { readonly dir?: string; readonly name?: string };
+    readonly types?: {
+      readonly dir?: string;
+      readonly name?: string;
+      /**
+       * Its semver version. Leave it out to keep the version in `<dir>/package.json` (what
+       * `changeset version` bumps); `0.1.0` when there is none yet.
+       */
+      readonly version?: string;
+      /** `description` of its package.json. */
+      readonly description?: string;
+      /** `license` of its package.json (an SPDX expression). */
+      readonly license?: string;
+    };
   };
   /** Folder of the generated event catalog. Default `docs/catalog`. */
   readonly docs?: string;
@@ -36,7 +48,15 @@ export interface ResolvedConfig {
   readonly schemasDir: string;
   /** Definition-only globs, relative to `root`. */
   readonly definitions: readonly string[];
-  readonly types: { readonly dir: string; readonly name: string };
+  /** The generated package: folder relative to `root`, npm name, version and package.json texts. */
+  readonly types: {
+    readonly dir: string;
+    readonly name: string;
+    /** The config's `version`, else the one in `<dir>/package.json`, else `0.1.0`. */
+    readonly version: string;
+    readonly description: string | undefined;
+    readonly license: string | undefined;
+  };
   /** Docs folder, relative to `root`. */
   readonly docs: string;
   /** The default compatibility mode of `postbus check`. */

@@ -17,7 +17,7 @@ export const CONFIG_FILE = "postbus.config.json";
 
 const DEFAULTS = {
   schemas: "schemas",
-  types: { dir: "packages/types", name: "@postbus/types" },
+  types: { dir: "packages/types", name: "@postbus/types", version: "0.1.0" },
   docs: "docs/catalog",
 } as const;
 
@@ -48,8 +48,12 @@ export async function loadConfig(options: {
     options.configPath === undefined
       ? await findUpward(path.resolve(options.cwd))
       : path.resolve(options.cwd, options.configPath);
-  if (file === undefined)
-    return { config: resolveConfig(path.resolve(options.cwd), {}), file, diagnostics: [] };
+  if (file === undefined) {
+    const root = path.resolve(options.cwd);
+    const onDisk = await packageVersionOnDisk(root, {});
+    if (onDisk.diagnostic !== undefined) return { config: undefined, file, diagnostics: [onDisk.diagnostic] };
+    return { config: resolveConfig(root, {}, onDisk.version), file, diagnostics: [] };
+  }
   const root = path.dirname(file);
   const name = path.basename(file);
   let text: string;
@@ -73,18 +77,70 @@ export async function loadConfig(options: {
   const parsed = parseText(text, name);
   if (parsed.diagnostics.length > 0) return { config: undefined, file, diagnostics: parsed.diagnostics };
   const diagnostics = checkConfig(parsed, name);
+  if (diagnostics.length > 0) return { config: undefined, file, diagnostics };
+  const written = parsed.value as PostbusConfigFile;
+  const onDisk = await packageVersionOnDisk(root, written);
+  if (onDisk.diagnostic !== undefined) return { config: undefined, file, diagnostics: [onDisk.diagnostic] };
+  return { config: resolveConfig(root, written, onDisk.version), file, diagnostics };
+}
+
+/**
+ * The `version` of the generated package's package.json on disk, when the config names
+ * none: the version `changeset version` (or a person) last wrote there.
+ */
+async function packageVersionOnDisk(
+  root: string,
+  written: PostbusConfigFile,
+): Promise<{ version?: string; diagnostic?: Diagnostic }> {
+  if (written.packages?.types?.version !== undefined) return {};
+  const relative = `${normalizeRelative(written.packages?.types?.dir ?? DEFAULTS.types.dir)}/package.json`;
+  let text: string;
+  try {
+    text = await readFile(path.join(root, relative), "utf8");
+  } catch {
+    return {};
+  }
+  const version = (() => {
+    try {
+      const value: unknown = JSON.parse(text);
+      return isObject(value) ? value.version : undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  if (version === undefined) return {};
+  if (typeof version === "string" && isSemver(version)) return { version };
   return {
-    config: diagnostics.length === 0 ? resolveConfig(root, parsed.value as PostbusConfigFile) : undefined,
-    file,
-    diagnostics,
+    diagnostic: diagnostic(
+      "POSTBUS_SCHEMA_CONFIG",
+      `${relative} has the version ${JSON.stringify(version)}, which is not a semver version`,
+      'Write a version such as "1.4.0" there, or set packages.types.version in the config',
+      { file: relative, pointer: "/version", line: 1, column: 1 },
+    ),
   };
+}
+
+/** A name npm accepts for a new package: lower case, URL-safe, optionally `@scope/`, at most 214 characters. */
+function isNpmName(value: string): boolean {
+  return value.length <= 214 && /^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/.test(value);
+}
+
+/** A semver 2.0 version: `1.2.3`, `1.2.3-beta.1`, `1.2.3+build.5`. */
+export function isSemver(value: string): boolean {
+  return /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.test(
+    value,
+  );
 }
 
 /**
  * Applies the defaults to a config file's contents: `root` is the folder holding it.
  * Paths in the result are `/`-separated and relative to `root`, except `root` and `schemasDir`.
  */
-export function resolveConfig(root: string, file: PostbusConfigFile): ResolvedConfig {
+export function resolveConfig(
+  root: string,
+  file: PostbusConfigFile,
+  versionOnDisk?: string | undefined,
+): ResolvedConfig {
   const schemas = normalizeRelative(file.schemas ?? DEFAULTS.schemas);
   return Object.freeze({
     root,
@@ -93,19 +149,31 @@ export function resolveConfig(root: string, file: PostbusConfigFile): ResolvedCo
     types: Object.freeze({
       dir: normalizeRelative(file.packages?.types?.dir ?? DEFAULTS.types.dir),
       name: file.packages?.types?.name ?? DEFAULTS.types.name,
+      version: file.packages?.types?.version ?? versionOnDisk ?? DEFAULTS.types.version,
+      description: file.packages?.types?.description,
+      license: file.packages?.types?.license,
     }),
     docs: normalizeRelative(file.docs ?? DEFAULTS.docs),
     compatibility: file.compatibility ?? DEFAULT_COMPATIBILITY,
   });
 }
 
-type Shape = "string" | "strings" | "folder" | "mode" | { readonly [key: string]: Shape };
+type Shape =
+  | "string"
+  | "strings"
+  | "folder"
+  | "mode"
+  | "semver"
+  | "npm-name"
+  | { readonly [key: string]: Shape };
 
 const SHAPE: { readonly [key: string]: Shape } = {
   $schema: "string",
   schemas: "folder",
   definitions: "strings",
-  packages: { types: { dir: "folder", name: "string" } },
+  packages: {
+    types: { dir: "folder", name: "npm-name", version: "semver", description: "string", license: "string" },
+  },
   docs: "folder",
   compatibility: "mode",
 };
@@ -145,6 +213,18 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
           pointer,
           `${label(pointer)} must be one of ${COMPATIBILITY_MODES.join(", ")}`,
           `${typeof value === "string" ? didYouMean(value.toUpperCase(), COMPATIBILITY_MODES) : ""}For example "BACKWARD"`,
+        );
+      }
+    } else if (shape === "semver") {
+      if (typeof value !== "string" || !isSemver(value)) {
+        report(pointer, `${label(pointer)} must be a semver version`, 'For example "1.4.0"');
+      }
+    } else if (shape === "npm-name") {
+      if (typeof value !== "string" || !isNpmName(value)) {
+        report(
+          pointer,
+          `${label(pointer)} ${JSON.stringify(value)} is not an npm package name`,
+          'Use lower case letters, digits, "-", "." and "_", optionally scoped: "@shop/events"',
         );
       }
     } else if (shape === "strings") {

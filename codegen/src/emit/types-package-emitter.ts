@@ -6,11 +6,15 @@ import { emitRegistry } from "./emit-registry.js";
 import { emitTypes } from "./emit-types.js";
 import type { EmitTypesPackage } from "./emit-types-package.js";
 import { type EmitZodModule, emitValidators } from "./emit-validators.js";
+import { emitPackageJson } from "./package/emit-package-json.js";
+import { emitPackageReadme } from "./package/emit-package-readme.js";
 
 /**
- * Builds the types-package emitter around a zod emitter: the files of
+ * Builds the types-package emitter around a zod emitter: the sources of
  * `<types.dir>/src/` — `types.ts`, `validators.ts`, `schemas.ts`, `registry.ts`
- * and `index.ts` — sorted by path, byte-identical for the same model.
+ * and `index.ts` — and the package's `package.json` and `README.md`, sorted by
+ * path, byte-identical for the same model and config. `build/` compiles the
+ * sources into `<types.dir>/dist/`.
  *
  * @example
  * ```ts
@@ -20,7 +24,8 @@ import { type EmitZodModule, emitValidators } from "./emit-validators.js";
  */
 export function typesPackageEmitter(emitZodModule: EmitZodModule): EmitTypesPackage {
   return async (model: ContractModel, config: ResolvedConfig): Promise<GeneratedFile[]> => {
-    const dir = `${config.types.dir.replaceAll("\\", "/").replace(/\/+$/, "")}/src`;
+    const packageDir = config.types.dir.replaceAll("\\", "/").replace(/\/+$/, "");
+    const dir = `${packageDir}/src`;
     const [types, validators, schemas, registry, index] = await Promise.all([
       emitTypes(model),
       emitValidators(model, emitZodModule),
@@ -29,6 +34,8 @@ export function typesPackageEmitter(emitZodModule: EmitZodModule): EmitTypesPack
       emitIndex(model),
     ]);
     const files: GeneratedFile[] = [
+      { path: `${packageDir}/README.md`, contents: emitPackageReadme(model, config) },
+      { path: `${packageDir}/package.json`, contents: emitPackageJson(config) },
       { path: `${dir}/index.ts`, contents: index },
       { path: `${dir}/registry.ts`, contents: registry },
       { path: `${dir}/schemas.ts`, contents: schemas },

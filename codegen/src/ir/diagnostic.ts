@@ -19,7 +19,8 @@ export type DiagnosticCode =
   | "POSTBUS_SCHEMA_CYCLIC_REF"
   | "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD"
   | "POSTBUS_SCHEMA_BAD_KEYWORD"
-  | "POSTBUS_SCHEMA_BAD_EXAMPLE";
+  | "POSTBUS_SCHEMA_BAD_EXAMPLE"
+  | "POSTBUS_PACKAGE_BUILD";
 
 /** Builds a {@link Diagnostic}. */
 export function diagnostic(

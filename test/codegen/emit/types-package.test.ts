@@ -8,7 +8,7 @@ import type { EmitTypesPackage } from "../../../codegen/src/emit/emit-types-pack
 import { emitTypesPackage } from "../../../codegen/src/emit/index.js";
 import { typesPackageEmitter } from "../../../codegen/src/emit/types-package-emitter.js";
 import { fallbackZodModule } from "./support/fallback-zod.js";
-import { resolvedConfig, tradingModel } from "./support/model.js";
+import { resolvedConfig, tradingModel, typesConfig } from "./support/model.js";
 
 const emit = typesPackageEmitter(fallbackZodModule);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -16,10 +16,7 @@ const tsc = path.resolve(here, "../../../node_modules/typescript/bin/tsc");
 
 describe("the types package", () => {
   test("is five files under <types.dir>/src, matching the snapshots", async () => {
-    const files = await emit(
-      tradingModel(),
-      resolvedConfig({ types: { dir: "libs/contracts/", name: "c" } }),
-    );
+    const files = await emit(tradingModel(), resolvedConfig({ types: typesConfig("libs/contracts/", "c") }));
     expect(files.map((file) => file.path)).toEqual([
       "libs/contracts/src/index.ts",
       "libs/contracts/src/registry.ts",
@@ -49,8 +46,8 @@ describe("the types package", () => {
       // Inside the repository so that `zod` resolves from its node_modules.
       const dir = await mkdtemp(path.join(here, ".generated-"));
       try {
-        const files = await emitPackage(tradingModel(), resolvedConfig({ types: { dir: ".", name: "t" } }));
-        expect(await emitPackage(tradingModel(), resolvedConfig({ types: { dir: ".", name: "t" } }))).toEqual(
+        const files = await emitPackage(tradingModel(), resolvedConfig({ types: typesConfig(".", "t") }));
+        expect(await emitPackage(tradingModel(), resolvedConfig({ types: typesConfig(".", "t") }))).toEqual(
           files,
         );
         for (const file of files) await writeFile(path.join(dir, path.basename(file.path)), file.contents);

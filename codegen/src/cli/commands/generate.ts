@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { packageFolder } from "../../build/package-folder.js";
 import type { ResolvedConfig } from "../../config/config.js";
 import { loadConfig } from "../../config/load-config.js";
 import { emitCatalog } from "../../emit/catalog/index.js";
@@ -16,12 +17,15 @@ import {
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
 import { stopOnSignals } from "../stop-on-signals.js";
+import { replaceDist } from "./build.js";
 
 /** Flags of `postbus generate`. */
 export interface GenerateFlags {
   readonly config?: string | undefined;
   readonly check?: boolean | undefined;
   readonly watch?: boolean | undefined;
+  /** Compile the generated package into `<types.dir>/dist/` (default true; never under `--check` or `--watch`). */
+  readonly build?: boolean | undefined;
 }
 
 /** Where `generate` writes, and what stops `--watch` besides SIGINT/SIGTERM. */
@@ -43,6 +47,9 @@ const DEBOUNCE_MS = 30;
  * packages (only files whose contents changed), or with `--check` writes nothing
  * and exits 1 naming stale files, or with `--watch` regenerates on every schema
  * change until Ctrl-C. Schema problems print as `file:line:column: CODE message (hint)`, exit 1.
+ * Unless `build` is false, a generated package (its `package.json` among the files) is then
+ * compiled into `<types.dir>/dist/` (ESM, CommonJS, declarations), so `npm pack` there
+ * publishes it as is; a build error writes nothing. `--watch` writes the sources only.
  * `emit` defaults to the types-package emitter, loaded on first use.
  */
 export async function generateCommand(
@@ -58,9 +65,26 @@ export async function generateCommand(
   if (flags.watch) return watchSchemas(config, emitter, io);
   const result = await generate(config, { emit: emitter });
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
+  const started = performance.now();
+  const built = flags.build === false ? undefined : await buildGeneratedPackage(config, result.files);
+  if (built !== undefined && built.diagnostics.length > 0) return printDiagnostics(built.diagnostics, io);
   const written = await writeGenerated(config.root, result.files, io.out);
   io.out(`postbus: wrote ${written.wrote.length} files, ${written.unchanged} unchanged`);
+  if (built !== undefined) {
+    const dist = await replaceDist(config, built.files);
+    io.out(
+      `postbus: built ${dist} (${built.files.length} files) in ${Math.round(performance.now() - started)} ms`,
+    );
+  }
   return 0;
+}
+
+/** The build of the generated package, when the emitter wrote one (its package.json); TypeScript loads only then. */
+async function buildGeneratedPackage(config: ResolvedConfig, files: readonly GeneratedFile[]) {
+  const manifest = `${packageFolder(config)}package.json`;
+  return files.some((file) => file.path === manifest)
+    ? (await import("../../build/build-package.js")).buildPackage(config, files)
+    : undefined;
 }
 
 async function check(config: ResolvedConfig, emit: EmitTypesPackage, io: GenerateIo): Promise<number> {

@@ -97,13 +97,18 @@ export function contractModel(parts: {
   };
 }
 
+/** The `types` of a resolved config: version 0.1.0, no description or license. */
+export function typesConfig(dir: string, name: string): ResolvedConfig["types"] {
+  return { dir, name, version: "0.1.0", description: undefined, license: undefined };
+}
+
 /** A resolved config rooted at `/project` with the default package locations. */
 export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): ResolvedConfig {
   return {
     root: "/project",
     schemasDir: "/project/schemas",
     definitions: ["schemas/shared/**"],
-    types: { dir: "packages/types", name: "@postbus/types" },
+    types: typesConfig("packages/types", "@postbus/types"),
     docs: "docs/catalog",
     compatibility: "BACKWARD",
     ...overrides,
