@@ -54,13 +54,15 @@ Usage:
                                                site, under the config's docs folder); --check
                                                writes nothing and exits 1 naming stale files
   postbus check [--against REF] [--format text|json|github] [--database-url URL]
-        [--sample N] [--max-history N] [--strict] [--config PATH]
+        [--sample N] [--max-history N] [--strict] [--changeset] [--config PATH]
                                                compare the contracts with those at REF (default
                                                HEAD, read from git): every breaking change with
                                                file:line, pointer and a counterexample payload; with
                                                a database, the stored events the new contracts
-                                               reject and the groups that read them. Exit 0
-                                               compatible, 1 breaking, 2 usage or contract errors
+                                               reject and the groups that read them; the semver
+                                               bump the release needs (--changeset writes it as
+                                               a changeset). Exit 0 compatible, 1 breaking, 2
+                                               usage or contract errors
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
@@ -102,6 +104,7 @@ const OPTIONS = {
   sample: { type: "string" },
   "max-history": { type: "string" },
   strict: { type: "boolean" },
+  changeset: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

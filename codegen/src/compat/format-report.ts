@@ -6,6 +6,7 @@
 import type { GroupStatus } from "@postbus/client";
 import type { SourceLocation } from "../ir/model.js";
 import type { CompatibilityReport, Finding } from "./check-compatibility.js";
+import type { Bump } from "./recommend-bump.js";
 import type { StoredLogReport } from "./stored-log.js";
 
 /** The output formats of `postbus check`. */
@@ -36,6 +37,14 @@ export interface CheckOutput {
   readonly storedEvents: StoredLogReport | null;
   /** With `--database-url`: consumer groups reading a changed event's channel, by channel. */
   readonly liveGroups: Readonly<Record<string, readonly LiveGroup[]>> | null;
+  /** The release the changes need: the package, its version now, the recommended bump and the version after it. */
+  readonly release: {
+    readonly package: string;
+    readonly version: string;
+    readonly bump: Bump;
+    readonly nextVersion: string;
+    readonly reasons: readonly string[];
+  };
 }
 
 /** A consumer group reading a channel, and how far behind it is. */
@@ -128,6 +137,12 @@ function textLines(output: CheckOutput): string[] {
     output.storedEvents === null
       ? ""
       : `; stored events: ${output.storedEvents.read} read, ${summary.storedRejected} rejected by the new contracts`;
+  const { release } = output;
+  lines.push(
+    release.bump === "none"
+      ? `release: no contract changed; ${release.package} stays at ${release.version}`
+      : `release: ${release.bump} (${release.package} ${release.version} → ${release.nextVersion}): ${release.reasons.join("; ")}`,
+  );
   lines.push(
     `postbus check: ${summary.breaking} breaking, ${summary.unproven} unproven; ${summary.changed} changed, ${summary.added} added, ${summary.removed} removed, ${summary.renamed} renamed (against ${output.against.ref} ${output.against.commit.slice(0, 12)})${stored}${output.compatible ? ": compatible" : ""}`,
   );

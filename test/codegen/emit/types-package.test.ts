@@ -15,9 +15,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const tsc = path.resolve(here, "../../../node_modules/typescript/bin/tsc");
 
 describe("the types package", () => {
-  test("is five files under <types.dir>/src, matching the snapshots", async () => {
+  test("is a package.json, a README and five sources under <types.dir>/src, matching the snapshots", async () => {
     const files = await emit(tradingModel(), resolvedConfig({ types: typesConfig("libs/contracts/", "c") }));
     expect(files.map((file) => file.path)).toEqual([
+      "libs/contracts/README.md",
+      "libs/contracts/package.json",
       "libs/contracts/src/index.ts",
       "libs/contracts/src/registry.ts",
       "libs/contracts/src/schemas.ts",

@@ -32,7 +32,10 @@ export async function asyncApiCommand(flags: AsyncApiFlags, io: AsyncApiIo): Pro
   if (result.model === undefined || result.diagnostics.length > 0)
     return printDiagnostics(result.diagnostics, io);
   const json = JSON.stringify(
-    emitAsyncApi(result.model, { title: `${loaded.config.types.name} events` }),
+    emitAsyncApi(result.model, {
+      title: `${loaded.config.types.name} events`,
+      version: loaded.config.types.version,
+    }),
     null,
     2,
   );

@@ -1,4 +1,7 @@
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { fromPool, readStatus } from "@postbus/client";
+import { changesetFor } from "../../compat/changeset.js";
 import { checkCompatibility } from "../../compat/check-compatibility.js";
 import type { ContractSide } from "../../compat/contract-side.js";
 import {
@@ -10,6 +13,7 @@ import {
 } from "../../compat/format-report.js";
 import { openGitRepository } from "../../compat/git-snapshot.js";
 import { loadSide } from "../../compat/load-side.js";
+import { nextVersion, recommendBump } from "../../compat/recommend-bump.js";
 import { checkStoredEvents, type StoredLogReport } from "../../compat/stored-log.js";
 import { loadConfig } from "../../config/load-config.js";
 import { createGenerateCache } from "../../generate.js";
@@ -27,6 +31,8 @@ export interface CheckFlags extends DatabaseFlags {
   readonly sample?: string | undefined;
   readonly "max-history"?: string | undefined;
   readonly strict?: boolean | undefined;
+  /** Write the recommended bump as a changeset (`.changeset/postbus-<bump>-<hash>.md`). */
+  readonly changeset?: boolean | undefined;
 }
 
 /** Where `check` writes. */
@@ -50,7 +56,8 @@ const DEFAULT_MAX_HISTORY = 100;
  * those at `REF` (default `HEAD`), read from git without a checkout. Exits 0 when
  * compatible (unproven changes are warnings, errors with `--strict`), 1 when a change
  * is breaking or stored events fail the new contracts, 2 for usage or contract errors.
- * Writes nothing.
+ * Recommends the release's semver bump (`release:`); with `--changeset` writes it as a
+ * changeset for `@changesets/cli`, else writes nothing.
  */
 export async function checkCommand(args: readonly string[], flags: CheckFlags, io: CheckIo): Promise<number> {
   if (args.length > 0) {
@@ -140,6 +147,7 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
   const storedRejected =
     storedEvents === null ? null : storedEvents.results.reduce((sum, result) => sum + result.rejected, 0);
   const count = (status: string) => report.events.filter((event) => event.status === status).length;
+  const recommendation = recommendBump(report, old.side.model, current.side.model);
   const compatible = breaking === 0 && (storedRejected ?? 0) === 0 && (!flags.strict || unproven === 0);
   const output: CheckOutput = {
     formatVersion: 1,
@@ -158,9 +166,44 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
     findings: report.findings,
     storedEvents,
     liveGroups,
+    release: {
+      package: config.types.name,
+      version: config.types.version,
+      bump: recommendation.bump,
+      nextVersion: nextVersion(config.types.version, recommendation.bump),
+      reasons: recommendation.reasons,
+    },
   };
   for (const line of formatCheck(output, format)) io.out(line);
+  if (flags.changeset) await writeChangeset(config.root, changesetFor(config.types.name, recommendation), io);
   return compatible ? CHECK_EXIT.compatible : CHECK_EXIT.breaking;
+}
+
+/** Writes the changeset under `root` (unless the same one is there); says so on stderr. */
+async function writeChangeset(
+  root: string,
+  changeset: ReturnType<typeof changesetFor>,
+  io: CheckIo,
+): Promise<void> {
+  if (changeset === undefined) {
+    io.err("postbus: no contract changed; no changeset written");
+    return;
+  }
+  const target = path.join(root, changeset.path);
+  const existing = await readFile(target, "utf8").catch(() => undefined);
+  if (existing === changeset.contents) {
+    io.err(`postbus: ${changeset.path} is already there`);
+    return;
+  }
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, changeset.contents);
+  io.err(`postbus: wrote ${changeset.path}`);
+  const configured = await stat(path.join(root, ".changeset/config.json")).then(
+    () => true,
+    () => false,
+  );
+  if (!configured)
+    io.err("postbus: .changeset/config.json is missing: run `npx @changesets/cli@2.31.1 init` once");
 }
 
 function contractErrors(diagnostics: readonly Diagnostic[], where: string, io: CheckIo): number {
