@@ -2,7 +2,7 @@
  * The semver bump a release of the contracts package needs, from what `postbus check`
  * found: a breaking or unproven change, a removed or renamed event type → major; a new
  * event type or version, or a compatible change of a payload, its channel or its
- * deprecation → minor; documentation only (titles, descriptions, examples, comments) →
+ * deprecation → minor; documentation only (titles, descriptions, examples, comments, owners) →
  * patch; nothing → none. It never under-bumps: what no rule can prove compatible is major.
  */
 import type { ContractModel, EventContract } from "../ir/model.js";
@@ -64,7 +64,13 @@ export function recommendBump(
     else if (change.status === "removed") raise("major", `${name}: removed`);
     else if (change.status === "renamed") raise("major", `${name}: renamed from ${change.previousEventType}`);
     else if (change.status === "added") raise("minor", `${name}: added`);
-    else if (change.status === "changed" && !flagged.has(`${change.eventType}@${change.version}`)) {
+    else if (change.status === "unchanged") {
+      // The check compares what payloads are valid; the text around them may still have changed.
+      const before = find(old, change.eventType, change.version);
+      const after = find(current, change.eventType, change.version);
+      if (before !== undefined && after !== undefined && documentation(before) !== documentation(after))
+        raise("patch", `${name}: documentation`);
+    } else if (change.status === "changed" && !flagged.has(`${change.eventType}@${change.version}`)) {
       const before = find(old, change.eventType, change.version);
       const after = find(current, change.eventType, change.version);
       const documentationOnly =
@@ -112,6 +118,11 @@ function structure(event: EventContract): string {
     event.deprecated,
     event.responseType ?? null,
   ]);
+}
+
+/** The text of a contract that documents it: schema (annotations included), title, description, owners. */
+function documentation(event: EventContract): string {
+  return JSON.stringify([event.schema, event.title, event.description, event.producers, event.consumers]);
 }
 
 function stripAnnotations(schema: unknown): unknown {
