@@ -15,7 +15,13 @@ describe("loadConfig", () => {
       root,
       schemasDir: path.join(root, "schemas"),
       definitions: ["schemas/shared/**"],
-      types: { dir: "packages/types", name: "@acme/types" },
+      types: {
+        dir: "packages/types",
+        name: "@acme/types",
+        version: "0.1.0",
+        description: undefined,
+        license: undefined,
+      },
       docs: "docs/catalog",
       compatibility: "BACKWARD",
     });
@@ -29,7 +35,13 @@ describe("loadConfig", () => {
         root: project.root,
         schemasDir: path.join(project.root, "schemas"),
         definitions: ["schemas/shared/**"],
-        types: { dir: "packages/types", name: "@postbus/types" },
+        types: {
+          dir: "packages/types",
+          name: "@postbus/types",
+          version: "0.1.0",
+          description: undefined,
+          license: undefined,
+        },
         docs: "docs/catalog",
         compatibility: "BACKWARD",
       });
@@ -37,6 +49,54 @@ describe("loadConfig", () => {
       await project.remove();
     }
   });
+
+  it("takes the package's version from the config, else from its package.json on disk", async () => {
+    const project = await tempProject({
+      "postbus.config.json": json({ packages: { types: { dir: "out/events", name: "@acme/events" } } }),
+      "out/events/package.json": json({ name: "@acme/events", version: "3.1.4" }),
+    });
+    try {
+      expect((await loadConfig({ cwd: project.root })).config?.types.version).toBe("3.1.4");
+      await project.write(
+        "postbus.config.json",
+        json({ packages: { types: { dir: "out/events", version: "4.0.0-rc.1", license: "MIT" } } }),
+      );
+      const { config } = await loadConfig({ cwd: project.root });
+      expect(config?.types).toMatchObject({ version: "4.0.0-rc.1", license: "MIT" });
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it.each([
+    {
+      name: "a version that is not semver",
+      given: { "postbus.config.json": json({ packages: { types: { version: "1.2" } } }) },
+      want: '"packages.types.version" must be a semver version',
+    },
+    {
+      name: "a package name npm refuses",
+      given: { "postbus.config.json": json({ packages: { types: { name: "@Acme/Events" } } }) },
+      want: '"packages.types.name" "@Acme/Events" is not an npm package name',
+    },
+    {
+      name: "a package.json on disk whose version is not semver",
+      given: { "postbus.config.json": "{}", "packages/types/package.json": json({ version: "latest" }) },
+      want: 'packages/types/package.json has the version "latest", which is not a semver version',
+    },
+  ] as { name: string; given: Record<string, string>; want: string }[])(
+    "refuses $name, naming it",
+    async ({ given, want }) => {
+      const project = await tempProject(given);
+      try {
+        const loaded = await loadConfig({ cwd: project.root });
+        expect(loaded.config).toBeUndefined();
+        expect(loaded.diagnostics.map((d) => d.message)).toEqual([want]);
+      } finally {
+        await project.remove();
+      }
+    },
+  );
 
   it("uses the defaults with the working folder as root when no config file exists", async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "postbus-front-noconfig-"));
