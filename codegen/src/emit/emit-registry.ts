@@ -1,4 +1,4 @@
-import type { ContractModel, EventContract } from "../ir/model.js";
+import type { ContractModel, EventContract, UpcasterStep } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
 import { docComment, docText } from "./doc-text.js";
 import { jsonSchemaName } from "./emit-json-schemas.js";
@@ -38,6 +38,10 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
     ),
     importLine("type ", typeNames, "./types.js"),
     importLine("", typeNames.map(zodSchemaName), "./validators.js"),
+    ...(model.upcasters ?? []).map(
+      (step) =>
+        `import { ${step.functionName === upcasterName(step) ? step.functionName : `${step.functionName} as ${upcasterName(step)}`} } from "./${upcasterModule(step)}.js";`,
+    ),
   ].filter((line) => line !== "");
 
   // Formatted piece by piece, each remembered by its text: under `--watch` a changed
@@ -45,7 +49,7 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
   const pieces = await Promise.all([
     formatTypeScriptCached(`${generatedBanner(modelSources(model))}\n${imports.join("\n")}\n`),
     eventMapType(groups),
-    contractsConst(groups),
+    contractsConst(groups, model.upcasters ?? []),
     formatTypeScriptCached(channelsConst(model)),
     formatTypeScriptCached(trailerTypes()),
     requestsType(groups),
@@ -91,7 +95,43 @@ function eventMapType(groups: readonly EventVersions[]): Promise<string> {
   return objectStatement(`${doc}export type EventMap = {`, members, "};\n", "type");
 }
 
-function contractsConst(groups: readonly EventVersions[]): Promise<string> {
+/** The module of an upcaster inside the types package, without extension: `upcasters/order.placed.v1-to-v2`. */
+export const upcasterModule = (step: UpcasterStep): string =>
+  `upcasters/${step.eventType}.v${step.from}-to-v${step.to}`;
+
+/** The registry's local name of an upcaster: `upcastOrderPlacedV1ToV2`. */
+const upcasterName = (step: UpcasterStep): string =>
+  `upcast${step.eventType
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("")}V${step.from}ToV${step.to}`;
+
+/**
+ * The version fields of an event type with several versions: `contractVersions` (newest first:
+ * each version's schema, deprecation and its upcaster step) and `readSchema`, what readers get —
+ * the newest version when every older one has an upcaster chain to it, else the union.
+ */
+function versionFields(group: EventVersions, steps: readonly UpcasterStep[], union: string): string[] {
+  if (group.versions.length === 1) return [];
+  const own = steps.filter((step) => step.eventType === group.eventType);
+  const chained = own.length > 0;
+  const rows = [...group.versions].reverse().map((event) => {
+    const step = own.find((candidate) => candidate.from === event.version);
+    const upcast =
+      step === undefined
+        ? ""
+        : `, upcast: { to: ${step.to}, upcaster: ${JSON.stringify(step.source.file)}, run: ${upcasterName(step)} }`;
+    const schema = `${zodSchemaName(event.typeName)} as z.ZodType<${event.typeName}, ${event.typeName}>`;
+    return `      { version: ${event.version}, schema: ${schema}, deprecated: ${deprecatedValue(event)}${upcast} },`;
+  });
+  const latest = group.latest.typeName;
+  return [
+    `readSchema: ${chained ? `${zodSchemaName(latest)} as z.ZodType<${latest}, ${latest}>` : union}`,
+    `contractVersions: [\n${rows.join("\n")}\n    ]`,
+  ];
+}
+
+function contractsConst(groups: readonly EventVersions[], steps: readonly UpcasterStep[]): Promise<string> {
   const entries = groups.map((group) => {
     const { latest } = group;
     const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
@@ -109,6 +149,10 @@ function contractsConst(groups: readonly EventVersions[]): Promise<string> {
       `responseType: ${latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)}`,
       `errorResponseType: ${latest.errorResponseType === undefined ? "null" : JSON.stringify(latest.errorResponseType)}`,
       `schema: ${schema} as z.ZodType<${type}, ${type}>`,
+      ...versionFields(group, steps, `${schema} as z.ZodType<${type}, ${type}>`),
+      ...(latest.renamedFrom.length === 0
+        ? []
+        : [`renamedFrom: [${latest.renamedFrom.map((name) => JSON.stringify(name)).join(", ")}]`]),
       `jsonSchema: ${jsonSchemaName(latest.typeName)}`,
     ];
     const doc = docText({

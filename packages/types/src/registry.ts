@@ -43,6 +43,7 @@ import {
   SignalExpiredSchema,
   SignalTriggeredSchema,
 } from "./validators.js";
+import { upcast as upcastOrderPlacedV1ToV2 } from "./upcasters/order.placed.v1-to-v2.js";
 
 /**
  * Event type → payload type, for every event type of the contracts.
@@ -164,6 +165,20 @@ export const contracts = {
       OrderPlaced | OrderPlacedV1,
       OrderPlaced | OrderPlacedV1
     >,
+    readSchema: OrderPlacedSchema as z.ZodType<OrderPlaced, OrderPlaced>,
+    contractVersions: [
+      { version: 2, schema: OrderPlacedSchema as z.ZodType<OrderPlaced, OrderPlaced>, deprecated: false },
+      {
+        version: 1,
+        schema: OrderPlacedV1Schema as z.ZodType<OrderPlacedV1, OrderPlacedV1>,
+        deprecated: "Publish version 2: it names the order type and the time in force.",
+        upcast: {
+          to: 2,
+          upcaster: "schemas/orders/upcasters/order.placed.v1-to-v2.ts",
+          run: upcastOrderPlacedV1ToV2,
+        },
+      },
+    ],
     jsonSchema: OrderPlacedJsonSchema,
   },
   /**
