@@ -73,7 +73,8 @@ export async function generate(
   if (upcast.diagnostics.length > 0) {
     return { files: [], diagnostics: sortDiagnostics(upcast.diagnostics), model: undefined };
   }
-  const files = options.emit === undefined ? [] : [...(await emit(upcast.model, config, options.emit, cache))];
+  const files =
+    options.emit === undefined ? [] : [...(await emit(upcast.model, config, options.emit, cache))];
   return { files, diagnostics: [], model: upcast.model };
 }
 

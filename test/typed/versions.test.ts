@@ -5,11 +5,11 @@
  * deprecated versions and renamed event types.
  */
 import {
+  type ContractRegistry,
   createTypedPostbus,
   fromPool,
   isPostbusError,
   migrate,
-  type ContractRegistry,
   type TypedPostbus,
 } from "@postbus/client";
 import { contracts, type OrderPlaced, type OrderPlacedV1 } from "@postbus/types";
@@ -51,7 +51,10 @@ const ids = {
 /** What a plain ADR writer does: no Postbus, no contract_version. */
 async function adrInsert(eventType: string, data: unknown): Promise<void> {
   const envelope = { event_type: eventType, timestamp: new Date().toISOString(), data, metadata: {} };
-  await pool.query("INSERT INTO events (channel, data) VALUES ($1, $2)", ["orders", JSON.stringify(envelope)]);
+  await pool.query("INSERT INTO events (channel, data) VALUES ($1, $2)", [
+    "orders",
+    JSON.stringify(envelope),
+  ]);
 }
 
 const warnings: string[] = [];
@@ -59,8 +62,17 @@ const onWarning = (warning: Error & { code?: string }) => {
   if (warning.code === "POSTBUS_DEPRECATED_VERSION") warnings.push(warning.message);
 };
 
-function client<const Registry extends ContractRegistry>(registry: Registry, options: { deprecatedVersions?: "warn" | "error" | "silent" } = {}) {
-  const created = createTypedPostbus({ db: pool, contracts: registry, producer: "orders", listen: false, ...options });
+function client<const Registry extends ContractRegistry>(
+  registry: Registry,
+  options: { deprecatedVersions?: "warn" | "error" | "silent" } = {},
+) {
+  const created = createTypedPostbus({
+    db: pool,
+    contracts: registry,
+    producer: "orders",
+    listen: false,
+    ...options,
+  });
   buses.push(created);
   return created;
 }
@@ -122,22 +134,25 @@ describe("versions on the wire", () => {
     const quiet = client(contracts, { deprecatedVersions: "silent" });
     await quiet.publish("order.placed", v1("99999999-9999-4999-8999-999999999999"));
     expect(warnings).toHaveLength(1);
-    await pool.query("DELETE FROM events WHERE data->'data'->>'orderId' = $1", ["99999999-9999-4999-8999-999999999999"]);
+    await pool.query("DELETE FROM events WHERE data->'data'->>'orderId' = $1", [
+      "99999999-9999-4999-8999-999999999999",
+    ]);
   });
 
   test("a version the payload is not is refused before writing", async () => {
-    expect(await codeOf(bus.publish("order.placed", v2("77777777-7777-4777-8777-777777777777"), { version: 1 }))).toBe(
-      "POSTBUS_VALIDATION_FAILED",
-    );
-    expect(await codeOf(bus.publish("order.placed", v2("77777777-7777-4777-8777-777777777777"), { version: 3 }))).toBe(
-      "POSTBUS_OPTIONS_INVALID",
-    );
+    expect(
+      await codeOf(bus.publish("order.placed", v2("77777777-7777-4777-8777-777777777777"), { version: 1 })),
+    ).toBe("POSTBUS_VALIDATION_FAILED");
+    expect(
+      await codeOf(bus.publish("order.placed", v2("77777777-7777-4777-8777-777777777777"), { version: 3 })),
+    ).toBe("POSTBUS_OPTIONS_INVALID");
   });
 });
 
 describe("upcasting on delivery", () => {
   test("a new group replaying from the beginning gets only v2 payloads, all of them, none dead-lettered", async () => {
-    const seen: { orderId: string; orderType: string; stored: number; source: string; version: number }[] = [];
+    const seen: { orderId: string; orderType: string; stored: number; source: string; version: number }[] =
+      [];
     const stats = await bus.drain({
       group: "replay-v2",
       channels: ["orders"],
@@ -160,20 +175,22 @@ describe("upcasting on delivery", () => {
       { orderId: ids.adrV1, orderType: "limit", stored: 1, source: "inferred", version: 2 },
       { orderId: ids.postbusV2, orderType: "market", stored: 2, source: "declared", version: 2 },
       { orderId: ids.adrV2, orderType: "market", stored: 2, source: "inferred", version: 2 },
-      { orderId: "55555555-5555-4555-8555-555555555555", orderType: "limit", stored: 1, source: "declared", version: 2 },
+      {
+        orderId: "55555555-5555-4555-8555-555555555555",
+        orderType: "limit",
+        stored: 1,
+        source: "declared",
+        version: 2,
+      },
     ]);
     expect(await bus.listDeadLetters({ group: "replay-v2" })).toEqual([]);
   });
 
   test("typed reads upcast too; the untyped client still sees what is stored", async () => {
     const typed = await bus.readEvents("orders");
-    expect(typed.map((event) => (event.type === "order.placed" ? event.data.timeInForce : event.type))).toEqual([
-      "GTC",
-      "GTC",
-      "IOC",
-      "IOC",
-      "GTC",
-    ]);
+    expect(
+      typed.map((event) => (event.type === "order.placed" ? event.data.timeInForce : event.type)),
+    ).toEqual(["GTC", "GTC", "IOC", "IOC", "GTC"]);
     const latest = await bus.getLatestEvents("orders", { limit: 1 });
     expect(latest[0]?.data).toMatchObject({ orderType: "limit", placedAt: "1970-01-01T00:00:00Z" });
     const untyped = await bus.untyped.readEvents("orders");
@@ -182,7 +199,9 @@ describe("upcasting on delivery", () => {
 
   test("a reader pinned to v1 gets v1 events as stored and refuses newer ones instead of guessing", async () => {
     const pinned = await bus.readEvents("orders", { versions: { "order.placed": 1 }, limit: 2 });
-    expectTypeOf<Extract<(typeof pinned)[number], { type: "order.placed" }>["data"]>().toEqualTypeOf<OrderPlacedV1>();
+    expectTypeOf<
+      Extract<(typeof pinned)[number], { type: "order.placed" }>["data"]
+    >().toEqualTypeOf<OrderPlacedV1>();
     expect(pinned.map((event) => event.data)).toEqual([v1(ids.postbusV1), v1(ids.adrV1)]);
     expect(await codeOf(bus.readEvents("orders", { versions: { "order.placed": 1 } }))).toBe(
       "POSTBUS_VERSION_UNAVAILABLE",
@@ -223,7 +242,9 @@ describe("upcasting on delivery", () => {
     expect(dead).toHaveLength(3);
     for (const letter of dead) {
       expect(letter.error).toContain("POSTBUS_UPCAST_FAILED");
-      expect(letter.error).toContain("schemas/orders/upcasters/order.placed.v1-to-v2.ts (order.placed v1 → v2)");
+      expect(letter.error).toContain(
+        "schemas/orders/upcasters/order.placed.v1-to-v2.ts (order.placed v1 → v2)",
+      );
       expect(letter.error).toContain(`event ${letter.position}`);
       expect(letter.error).toContain("/data/orderType");
     }
@@ -253,7 +274,8 @@ describe("renamed event types", () => {
     });
     expect(stats.deadLettered).toBe(0);
     expect(seen).toHaveLength(6);
-    for (const [type, storedType] of seen) expect([type, storedType]).toEqual(["order.submitted", "order.placed"]);
+    for (const [type, storedType] of seen)
+      expect([type, storedType]).toEqual(["order.submitted", "order.placed"]);
     expect(seen.at(-1)?.[2]).toBe("IOC");
   });
 });

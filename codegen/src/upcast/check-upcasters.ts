@@ -4,8 +4,8 @@ import {
   Project,
   type SourceFile,
   SyntaxKind,
-  ts,
   type TypeNode,
+  ts,
 } from "ts-morph";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { ContractModel, Diagnostic, EventContract, SourceLocation, UpcasterStep } from "../ir/model.js";
@@ -55,7 +55,8 @@ export function checkUpcasters(
   const byVersion = new Map(model.events.map((event) => [`${event.eventType}@${event.version}`, event]));
   for (const file of files) {
     const source = project.createSourceFile(`/${file.file}`, file.text);
-    const at = (node: Node | undefined, pointer = ""): SourceLocation => location(file.file, source, node, pointer);
+    const at = (node: Node | undefined, pointer = ""): SourceLocation =>
+      location(file.file, source, node, pointer);
     const problem = (code: Parameters<typeof diagnostic>[0], message: string, hint: string, node?: Node) =>
       diagnostics.push(diagnostic(code, message, hint, at(node)));
     if (file.step === undefined) {
@@ -79,15 +80,29 @@ export function checkUpcasters(
       continue;
     }
     if (from === to) {
-      problem("POSTBUS_UPCASTER_FILE", `Upcaster ${eventType} v${from} → v${to} goes nowhere`, "An upcaster turns one version into another");
+      problem(
+        "POSTBUS_UPCASTER_FILE",
+        `Upcaster ${eventType} v${from} → v${to} goes nowhere`,
+        "An upcaster turns one version into another",
+      );
       continue;
     }
     const before = diagnostics.length;
     checkImports(source, packageName, (message, node) =>
-      problem("POSTBUS_UPCASTER_FILE", message, `Import only types, from "${packageName}": import type { … } from "${packageName}"`, node),
+      problem(
+        "POSTBUS_UPCASTER_FILE",
+        message,
+        `Import only types, from "${packageName}": import type { … } from "${packageName}"`,
+        node,
+      ),
     );
     const fn = exportedFunction(source, (message, node) =>
-      problem("POSTBUS_UPCASTER_SIGNATURE", message, "Export exactly one function declaration: export function upcast(data: Old): New { … }", node),
+      problem(
+        "POSTBUS_UPCASTER_SIGNATURE",
+        message,
+        "Export exactly one function declaration: export function upcast(data: Old): New { … }",
+        node,
+      ),
     );
     if (fn !== undefined) {
       checkSignature(fn, fromEvent, toEvent, (message, hint, node) =>
@@ -127,7 +142,11 @@ function location(file: string, source: SourceFile, node: Node | undefined, poin
   return { file, pointer, line, column };
 }
 
-function checkImports(source: SourceFile, packageName: string, report: (message: string, node: Node) => void): void {
+function checkImports(
+  source: SourceFile,
+  packageName: string,
+  report: (message: string, node: Node) => void,
+): void {
   for (const declaration of source.getImportDeclarations()) {
     const specifier = declaration.getModuleSpecifierValue();
     const typeOnly =
@@ -157,10 +176,16 @@ function exportedFunction(
   const exported = [...source.getExportedDeclarations().values()].flat();
   const functions = exported.filter((node) => node.isKind(SyntaxKind.FunctionDeclaration));
   const others = exported.filter(
-    (node) => !node.isKind(SyntaxKind.FunctionDeclaration) && !node.isKind(SyntaxKind.TypeAliasDeclaration) && !node.isKind(SyntaxKind.InterfaceDeclaration),
+    (node) =>
+      !node.isKind(SyntaxKind.FunctionDeclaration) &&
+      !node.isKind(SyntaxKind.TypeAliasDeclaration) &&
+      !node.isKind(SyntaxKind.InterfaceDeclaration),
   );
   if (others.length > 0) {
-    report(`Upcaster exports ${others.length === 1 ? "a value" : "values"} other than its function`, others[0]);
+    report(
+      `Upcaster exports ${others.length === 1 ? "a value" : "values"} other than its function`,
+      others[0],
+    );
     return undefined;
   }
   if (functions.length !== 1) {

@@ -28,9 +28,7 @@ export async function findUpcasters(root: string, schemasDir: string): Promise<U
         file: path.relative(root, absolute).split(path.sep).join("/"),
         text: await readFile(absolute, "utf8"),
         step:
-          match === null
-            ? undefined
-            : { eventType: match[1]!, from: Number(match[2]), to: Number(match[3]) },
+          match === null ? undefined : { eventType: match[1]!, from: Number(match[2]), to: Number(match[3]) },
       };
     }),
   );

@@ -30,7 +30,11 @@ export function validatorsOf(contracts: ContractRegistry): ValidatorRegistry {
   // A renamed event type's old name validates like the new one (its stored events are delivered as it).
   for (const [key, entry] of Object.entries(contracts)) {
     const renamed = entry.renamedFrom ?? [];
-    if (!Array.isArray(renamed)) throw invalid(`contracts[${JSON.stringify(key)}].renamedFrom`, "renamedFrom must be a list of event types");
+    if (!Array.isArray(renamed))
+      throw invalid(
+        `contracts[${JSON.stringify(key)}].renamedFrom`,
+        "renamedFrom must be a list of event types",
+      );
     for (const alias of renamed) {
       checkEventName(alias, "event type", { field: `contracts[${JSON.stringify(key)}].renamedFrom` });
       if (!Object.hasOwn(validators, alias)) validators[alias] = entry.schema;

@@ -107,7 +107,11 @@ export type PayloadOf<Contracts extends ContractRegistry, Type extends EventType
 >;
 
 /** The schema readers get for an entry: `readSchema` (the newest version, upcast) when set, else `schema`. */
-type ReadSchemaOf<Entry> = Entry extends { readonly readSchema: infer Read } ? Read : Entry extends { readonly schema: infer Schema } ? Schema : never;
+type ReadSchemaOf<Entry> = Entry extends { readonly readSchema: infer Read }
+  ? Read
+  : Entry extends { readonly schema: infer Schema }
+    ? Schema
+    : never;
 
 /**
  * The payload readers and handlers get for an event type: the newest version when its
@@ -118,31 +122,46 @@ export type DataOf<Contracts extends ContractRegistry, Type extends EventTypeOf<
 >;
 
 /** The contract versions of an event type (just its `version`, or 1, when it has one). */
-export type VersionOf<Contracts extends ContractRegistry, Type extends EventTypeOf<Contracts>> =
-  Contracts[Type] extends { readonly contractVersions: readonly (infer Entry)[] }
-    ? Entry extends { readonly version: infer Version extends number } ? Version : never
-    : Contracts[Type] extends { readonly version: infer Version extends number } ? Version : 1;
+export type VersionOf<
+  Contracts extends ContractRegistry,
+  Type extends EventTypeOf<Contracts>,
+> = Contracts[Type] extends { readonly contractVersions: readonly (infer Entry)[] }
+  ? Entry extends { readonly version: infer Version extends number }
+    ? Version
+    : never
+  : Contracts[Type] extends { readonly version: infer Version extends number }
+    ? Version
+    : 1;
 
 /** The payload of one version of an event type. */
-export type DataAt<Contracts extends ContractRegistry, Type extends EventTypeOf<Contracts>, Version> =
-  Contracts[Type] extends { readonly contractVersions: readonly (infer Entry)[] }
-    ? Extract<Entry, { readonly version: Version }> extends { readonly schema: infer Schema }
-      ? SchemaOutput<Schema>
-      : never
-    : DataOf<Contracts, Type>;
+export type DataAt<
+  Contracts extends ContractRegistry,
+  Type extends EventTypeOf<Contracts>,
+  Version,
+> = Contracts[Type] extends { readonly contractVersions: readonly (infer Entry)[] }
+  ? Extract<Entry, { readonly version: Version }> extends { readonly schema: infer Schema }
+    ? SchemaOutput<Schema>
+    : never
+  : DataOf<Contracts, Type>;
 
 /** Event type → the version a reader asks for instead of the default (the newest). */
 export type VersionPins<Contracts extends ContractRegistry> = {
   readonly [Type in EventTypeOf<Contracts>]?: VersionOf<Contracts, Type>;
 };
 
+/** No version pins: every event type at its default version. */
+export type NoPins = Record<never, never>;
+
 /** The payload of `Type` for a reader with `Pins`: the pinned version's, else {@link DataOf}. */
-type PinnedData<Contracts extends ContractRegistry, Type extends EventTypeOf<Contracts>, Pins> =
-  Type extends keyof Pins
-    ? Pins[Type] extends infer Version extends number
-      ? DataAt<Contracts, Type, Version>
-      : DataOf<Contracts, Type>
-    : DataOf<Contracts, Type>;
+type PinnedData<
+  Contracts extends ContractRegistry,
+  Type extends EventTypeOf<Contracts>,
+  Pins,
+> = Type extends keyof Pins
+  ? Pins[Type] extends infer Version extends number
+    ? DataAt<Contracts, Type, Version>
+    : DataOf<Contracts, Type>
+  : DataOf<Contracts, Type>;
 
 /**
  * A stored event of one of `Type`'s event types: a union discriminated by `type`
@@ -151,10 +170,11 @@ type PinnedData<Contracts extends ContractRegistry, Type extends EventTypeOf<Con
 export type TypedEvent<
   Contracts extends ContractRegistry,
   Type extends EventTypeOf<Contracts> = EventTypeOf<Contracts>,
-  Pins = {},
-> = Type extends EventTypeOf<Contracts>
-  ? StoredEvent<Type, PinnedData<Contracts, Type, Pins>> & { readonly contract: DeliveredContract }
-  : never;
+  Pins = NoPins,
+> =
+  Type extends EventTypeOf<Contracts>
+    ? StoredEvent<Type, PinnedData<Contracts, Type, Pins>> & { readonly contract: DeliveredContract }
+    : never;
 
 /** The event types whose contract publishes them on one of `Channel`. */
 export type EventTypesOn<Contracts extends ContractRegistry, Channel extends string> = {
@@ -162,11 +182,11 @@ export type EventTypesOn<Contracts extends ContractRegistry, Channel extends str
 }[EventTypeOf<Contracts>];
 
 /** A stored event that can appear on one of `Channel`. */
-export type TypedEventOn<Contracts extends ContractRegistry, Channel extends string, Pins = {}> = TypedEvent<
-  Contracts,
-  EventTypesOn<Contracts, Channel>,
-  Pins
->;
+export type TypedEventOn<
+  Contracts extends ContractRegistry,
+  Channel extends string,
+  Pins = NoPins,
+> = TypedEvent<Contracts, EventTypesOn<Contracts, Channel>, Pins>;
 
 /** The event types of a registry that declare a reply type: what `request` accepts. */
 export type RequestTypeOf<Contracts extends ContractRegistry> = {

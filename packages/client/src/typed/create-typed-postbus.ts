@@ -12,7 +12,6 @@ import { checkChannel, checkStoredEvent } from "./check-event.js";
 import type { ChannelOf, ContractRegistry } from "./contract-registry.js";
 import { deliverEvent } from "./deliver-event.js";
 import { type DeprecatedVersionPolicy, stampVersion } from "./stamp-version.js";
-import { indexVersions, type VersionIndex } from "./version-index.js";
 import type {
   TypedEventOptions,
   TypedPostbus,
@@ -22,6 +21,7 @@ import type {
   TypedSubscribeOptions,
   TypedTransactionScope,
 } from "./typed-postbus.js";
+import { indexVersions, type VersionIndex } from "./version-index.js";
 
 /**
  * Creates a Postbus client typed by a contract registry — the `contracts` of a
@@ -52,7 +52,11 @@ import type {
 export function createTypedPostbus<const Contracts extends ContractRegistry>(
   options: TypedPostbusOptions<Contracts>,
 ): TypedPostbus<Contracts> {
-  const { contracts, deprecatedVersions = "warn", ...rest } = options ?? ({} as TypedPostbusOptions<Contracts>);
+  const {
+    contracts,
+    deprecatedVersions = "warn",
+    ...rest
+  } = options ?? ({} as TypedPostbusOptions<Contracts>);
   const validators = validatorsOf(contracts);
   const index = indexVersions(contracts);
   const policy = checkPolicy(deprecatedVersions);
@@ -173,7 +177,13 @@ function notARequest(eventType: unknown): PostbusInputError {
 }
 
 /** Adds `contract_version` to a publish's metadata (see {@link stampVersion}). */
-type Stamp = (eventType: unknown, data: unknown, metadata: unknown, version: unknown, index?: number) => Promise<unknown>;
+type Stamp = (
+  eventType: unknown,
+  data: unknown,
+  metadata: unknown,
+  version: unknown,
+  index?: number,
+) => Promise<unknown>;
 
 function stamper(index: VersionIndex, policy: DeprecatedVersionPolicy): Stamp {
   return (eventType, data, metadata, version, at) =>
@@ -211,10 +221,14 @@ function readOptionsWithPins<Options extends object>(
 function checkPins(pins: unknown): Readonly<Record<string, number>> {
   if (pins === undefined) return {};
   if (typeof pins !== "object" || pins === null || Array.isArray(pins)) {
-    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "versions must be an object of event type → version", {
-      subject: { field: "versions" },
-      hint: 'e.g. versions: { "order.placed": 1 }',
-    });
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      "versions must be an object of event type → version",
+      {
+        subject: { field: "versions" },
+        hint: 'e.g. versions: { "order.placed": 1 }',
+      },
+    );
   }
   for (const [eventType, version] of Object.entries(pins)) {
     if (!Number.isInteger(version) || (version as number) < 1) {
@@ -303,12 +317,16 @@ function untypedSubscribe(
     : untyped.eventTypes;
   const withTypes = eventTypes === undefined ? untyped : { ...untyped, eventTypes };
   if (typeof untyped.handler !== "function") return withTypes; // the runtime reports what is wrong
-  return { ...withTypes, handler: typedHandler(untyped.handler as never, contracts, channelOf, stamp, index, pins) };
+  return {
+    ...withTypes,
+    handler: typedHandler(untyped.handler as never, contracts, channelOf, stamp, index, pins),
+  };
 }
 
 function aliasesOf(index: VersionIndex, eventType: unknown): string[] {
   const aliases: string[] = [];
-  for (const [name, versions] of index) if (versions.eventType === eventType && name !== eventType) aliases.push(name);
+  for (const [name, versions] of index)
+    if (versions.eventType === eventType && name !== eventType) aliases.push(name);
   return aliases;
 }
 

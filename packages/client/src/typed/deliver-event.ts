@@ -26,11 +26,15 @@ export async function deliverEvent(
 ): Promise<DeliveredEvent> {
   const versions = index.get(event.type);
   if (versions === undefined) {
-    return { ...event, contract: { storedVersion: 1, source: "inferred", version: 1, storedType: event.type } };
+    return {
+      ...event,
+      contract: { storedVersion: 1, source: "inferred", version: 1, storedType: event.type },
+    };
   }
   const type = versions.eventType;
   const stored = await storedVersion(versions, event);
-  const target = (Object.hasOwn(pins, type) ? pins[type] : undefined) ?? versions.defaultTarget ?? stored.version;
+  const target =
+    (Object.hasOwn(pins, type) ? pins[type] : undefined) ?? versions.defaultTarget ?? stored.version;
   const data = await upcastTo(versions, event, stored.version, stored.data, target);
   const contract: DeliveredContract = {
     storedVersion: stored.version,
@@ -106,7 +110,13 @@ async function upcastTo(
     try {
       next = step.run(structuredClone(value) as never);
     } catch (cause) {
-      throw upcastFailed(event, type, step.upcaster, `Upcaster ${name} threw on event ${event.position}: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
+      throw upcastFailed(
+        event,
+        type,
+        step.upcaster,
+        `Upcaster ${name} threw on event ${event.position}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        cause,
+      );
     }
     const schema = versionSchema(versions, step.to);
     const result = schema === undefined ? { ok: true as const, value: next } : await validate(schema, next);
@@ -132,7 +142,9 @@ function upcastFailed(event: StoredEvent, type: string, upcaster: string, messag
   });
 }
 
-type Validated = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly summary: string };
+type Validated =
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly summary: string };
 
 /** Runs a Standard Schema; issues become `"/data/x: message; …"`. */
 export async function validate(schema: StandardSchemaV1, value: unknown): Promise<Validated> {
@@ -140,7 +152,10 @@ export async function validate(schema: StandardSchemaV1, value: unknown): Promis
   if (!result.issues) return { ok: true, value: result.value };
   const summary = result.issues
     .slice(0, 3)
-    .map((issue) => `/data${(issue.path ?? []).map((key) => `/${String(typeof key === "object" ? key.key : key)}`).join("")}: ${issue.message}`)
+    .map(
+      (issue) =>
+        `/data${(issue.path ?? []).map((key) => `/${String(typeof key === "object" ? key.key : key)}`).join("")}: ${issue.message}`,
+    )
     .join("; ");
   return { ok: false, summary };
 }

@@ -32,7 +32,10 @@ export async function stampVersion(
     throw new PostbusInputError(
       "POSTBUS_OPTIONS_INVALID",
       `${describeValue(version)} is not a contract version of "${eventType}" (it has ${versions.versions.map((v) => v.version).join(", ")})`,
-      { subject: { eventType, field: "version", ...at }, hint: "Leave version out to publish the newest, or name one of its versions" },
+      {
+        subject: { eventType, field: "version", ...at },
+        hint: "Leave version out to publish the newest, or name one of its versions",
+      },
     );
   }
   if (chosen !== undefined) {
@@ -41,7 +44,10 @@ export async function stampVersion(
       throw new PostbusInputError(
         "POSTBUS_VALIDATION_FAILED",
         `Payload of "${eventType}" does not match its contract version ${chosen.version} (${result.summary})`,
-        { subject: { eventType, field: "data", ...at }, hint: "Fix the payload, or publish it as the version it is" },
+        {
+          subject: { eventType, field: "data", ...at },
+          hint: "Fix the payload, or publish it as the version it is",
+        },
       );
     }
   } else {
@@ -64,7 +70,9 @@ export async function stampVersion(
     }
     if (policy === "warn" && !warned.has(eventType)) {
       warned.add(eventType);
-      process.emitWarning(`${message} (publish version ${versions.latest})`, { code: "POSTBUS_DEPRECATED_VERSION" });
+      process.emitWarning(`${message} (publish version ${versions.latest})`, {
+        code: "POSTBUS_DEPRECATED_VERSION",
+      });
     }
   }
   if (metadata === undefined) return { [CONTRACT_VERSION_KEY]: chosen.version };

@@ -19,6 +19,7 @@ import type {
   ErrorResponseTypeOf,
   EventTypeOf,
   EventTypesOn,
+  NoPins,
   PayloadOf,
   RequestTypeOf,
   ResponseTypeOf,
@@ -100,19 +101,19 @@ export interface TypedConsumerContext<Contracts extends ContractRegistry>
 export type TypedSubscribeOptions<
   Contracts extends ContractRegistry,
   Channel extends ChannelOf<Contracts>,
-  Pins extends VersionPins<Contracts> = {},
+  Pins extends VersionPins<Contracts> = NoPins,
 > = Omit<SubscribeOptions, "channels" | "handler" | "eventTypes"> &
   VersionPinOption<Contracts, Pins> & {
-  /** Channels the group reads. */
-  readonly channels: Channel | readonly Channel[];
-  /** Only these event types reach the handler; the group moves past the others unread. */
-  readonly eventTypes?: readonly EventTypesOn<Contracts, Channel>[];
-  /** Called once per event, in delivery order; narrow on `event.type`. Each event type arrives as one version: the newest, or the pinned one. */
-  readonly handler: (
-    event: TypedEventOn<Contracts, Channel, Pins>,
-    context: TypedConsumerContext<Contracts>,
-  ) => unknown;
-};
+    /** Channels the group reads. */
+    readonly channels: Channel | readonly Channel[];
+    /** Only these event types reach the handler; the group moves past the others unread. */
+    readonly eventTypes?: readonly EventTypesOn<Contracts, Channel>[];
+    /** Called once per event, in delivery order; narrow on `event.type`. Each event type arrives as one version: the newest, or the pinned one. */
+    readonly handler: (
+      event: TypedEventOn<Contracts, Channel, Pins>,
+      context: TypedConsumerContext<Contracts>,
+    ) => unknown;
+  };
 
 /** Options of a typed `request`: channels come from the contracts. */
 export type TypedRequestOptions = Omit<RequestOptions, "channel" | "replyTo">;
@@ -188,21 +189,24 @@ export interface TypedPostbus<Contracts extends ContractRegistry>
   /** Runs `work` in a transaction on the pool, with a typed scope. */
   withTransaction<T>(work: (scope: TypedTransactionScope<Contracts>) => Promise<T>): Promise<T>;
   /** The newest events of a channel, newest first, each checked against its contract. */
-  getLatestEvents<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = {}>(
+  getLatestEvents<
+    const Channel extends ChannelOf<Contracts>,
+    const Pins extends VersionPins<Contracts> = NoPins,
+  >(
     channel: Channel,
     options?: LatestEventsOptions & VersionPinOption<Contracts, Pins>,
   ): Promise<TypedEventOn<Contracts, Channel, Pins>[]>;
   /** Events of the channels in delivery order after a position, each checked against its contract and upcast. */
-  readEvents<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = {}>(
+  readEvents<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
     channels: Channel | readonly Channel[],
     options?: ReadEventsOptions & VersionPinOption<Contracts, Pins>,
   ): Promise<TypedEventOn<Contracts, Channel, Pins>[]>;
   /** Joins a consumer group; the handler gets the channels' events as a discriminated union, each at one version. */
-  subscribe<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = {}>(
+  subscribe<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
     options: TypedSubscribeOptions<Contracts, Channel, Pins>,
   ): Subscription;
   /** Handles what is deliverable for the group now, then returns the counters. */
-  drain<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = {}>(
+  drain<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
     options: TypedSubscribeOptions<Contracts, Channel, Pins>,
   ): Promise<ConsumerStats>;
   /**

@@ -27,7 +27,9 @@ export function indexVersions(contracts: ContractRegistry): VersionIndex {
       { version: entry.version ?? 1, schema: entry.schema, deprecated: entry.deprecated ?? false },
     ];
     const latest = versions[0]?.version ?? 1;
-    const complete = versions.every((version) => version.version === latest || reaches(versions, version.version, latest));
+    const complete = versions.every(
+      (version) => version.version === latest || reaches(versions, version.version, latest),
+    );
     index.set(eventType, {
       eventType,
       entry,
