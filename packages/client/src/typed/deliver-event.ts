@@ -32,6 +32,13 @@ export async function deliverEvent(
     };
   }
   const type = versions.eventType;
+  const only = versions.versions.length === 1 ? versions.versions[0] : undefined;
+  if (only !== undefined && type === event.type && !Object.hasOwn(pins, type)) {
+    // One version, already validated against it by the runtime: nothing to match or upcast.
+    const source = event.envelope.metadata?.[CONTRACT_VERSION_KEY] === only.version ? "declared" : "inferred";
+    const contract = { storedVersion: only.version, source, version: only.version, storedType: type } as const;
+    return { ...event, contract };
+  }
   const stored = await storedVersion(versions, event);
   const target =
     (Object.hasOwn(pins, type) ? pins[type] : undefined) ?? versions.defaultTarget ?? stored.version;
