@@ -36,7 +36,12 @@ export async function deliverEvent(
   if (only !== undefined && type === event.type && !Object.hasOwn(pins, type)) {
     // One version, already validated against it by the runtime: nothing to match or upcast.
     const source = event.envelope.metadata?.[CONTRACT_VERSION_KEY] === only.version ? "declared" : "inferred";
-    const contract = { storedVersion: only.version, source, version: only.version, storedType: type } as const;
+    const contract = {
+      storedVersion: only.version,
+      source,
+      version: only.version,
+      storedType: type,
+    } as const;
     return { ...event, contract };
   }
   const stored = await storedVersion(versions, event);
