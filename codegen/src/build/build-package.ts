@@ -81,7 +81,7 @@ export function buildPackage(config: ResolvedConfig, files: readonly GeneratedFi
     out.push({ path: relative(file).replace(/\.d\.ts$/, ".d.cts"), contents: toCommonJsSpecifiers(text) });
   }
   for (const file of sources) {
-    const name = path.posix.basename(file.path, ".ts");
+    const name = file.path.slice(srcPrefix.length, -".ts".length);
     const target = `${folder}dist/${name}`;
     out.push({ path: `${target}.js`, contents: transpile(file.contents, file.path, ts.ModuleKind.ESNext) });
     out.push({
@@ -101,9 +101,12 @@ function transpile(source: string, fileName: string, module: ts.ModuleKind): str
   }).outputText;
 }
 
-/** `from "./registry.js"` → `from "./registry.cjs"`: the CommonJS build's modules require each other. */
+/**
+ * `from "./registry.js"` → `from "./registry.cjs"` (also `./upcasters/….js` and `../types.js`):
+ * the CommonJS build's modules require each other.
+ */
 function toCommonJsSpecifiers(text: string): string {
-  return text.replace(/(from\s+["']\.\/[\w.-]+)\.js(["'])/g, "$1.cjs$2");
+  return text.replace(/(from\s+["']\.\.?\/[\w./-]+)\.js(["'])/g, "$1.cjs$2");
 }
 
 function toDiagnostic(problem: ts.Diagnostic, root: string): Diagnostic {
