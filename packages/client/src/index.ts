@@ -1,5 +1,5 @@
 export type { PostbusOptions, RequesterOptions, WakeupMode } from "./config/postbus-options.js";
-export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES } from "./consume/consumer-loop.js";
+export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES, type DrainResult } from "./consume/consumer-loop.js";
 export type {
   ConsumerContext,
   EventHandler,
@@ -66,6 +66,22 @@ export {
   type ReadStatusOptions,
   readStatus,
 } from "./monitor/read-status.js";
+export {
+  type BlockingBackend,
+  type DeliveryStalled,
+  type EventDeadLettered,
+  type EventFailed,
+  type EventRedriven,
+  type EventRef,
+  type ListenerLost,
+  type ListenerRegained,
+  POSTBUS_EVENTS,
+  type PoolerDetected,
+  type PostbusEventListener,
+  type PostbusEventMap,
+  SUBSCRIPTION_EVENTS,
+  type SubscriptionEventMap,
+} from "./observe/postbus-events.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,
