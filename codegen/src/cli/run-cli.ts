@@ -59,9 +59,15 @@ Usage:
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
-  postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
+  postbus status [--json | --format text|json|prometheus]
+                                               consumer groups (cursor, lag, failing event, dead
                                                letters), channels, request-response figures,
                                                table size, and transactions holding delivery back
+  postbus status --check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]
+                                               exit 1 naming each problem: a transaction holding
+                                               delivery back longer than N s (default 30), more
+                                               dead letters than N per group (default 0), a next
+                                               event older than N s (not checked by default)
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -95,6 +101,9 @@ const OPTIONS = {
   format: { type: "string" },
   sample: { type: "string" },
   "max-history": { type: "string" },
+  "max-lag-seconds": { type: "string" },
+  "max-dead-letters": { type: "string" },
+  "max-stall-seconds": { type: "string" },
   strict: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -136,8 +145,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         await readCommand(args, values, io.out);
         return 0;
       case "consume":
-        await consumeCommand(args, values, io);
-        return 0;
+        return await consumeCommand(args, values, io);
       case "dlq":
         await dlqCommand(args, values, io.out);
         return 0;
@@ -164,8 +172,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           );
         return await asyncApiCommand(values, io);
       case "status":
-        await statusCommand(args, values, io.out);
-        return 0;
+        return await statusCommand(args, values, io.out);
       default:
         throw usageError(`Unknown command "${command}"`, "Run postbus --help for the list");
     }

@@ -18,6 +18,12 @@ import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import type { PostbusStatus } from "./monitor/postbus-status.js";
 import { readStatus } from "./monitor/read-status.js";
+import {
+  checkHealth,
+  type HealthReport,
+  type HealthThresholds,
+  readHealthThresholds,
+} from "./observe/check-health.js";
 import { EventHub } from "./observe/event-hub.js";
 import { POSTBUS_EVENTS, type PostbusEventMap, SUBSCRIPTION_EVENTS } from "./observe/postbus-events.js";
 import { readEventFields } from "./publish/prepare-event.js";
@@ -95,6 +101,17 @@ export interface Postbus {
   ): Promise<void>;
   /** Where every group is, what lags, what failed, and which transactions hold delivery back. */
   status(options?: { readonly countCap?: number; readonly requestWindow?: number }): Promise<PostbusStatus>;
+  /**
+   * The status judged against thresholds: `ok`, or the problems (a stall naming the blocking
+   * backend, dead letters per group, lag per group and channel), for probes and alerts.
+   *
+   * @example
+   * ```ts
+   * const report = await bus.health({ maxLagSeconds: 60, maxDeadLetters: 0, maxStallSeconds: 30 });
+   * if (!report.ok) throw new Error(report.problems.map((p) => p.message).join("; "));
+   * ```
+   */
+  health(thresholds?: HealthThresholds): Promise<HealthReport>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
@@ -355,6 +372,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async status(statusOptions = {}) {
       assertOpen();
       return readStatus(executor, { ...statusOptions, schema: config.schema });
+    },
+
+    async health(thresholds: HealthThresholds = {}) {
+      assertOpen();
+      readHealthThresholds(thresholds); // bad thresholds fail before the database is asked
+      return checkHealth(await readStatus(executor, { schema: config.schema }), thresholds);
     },
 
     async listDeadLetters(listOptions = {}) {

@@ -67,6 +67,13 @@ export {
   readStatus,
 } from "./monitor/read-status.js";
 export {
+  checkHealth,
+  DEFAULT_MAX_STALL_SECONDS,
+  type HealthProblem,
+  type HealthReport,
+  type HealthThresholds,
+} from "./observe/check-health.js";
+export {
   type BlockingBackend,
   type DeliveryStalled,
   type EventDeadLettered,
@@ -82,6 +89,7 @@ export {
   SUBSCRIPTION_EVENTS,
   type SubscriptionEventMap,
 } from "./observe/postbus-events.js";
+export { PROMETHEUS_CONTENT_TYPE, statusToPrometheus } from "./observe/prometheus-text.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,
