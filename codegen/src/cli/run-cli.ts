@@ -20,8 +20,13 @@ Usage:
   postbus migrate                              create or upgrade the events table
   postbus publish <event-type> <json>          publish one event; prints it as stored
         [--channel C] [--metadata JSON] [--producer NAME]
+        [--config PATH] [--no-validate] [--allow-unknown]
+                                               with a config (found upward, or --config) the
+                                               payload must match its contract and an event type
+                                               without one is refused; nothing is written then
   postbus request <event-type> <json>          send a request and print its reply as stored
         [--channel C] [--reply-to C] [--timeout-ms N] [--producer NAME]
+        [--config PATH] [--no-validate] [--allow-unknown]   (checked like publish)
                                                (default timeout 30000 ms; an error reply is printed,
                                                then reported as POSTBUS_REPLY_ERROR)
   postbus latest <channel> [--limit N]         newest events first (default 10), JSON lines
@@ -105,6 +110,8 @@ const OPTIONS = {
   "max-dead-letters": { type: "string" },
   "max-stall-seconds": { type: "string" },
   strict: { type: "boolean" },
+  "no-validate": { type: "boolean" },
+  "allow-unknown": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
