@@ -8,6 +8,7 @@ import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { pruneCommand } from "./commands/prune.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
 import { requestCommand } from "./commands/request.js";
@@ -44,6 +45,11 @@ Usage:
                                                dead letters, oldest first (default 100), JSON lines
   postbus dlq redrive <group> [--id ID...]     have the group's running subscription handle its
                                                dead letters (or just these) again
+  postbus prune --older-than D [--dry-run] [--batch-size N] [--ignore-group G...] [--json]
+                                               delete, in batches, events older than D (30d, 12h,
+                                               90m…) that every consumer group reading their
+                                               channel has passed; never a request awaiting its
+                                               reply; dead letters keep their own copy
   postbus generate [--config PATH] [--check] [--watch]
                                                generate the types package from the JSON Schema
                                                contracts in schemas/ (see postbus.config.json,
@@ -111,6 +117,10 @@ const OPTIONS = {
   "max-stall-seconds": { type: "string" },
   strict: { type: "boolean" },
   "no-validate": { type: "boolean" },
+  "older-than": { type: "string" },
+  "dry-run": { type: "boolean" },
+  "batch-size": { type: "string" },
+  "ignore-group": { type: "string", multiple: true },
   "allow-unknown": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -153,6 +163,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return 0;
       case "consume":
         return await consumeCommand(args, values, io);
+      case "prune":
+        await pruneCommand(args, values, io.out);
+        return 0;
       case "dlq":
         await dlqCommand(args, values, io.out);
         return 0;

@@ -40,6 +40,7 @@ import { ReplyWaiter } from "./request/reply-waiter.js";
 import type { RequestOptions, RespondOptions } from "./request/request-options.js";
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
+import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
@@ -112,6 +113,11 @@ export interface Postbus {
    * ```
    */
   health(thresholds?: HealthThresholds): Promise<HealthReport>;
+  /**
+   * Deletes old events every consumer group reading their channel has passed, in bounded batches
+   * (see {@link pruneEvents}); never an event a group still needs or a request awaiting its reply.
+   */
+  prune(options: Omit<PruneOptions, "schema">): Promise<PruneResult>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
@@ -378,6 +384,11 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       assertOpen();
       readHealthThresholds(thresholds); // bad thresholds fail before the database is asked
       return checkHealth(await readStatus(executor, { schema: config.schema }), thresholds);
+    },
+
+    async prune(pruneOptions: Omit<PruneOptions, "schema">) {
+      assertOpen();
+      return pruneEvents(executor, { ...pruneOptions, schema: config.schema });
     },
 
     async listDeadLetters(listOptions = {}) {
