@@ -30,7 +30,14 @@ describe("postbus cli", () => {
   });
 
   it("publish prints the stored event as a JSON line shaped like the ADR row", async () => {
-    const result = await cli("publish", "signal.triggered", '{"symbol":"BTC-USD"}', "--database-url", db.url);
+    const result = await cli(
+      "publish",
+      "signal.triggered",
+      '{"symbol":"BTC-USD"}',
+      "--no-validate",
+      "--database-url",
+      db.url,
+    );
     expect(result.status).toBe(0);
     const [event] = result.json();
     expect(event).toMatchObject({
@@ -51,15 +58,17 @@ describe("postbus cli", () => {
         `INSERT INTO events (channel, data) VALUES ('setup.received', '{"event_type":"setup.received","timestamp":"2025-05-15T10:30:45Z","data":{"setupId":"py-1"},"metadata":{}}')`,
       ),
     );
-    await cli("publish", "setup.received", '{"setupId":"ts-2"}', "--database-url", db.url);
+    await cli("publish", "setup.received", '{"setupId":"ts-2"}', "--no-validate", "--database-url", db.url);
     const result = await cli("latest", "setup.received", "--limit", "5", "--database-url", db.url);
     expect(result.status).toBe(0);
     expect(result.json().map((event) => event.data.data.setupId)).toEqual(["ts-2", "py-1"]);
   });
 
   it("read replays in delivery order after a position", async () => {
-    const first = (await cli("publish", "replay.cli", "1", "--database-url", db.url)).json()[0];
-    await cli("publish", "replay.cli", "2", "--database-url", db.url);
+    const first = (
+      await cli("publish", "replay.cli", "1", "--no-validate", "--database-url", db.url)
+    ).json()[0];
+    await cli("publish", "replay.cli", "2", "--no-validate", "--database-url", db.url);
     const pool = db.pool();
     await deliverable(pool);
     await pool.end();

@@ -158,6 +158,7 @@ describe("readStatus", () => {
         expect(holder).toEqual({
           pid,
           database: db.name,
+          applicationName: expect.any(String),
           state: "idle in transaction",
           xactStart: expect.any(Date),
           ageSeconds: expect.any(Number),

@@ -42,7 +42,14 @@ async function cli(argv: string[]) {
 
 describe("postbus request", () => {
   it("sends a request and prints its reply as stored", async () => {
-    const result = await cli(["request", "calc.requested", '{"n":21}', "--timeout-ms", "20000"]);
+    const result = await cli([
+      "request",
+      "calc.requested",
+      '{"n":21}',
+      "--no-validate",
+      "--timeout-ms",
+      "20000",
+    ]);
     expect(result.err).toEqual([]);
     expect(result.status).toBe(0);
     expect(result.out).toHaveLength(1);
@@ -60,7 +67,14 @@ describe("postbus request", () => {
   });
 
   it("prints an error reply, then fails with POSTBUS_REPLY_ERROR", async () => {
-    const result = await cli(["request", "calc.requested", '{"n":-1}', "--timeout-ms", "20000"]);
+    const result = await cli([
+      "request",
+      "calc.requested",
+      '{"n":-1}',
+      "--no-validate",
+      "--timeout-ms",
+      "20000",
+    ]);
     expect(result.status).toBe(1);
     expect(JSON.parse(result.out[0]!).data).toMatchObject({
       event_type: "calc.failed",
@@ -70,7 +84,7 @@ describe("postbus request", () => {
   });
 
   it("times out naming the request type and its request id", async () => {
-    const result = await cli(["request", "nobody.requested", "{}", "--timeout-ms", "200"]);
+    const result = await cli(["request", "nobody.requested", "{}", "--no-validate", "--timeout-ms", "200"]);
     expect(result.status).toBe(1);
     expect(result.out).toEqual([]);
     expect(result.err.join("\n")).toMatch(

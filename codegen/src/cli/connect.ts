@@ -1,4 +1,4 @@
-import { createPostbus, type Postbus } from "@postbus/client";
+import { createPostbus, type Postbus, type PostbusOptions } from "@postbus/client";
 import pg from "pg";
 import { usageError } from "./usage-error.js";
 
@@ -19,7 +19,11 @@ export interface Connection {
  * Opens the database named by `--database-url` or `DATABASE_URL`. When the URL
  * names no user, `PGUSER`, then `USER`, then `postgres` is used.
  */
-export function connect(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.env): Connection {
+export function connect(
+  flags: DatabaseFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: Pick<PostbusOptions, "validators" | "unknownEventTypes"> = {},
+): Connection {
   const url = flags["database-url"] ?? env.DATABASE_URL;
   if (!url) {
     throw usageError(
@@ -49,7 +53,11 @@ export function connect(flags: DatabaseFlags, env: NodeJS.ProcessEnv = process.e
   });
   // An idle client that errors (server restart) must not crash the command with an unhandled event.
   pool.on("error", () => {});
-  const bus = createPostbus({ db: pool, ...(flags.schema === undefined ? {} : { schema: flags.schema }) });
+  const bus = createPostbus({
+    db: pool,
+    ...options,
+    ...(flags.schema === undefined ? {} : { schema: flags.schema }),
+  });
   return {
     pool,
     bus,

@@ -9,6 +9,7 @@ import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
 import { migrateCommand } from "./commands/migrate.js";
+import { pruneCommand } from "./commands/prune.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
 import { requestCommand } from "./commands/request.js";
@@ -21,8 +22,13 @@ Usage:
   postbus migrate                              create or upgrade the events table
   postbus publish <event-type> <json>          publish one event; prints it as stored
         [--channel C] [--metadata JSON] [--producer NAME]
+        [--config PATH] [--no-validate] [--allow-unknown]
+                                               with a config (found upward, or --config) the
+                                               payload must match its contract and an event type
+                                               without one is refused; nothing is written then
   postbus request <event-type> <json>          send a request and print its reply as stored
         [--channel C] [--reply-to C] [--timeout-ms N] [--producer NAME]
+        [--config PATH] [--no-validate] [--allow-unknown]   (checked like publish)
                                                (default timeout 30000 ms; an error reply is printed,
                                                then reported as POSTBUS_REPLY_ERROR)
   postbus latest <channel> [--limit N]         newest events first (default 10), JSON lines
@@ -40,6 +46,11 @@ Usage:
                                                dead letters, oldest first (default 100), JSON lines
   postbus dlq redrive <group> [--id ID...]     have the group's running subscription handle its
                                                dead letters (or just these) again
+  postbus prune --older-than D [--dry-run] [--batch-size N] [--ignore-group G...] [--json]
+                                               delete, in batches, events older than D (30d, 12h,
+                                               90m…) that every consumer group reading their
+                                               channel has passed; never a request awaiting its
+                                               reply; dead letters keep their own copy
   postbus generate [--config PATH] [--check] [--watch] [--no-build]
                                                generate the types package from the JSON Schema
                                                contracts in schemas/ (see postbus.config.json,
@@ -66,9 +77,15 @@ Usage:
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
-  postbus status [--json]                      consumer groups (cursor, lag, failing event, dead
+  postbus status [--json | --format text|json|prometheus]
+                                               consumer groups (cursor, lag, failing event, dead
                                                letters), channels, request-response figures,
                                                table size, and transactions holding delivery back
+  postbus status --check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]
+                                               exit 1 naming each problem: a transaction holding
+                                               delivery back longer than N s (default 30), more
+                                               dead letters than N per group (default 0), a next
+                                               event older than N s (not checked by default)
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -103,8 +120,17 @@ const OPTIONS = {
   format: { type: "string" },
   sample: { type: "string" },
   "max-history": { type: "string" },
+  "max-lag-seconds": { type: "string" },
+  "max-dead-letters": { type: "string" },
+  "max-stall-seconds": { type: "string" },
   strict: { type: "boolean" },
   changeset: { type: "boolean" },
+  "no-validate": { type: "boolean" },
+  "older-than": { type: "string" },
+  "dry-run": { type: "boolean" },
+  "batch-size": { type: "string" },
+  "ignore-group": { type: "string", multiple: true },
+  "allow-unknown": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -145,7 +171,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         await readCommand(args, values, io.out);
         return 0;
       case "consume":
-        await consumeCommand(args, values, io);
+        return await consumeCommand(args, values, io);
+      case "prune":
+        await pruneCommand(args, values, io.out);
         return 0;
       case "dlq":
         await dlqCommand(args, values, io.out);
@@ -177,8 +205,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           );
         return await asyncApiCommand(values, io);
       case "status":
-        await statusCommand(args, values, io.out);
-        return 0;
+        return await statusCommand(args, values, io.out);
       default:
         throw usageError(`Unknown command "${command}"`, "Run postbus --help for the list");
     }

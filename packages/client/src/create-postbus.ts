@@ -1,6 +1,6 @@
 import type { PostbusOptions } from "./config/postbus-options.js";
 import { readOptions } from "./config/read-options.js";
-import type { ConsumerStats } from "./consume/consumer-loop.js";
+import type { DrainResult } from "./consume/consumer-loop.js";
 import { readConsumerOptions, type StartFrom, type SubscribeOptions } from "./consume/consumer-options.js";
 import {
   type DeadLetter,
@@ -18,6 +18,14 @@ import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import type { PostbusStatus } from "./monitor/postbus-status.js";
 import { readStatus } from "./monitor/read-status.js";
+import {
+  checkHealth,
+  type HealthReport,
+  type HealthThresholds,
+  readHealthThresholds,
+} from "./observe/check-health.js";
+import { EventHub } from "./observe/event-hub.js";
+import { POSTBUS_EVENTS, type PostbusEventMap, SUBSCRIPTION_EVENTS } from "./observe/postbus-events.js";
 import { readEventFields } from "./publish/prepare-event.js";
 import {
   createPublisher,
@@ -32,6 +40,7 @@ import { ReplyWaiter } from "./request/reply-waiter.js";
 import type { RequestOptions, RespondOptions } from "./request/request-options.js";
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
+import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
@@ -85,7 +94,7 @@ export interface Postbus {
    * coded error on a persistent database error, or on a transient one that repeats
    * `DRAIN_TRANSIENT_RETRIES` (8) times in a row; never retries forever.
    */
-  drain(options: SubscribeOptions): Promise<ConsumerStats>;
+  drain(options: SubscribeOptions): Promise<DrainResult>;
   /** Moves a group's cursors on `channels` back (replay) or forward (skip) to `to`. */
   resetGroup(
     group: string,
@@ -93,6 +102,22 @@ export interface Postbus {
   ): Promise<void>;
   /** Where every group is, what lags, what failed, and which transactions hold delivery back. */
   status(options?: { readonly countCap?: number; readonly requestWindow?: number }): Promise<PostbusStatus>;
+  /**
+   * The status judged against thresholds: `ok`, or the problems (a stall naming the blocking
+   * backend, dead letters per group, lag per group and channel), for probes and alerts.
+   *
+   * @example
+   * ```ts
+   * const report = await bus.health({ maxLagSeconds: 60, maxDeadLetters: 0, maxStallSeconds: 30 });
+   * if (!report.ok) throw new Error(report.problems.map((p) => p.message).join("; "));
+   * ```
+   */
+  health(thresholds?: HealthThresholds): Promise<HealthReport>;
+  /**
+   * Deletes old events every consumer group reading their channel has passed, in bounded batches
+   * (see {@link pruneEvents}); never an event a group still needs or a request awaiting its reply.
+   */
+  prune(options: Omit<PruneOptions, "schema">): Promise<PruneResult>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
@@ -107,6 +132,22 @@ export interface Postbus {
   respond(options: RespondOptions): Subscription;
   /** The replies stored for a request (oldest first; usually one), e.g. one that came after a timeout. */
   getReplies(requestId: string, options?: { readonly channels?: readonly string[] }): Promise<StoredEvent[]>;
+  /**
+   * Listens to what happens to this client's deliveries: every subscription's `event:failed`,
+   * `event:dead-lettered`, `event:redriven` and `delivery:stalled`, and the LISTEN connection's
+   * `listener:lost`, `listener:regained` and `pooler:detected`. Returns the function that stops
+   * listening. A listener that throws is logged through `logger.error`, never breaks delivery.
+   *
+   * @example
+   * ```ts
+   * bus.on("event:failed", ({ group, eventType, attempt, retryAt, error }) =>
+   *   log.warn({ group, eventType, attempt, retryAt }, error));
+   * ```
+   */
+  on<Name extends keyof PostbusEventMap>(
+    name: Name,
+    listener: (payload: PostbusEventMap[Name]) => void,
+  ): () => void;
   /** Closes this client's subscriptions, sends pending wake-ups and stops background work. Does not end a pool it was given. */
   close(): Promise<void>;
 }
@@ -161,6 +202,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config,
   );
   const consumerSql = consumerStatements(schema);
+  const events = new EventHub<PostbusEventMap>(POSTBUS_EVENTS, config.logger);
   const subscriptions = new Set<Subscription>();
   let closed = false;
 
@@ -173,13 +215,19 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     },
   };
   let listener: WakeListener | undefined;
+  const listenerHealth = watchListener(events);
   const serverWakes: WakeSource = {
     subscribe(onWake, onReconnect) {
       if (config.listen === false) return async () => {};
       listener ??= sharedListener(executor, { onError: config.onBackgroundError, ...config.listen });
       return listener.subscribe(wakeChannel(config.schema), {
         onWake: (payload) => onWake(payload === "" ? "all" : payload.split(",")),
-        onReconnect,
+        onReconnect: () => {
+          listenerHealth.regained();
+          onReconnect();
+        },
+        onLost: (error) => listenerHealth.lost(error),
+        onPollingOnly: (reason) => listenerHealth.pollingOnly(reason),
       });
     },
   };
@@ -204,6 +252,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       unknownEventTypes: config.prepare.unknownEventTypes,
       committed: (channels) => notifier.committed(channels),
       logger: config.logger,
+      events: new EventHub(SUBSCRIPTION_EVENTS, config.logger, events),
       prepared: config.prepared,
     };
   }
@@ -307,7 +356,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
     subscribe,
 
-    async drain(subscribeOptions: SubscribeOptions): Promise<ConsumerStats> {
+    async drain(subscribeOptions: SubscribeOptions): Promise<DrainResult> {
       assertOpen();
       return drainGroup(consumerDeps(subscribeOptions));
     },
@@ -329,6 +378,17 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async status(statusOptions = {}) {
       assertOpen();
       return readStatus(executor, { ...statusOptions, schema: config.schema });
+    },
+
+    async health(thresholds: HealthThresholds = {}) {
+      assertOpen();
+      readHealthThresholds(thresholds); // bad thresholds fail before the database is asked
+      return checkHealth(await readStatus(executor, { schema: config.schema }), thresholds);
+    },
+
+    async prune(pruneOptions: Omit<PruneOptions, "schema">) {
+      assertOpen();
+      return pruneEvents(executor, { ...pruneOptions, schema: config.schema });
     },
 
     async listDeadLetters(listOptions = {}) {
@@ -372,6 +432,10 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       return channels.length === 0 ? events : events.filter((event) => channels.includes(event.channel));
     },
 
+    on<Name extends keyof PostbusEventMap>(name: Name, listener: (payload: PostbusEventMap[Name]) => void) {
+      return events.on(name, listener);
+    },
+
     async close() {
       if (closed) return;
       closed = true;
@@ -382,6 +446,34 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       stopPoolErrors();
     },
   });
+}
+
+/**
+ * Turns the listener's per-subscription callbacks into one event each for the client: every
+ * subscription of a client shares the listener, so a loss is reported once, not once per subscription.
+ */
+function watchListener(events: EventHub<PostbusEventMap>) {
+  let lostAt: number | undefined;
+  let pollingOnly = false;
+  return {
+    lost(error: unknown) {
+      if (lostAt !== undefined) return;
+      lostAt = Date.now();
+      events.emit("listener:lost", { error: error instanceof Error ? error.message : String(error) });
+    },
+    regained() {
+      pollingOnly = false;
+      if (lostAt === undefined) return;
+      const downMs = Date.now() - lostAt;
+      lostAt = undefined;
+      events.emit("listener:regained", { downMs });
+    },
+    pollingOnly(reason: string) {
+      if (pollingOnly) return;
+      pollingOnly = true;
+      events.emit("pooler:detected", { reason });
+    },
+  };
 }
 
 function combineWakes(...sources: WakeSource[]): WakeSource {

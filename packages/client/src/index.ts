@@ -1,5 +1,5 @@
 export type { PostbusOptions, RequesterOptions, WakeupMode } from "./config/postbus-options.js";
-export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES } from "./consume/consumer-loop.js";
+export { type ConsumerStats, DRAIN_TRANSIENT_RETRIES, type DrainResult } from "./consume/consumer-loop.js";
 export type {
   ConsumerContext,
   EventHandler,
@@ -66,6 +66,30 @@ export {
   type ReadStatusOptions,
   readStatus,
 } from "./monitor/read-status.js";
+export {
+  checkHealth,
+  DEFAULT_MAX_STALL_SECONDS,
+  type HealthProblem,
+  type HealthReport,
+  type HealthThresholds,
+} from "./observe/check-health.js";
+export {
+  type BlockingBackend,
+  type DeliveryStalled,
+  type EventDeadLettered,
+  type EventFailed,
+  type EventRedriven,
+  type EventRef,
+  type ListenerLost,
+  type ListenerRegained,
+  POSTBUS_EVENTS,
+  type PoolerDetected,
+  type PostbusEventListener,
+  type PostbusEventMap,
+  SUBSCRIPTION_EVENTS,
+  type SubscriptionEventMap,
+} from "./observe/postbus-events.js";
+export { PROMETHEUS_CONTENT_TYPE, statusToPrometheus } from "./observe/prometheus-text.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,
@@ -92,6 +116,7 @@ export type {
   RespondOptions,
 } from "./request/request-options.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "./request/send-request.js";
+export { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 export type {
   ChannelOf,
   ContractEntry,

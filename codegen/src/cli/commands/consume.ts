@@ -1,5 +1,7 @@
 import {
+  type BlockingBackend,
   type ConsumerStats,
+  type DrainResult,
   isPostbusError,
   redactSecrets,
   type StartFrom,
@@ -34,13 +36,15 @@ const USAGE =
  * batch by batch (a line may print twice if its batch fails to commit). With
  * `--once` it handles what is deliverable now and exits; otherwise it runs
  * until SIGINT or SIGTERM, then closes the subscription and the pool. The
- * counters go to stderr when it ends, or to stdout as a JSON line with `--json`.
+ * counters go to stderr when it ends, or to stdout as a JSON line with `--json`. A `--once` that
+ * stops because a running transaction holds delivery back says so, naming the backend, and
+ * returns exit status 1.
  */
 export async function consumeCommand(
   args: readonly string[],
   flags: ConsumeFlags,
   io: ConsumeIo,
-): Promise<void> {
+): Promise<number> {
   const [group, ...rest] = args;
   if (group === undefined || rest.length > 0) throw usageError("consume takes one consumer group", USAGE);
   const channels = flags.channel ?? [];
@@ -57,7 +61,7 @@ export async function consumeCommand(
       handler: (event: StoredEvent) => io.out(eventLine(event)),
       onError: warnOnChange(io.err),
     };
-    let stats: ConsumerStats;
+    let stats: DrainResult;
     if (flags.once) {
       stats = await connection.bus.drain(options);
     } else {
@@ -73,6 +77,11 @@ export async function consumeCommand(
     const summary = { group, ...stats };
     if (flags.json) io.out(JSON.stringify(summary));
     else io.err(`postbus: consumer group "${group}" handled ${describeStats(stats)}`);
+    if (stats.stalled === undefined) return 0;
+    io.err(
+      `postbus: stalled: consumer group "${group}" stopped short: committed events on ${stats.stalled.channels.join(", ")} wait behind ${describeBlocking(stats.stalled.blocking)}. End that transaction (SELECT pg_terminate_backend(pid)) and set idle_in_transaction_session_timeout; postbus status names it too`,
+    );
+    return 1;
   } finally {
     stop.dispose();
     await connection.close();
@@ -103,6 +112,12 @@ function warnOnChange(err: (line: string) => void): (error: unknown) => void {
     last = text;
     err(redactSecrets(`postbus: warning: ${text} (retrying)`));
   };
+}
+
+function describeBlocking(blocking: BlockingBackend | null): string {
+  if (blocking === null)
+    return "a transaction no backend shows (a prepared transaction: see pg_prepared_xacts)";
+  return `backend ${blocking.pid} (database ${JSON.stringify(blocking.database ?? "?")}, application_name ${JSON.stringify(blocking.applicationName ?? "")}, ${blocking.state ?? "unknown state"}, transaction open ${blocking.ageSeconds.toFixed(1)} s, query ${JSON.stringify(blocking.query ?? "")})`;
 }
 
 function describeStats(stats: ConsumerStats): string {

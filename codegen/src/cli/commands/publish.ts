@@ -1,15 +1,21 @@
 import { connect, type DatabaseFlags } from "../connect.js";
+import { type ContractFlags, writeContracts } from "../contract-flags.js";
 import { eventLine } from "../print-event.js";
 import { usageError } from "../usage-error.js";
 
 /** Flags of `postbus publish`. */
-export interface PublishFlags extends DatabaseFlags {
+export interface PublishFlags extends DatabaseFlags, ContractFlags {
   readonly channel?: string | undefined;
   readonly metadata?: string | undefined;
   readonly producer?: string | undefined;
 }
 
-/** `postbus publish <event-type> <json>`: publishes one event and prints it as stored. */
+/**
+ * `postbus publish <event-type> <json>`: publishes one event and prints it as stored. When a
+ * config is found (or `--config`), the payload is checked against the event type's contract and an
+ * event type without one is refused (unless `--allow-unknown`); `--no-validate` skips the check.
+ * A refused event writes nothing. The channel defaults to the contract's.
+ */
 export async function publishCommand(
   args: readonly string[],
   flags: PublishFlags,
@@ -27,10 +33,12 @@ export async function publishCommand(
   ) {
     throw usageError("--metadata must be a JSON object", `For example --metadata '{"correlation_id":"abc"}'`);
   }
-  const connection = connect(flags);
+  const contracts = await writeContracts(flags);
+  const channel = flags.channel ?? contracts.channelOf(eventType);
+  const connection = connect(flags, process.env, contracts.options);
   try {
     const event = await connection.bus.publish(eventType, data, {
-      ...(flags.channel === undefined ? {} : { channel: flags.channel }),
+      ...(channel === undefined ? {} : { channel }),
       metadata: {
         ...(metadata as Record<string, unknown> | undefined),
         producer: flags.producer ?? "postbus-cli",

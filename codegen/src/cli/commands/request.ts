@@ -1,10 +1,11 @@
 import { PostbusReplyError } from "@postbus/client";
 import { connect, type DatabaseFlags } from "../connect.js";
+import { type ContractFlags, writeContracts } from "../contract-flags.js";
 import { eventLine } from "../print-event.js";
 import { usageError } from "../usage-error.js";
 
 /** Flags of `postbus request`. */
-export interface RequestFlags extends DatabaseFlags {
+export interface RequestFlags extends DatabaseFlags, ContractFlags {
   readonly channel?: string | undefined;
   readonly "reply-to"?: string | undefined;
   readonly "timeout-ms"?: string | undefined;
@@ -14,7 +15,8 @@ export interface RequestFlags extends DatabaseFlags {
 /**
  * `postbus request <event-type> <json>`: sends a request, waits for its reply
  * and prints it as stored. An error reply is printed too, then reported as
- * `POSTBUS_REPLY_ERROR` (exit status 1); no reply in time is `POSTBUS_REQUEST_TIMEOUT`.
+ * `POSTBUS_REPLY_ERROR` (exit status 1); no reply in time is `POSTBUS_REQUEST_TIMEOUT`. The
+ * request is checked against the contracts like `postbus publish` (`--no-validate`, `--allow-unknown`).
  */
 export async function requestCommand(
   args: readonly string[],
@@ -46,11 +48,13 @@ export async function requestCommand(
       "For example --timeout-ms 5000",
     );
   }
-  const connection = connect(flags);
+  const contracts = await writeContracts(flags);
+  const channel = flags.channel ?? contracts.channelOf(eventType);
+  const connection = connect(flags, process.env, contracts.options);
   try {
     const reply = await connection.bus.request(eventType, data, {
       timeoutMs,
-      ...(flags.channel === undefined ? {} : { channel: flags.channel }),
+      ...(channel === undefined ? {} : { channel }),
       ...(flags["reply-to"] === undefined ? {} : { replyTo: flags["reply-to"] }),
       ...(signal === undefined ? {} : { signal }),
       metadata: { producer: flags.producer ?? "postbus-cli" },

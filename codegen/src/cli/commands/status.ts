@@ -1,27 +1,86 @@
-import { fromPool, type PostbusStatus, readStatus } from "@postbus/client";
+import {
+  checkHealth,
+  fromPool,
+  type HealthThresholds,
+  type PostbusStatus,
+  readStatus,
+  statusToPrometheus,
+} from "@postbus/client";
 import { connect, type DatabaseFlags } from "../connect.js";
 import { usageError } from "../usage-error.js";
 
+/** Flags of `postbus status`. */
+export interface StatusFlags extends DatabaseFlags {
+  readonly json?: boolean | undefined;
+  readonly format?: string | undefined;
+  readonly check?: boolean | undefined;
+  readonly "max-lag-seconds"?: string | undefined;
+  readonly "max-dead-letters"?: string | undefined;
+  readonly "max-stall-seconds"?: string | undefined;
+}
+
+const USAGE =
+  "Usage: postbus status [--json | --format text|json|prometheus] [--check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]]";
+
 /**
- * `postbus status [--json]`: consumer groups (cursor, lag, failing event, dead
- * letters), channels, request-response figures, the table, and any transaction
- * holding delivery back.
- * Human-readable by default; `--json` prints the `readStatus` object on one line.
+ * `postbus status`: consumer groups (cursor, lag, failing event, dead letters), channels,
+ * request-response figures, the table, and any transaction holding delivery back. Text by
+ * default; `--json` (or `--format json`) prints the `readStatus` object on one line,
+ * `--format prometheus` the Prometheus text format. `--check` judges the status instead
+ * (`checkHealth`): one line per problem and exit status 1, or `ok` and 0 — for cron, CI and probes.
  */
 export async function statusCommand(
   args: readonly string[],
-  flags: DatabaseFlags & { readonly json?: boolean | undefined },
+  flags: StatusFlags,
   out: (line: string) => void,
-): Promise<void> {
-  if (args.length > 0) throw usageError("status takes no arguments", "Usage: postbus status [--json]");
+): Promise<number> {
+  if (args.length > 0) throw usageError("status takes no arguments", USAGE);
+  const format = flags.json ? "json" : (flags.format ?? "text");
+  if (format !== "text" && format !== "json" && format !== "prometheus") {
+    throw usageError(`--format must be text, json or prometheus (got ${JSON.stringify(format)})`, USAGE);
+  }
+  const thresholds = readThresholdFlags(flags);
   const connection = connect(flags);
   try {
     const status = await readStatus(fromPool(connection.pool), { schema: connection.bus.schema });
-    if (flags.json) out(JSON.stringify(status));
+    if (flags.check) {
+      const report = checkHealth(status, thresholds);
+      if (format === "json") out(JSON.stringify(report));
+      else if (report.ok) out("ok: no stall, dead letters or lag beyond the limits");
+      else for (const problem of report.problems) out(`problem: ${problem.message}`);
+      return report.ok ? 0 : 1;
+    }
+    if (format === "json") out(JSON.stringify(status));
+    else if (format === "prometheus")
+      out(statusToPrometheus(status, { schema: connection.bus.schema }).trimEnd());
     else for (const line of formatStatus(status, connection.bus.schema)) out(line);
+    return 0;
   } finally {
     await connection.close();
   }
+}
+
+function readThresholdFlags(flags: StatusFlags): HealthThresholds {
+  const given = (["max-lag-seconds", "max-dead-letters", "max-stall-seconds"] as const).filter(
+    (name) => flags[name] !== undefined,
+  );
+  if (given.length > 0 && !flags.check) throw usageError(`--${given[0]} needs --check`, USAGE);
+  const number = (name: (typeof given)[number]): number | undefined => {
+    const text = flags[name];
+    if (text === undefined) return undefined;
+    if (!/^\d+(\.\d+)?$/.test(text)) {
+      throw usageError(`--${name} must be a number ≥ 0 (got ${JSON.stringify(text)})`, USAGE);
+    }
+    return Number(text);
+  };
+  const lag = number("max-lag-seconds");
+  const dead = number("max-dead-letters");
+  const stall = number("max-stall-seconds");
+  return {
+    ...(lag === undefined ? {} : { maxLagSeconds: lag }),
+    ...(dead === undefined ? {} : { maxDeadLetters: dead }),
+    ...(stall === undefined ? {} : { maxStallSeconds: stall }),
+  };
 }
 
 /** The status as text lines for a person. */
@@ -33,7 +92,10 @@ export function formatStatus(status: PostbusStatus, schema: string): string[] {
   ];
   if (status.holdingBack.length === 0) lines.push("  nothing");
   for (const tx of status.holdingBack) {
-    const who = tx.pid === null ? "prepared transaction" : `pid ${tx.pid}`;
+    const who =
+      tx.pid === null
+        ? "prepared transaction"
+        : `pid ${tx.pid}${tx.applicationName ? ` (${JSON.stringify(tx.applicationName)})` : ""}`;
     lines.push(
       `  ${who} in ${tx.database ?? "?"}, ${tx.state ?? "?"} for ${seconds(tx.ageSeconds)}, xid ${tx.backendXid}: ${oneLine(tx.query ?? "")}`,
     );

@@ -1,5 +1,7 @@
 import { isTransientError } from "../driver/transient-error.js";
 import { PostbusDatabaseError, PostbusError } from "../errors/postbus-error.js";
+import type { DeliveryStalled } from "../observe/postbus-events.js";
+import { reportFailure } from "../observe/report-failure.js";
 import { redriveDeadLetters } from "./redrive-dead-letters.js";
 import type { BatchDeps, BatchResult } from "./run-batch.js";
 import { runBatch } from "./run-batch.js";
@@ -17,6 +19,18 @@ export interface ConsumerStats {
   /** Dead letters handled again on redrive. */
   redriven: number;
 }
+
+/** What a drain returns: the counters, and why it stopped short if delivery is stalled. */
+export interface DrainResult extends ConsumerStats {
+  /**
+   * Set when the drain ended with committed events it could not deliver because a transaction
+   * that is still running holds the read horizon (`postbus consume --once` then exits 1).
+   */
+  stalled?: DeliveryStalled;
+}
+
+/** Times a drain that finds its delivery stalled looks again (100 ms, then doubling) before it reports it. */
+const DRAIN_STALL_CHECKS = 3;
 
 /** First re-read after a wake-up that found nothing (the event may sit behind a running transaction). */
 const QUICK_RETRY_MS = 2;
@@ -38,7 +52,7 @@ export const DRAIN_TRANSIENT_RETRIES = 8;
 export async function consumeLoop(
   deps: BatchDeps,
   sleeper: Sleeper,
-  stats: ConsumerStats,
+  stats: DrainResult,
   shouldStop: () => boolean,
   once = false,
 ): Promise<void> {
@@ -48,6 +62,7 @@ export async function consumeLoop(
   let errorDelay = 50;
   let busyRounds = 0;
   let errorsInARow = 0;
+  let stallChecks = 0;
   const stalls = new StallWatch(deps);
   while (!shouldStop()) {
     let result: BatchResult;
@@ -76,14 +91,25 @@ export async function consumeLoop(
         else if (!once) await stalls.foundNothing();
         if (result.failure) {
           stats.failedAttempts += 1;
-          if (result.failure.outcome === "dead-lettered") stats.deadLettered += 1;
+          if (result.failure.outcome.kind === "dead-lettered") stats.deadLettered += 1;
+          reportFailure(deps, result.failure.event, result.failure.outcome);
           continue; // the group now waits for the retry time, or moves past the dead letter
         }
         if (result.count > 0) {
           quickDelay = QUICK_RETRY_MS;
           if (result.count >= config.batchSize) continue;
         }
-        if (once) return;
+        if (once) {
+          const stalled = await stalls.check();
+          if (stalled === undefined) return;
+          if (stallChecks >= DRAIN_STALL_CHECKS) {
+            stats.stalled = stalled;
+            return;
+          }
+          // Maybe a transaction that is about to commit: look again before calling it a stall.
+          await sleeper.sleep(100 * 2 ** stallChecks++);
+          continue;
+        }
         if (result.count === 0 && lastWake === "wake") {
           // Woken, yet nothing deliverable: the event's transaction, or an older one, is still
           // running. Look again soon, backing off towards the polling interval.

@@ -3,8 +3,21 @@ import type { StoredEvent } from "../envelope.js";
 import { describeError } from "./describe-error.js";
 import type { BatchDeps } from "./run-batch.js";
 
-/** What became of a failed event. */
-export type FailureOutcome = "retry-later" | "dead-lettered";
+/** What became of a failed event: retried after `retryInMs`, or dead-lettered. */
+export type FailureOutcome =
+  | {
+      readonly kind: "retry-later";
+      readonly attempts: number;
+      readonly retryInMs: number;
+      readonly error: string;
+      readonly cause: unknown;
+    }
+  | {
+      readonly kind: "dead-lettered";
+      readonly attempts: number;
+      readonly error: string;
+      readonly cause: unknown;
+    };
 
 /** Longest wait before a retry: a day. */
 const MAX_RETRY_DELAY_MS = 86_400_000;
@@ -34,10 +47,11 @@ export async function bookFailure(
   const attempts = rows[0]?.failing_attempts ?? 1;
   if (attempts >= config.maxAttempts) {
     await tx.query(statements.deadLetter, [config.group, event.id, eventTx, text, attempts]);
-    return "dead-lettered";
+    return { kind: "dead-lettered", attempts, error: text, cause: error };
   }
-  await tx.query(statements.scheduleRetry, [config.group, retryDelay(config.retryDelayMs, attempts)]);
-  return "retry-later";
+  const retryInMs = retryDelay(config.retryDelayMs, attempts);
+  await tx.query(statements.scheduleRetry, [config.group, retryInMs]);
+  return { kind: "retry-later", attempts, retryInMs, error: text, cause: error };
 }
 
 /** The user's delay for `attempt`, made safe: a finite number of ms from 0 to a day. */

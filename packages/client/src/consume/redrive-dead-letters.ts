@@ -1,4 +1,5 @@
 import type { StoredEvent } from "../envelope.js";
+import { reportFailure } from "../observe/report-failure.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import { TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
@@ -30,17 +31,18 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
           deps.lockKey,
           serverDeadline(deps.config),
         ]);
-        if (!lease.rows[0]?.held) return "busy";
+        if (!lease.rows[0]?.held) return { kind: "busy" } as const;
         const { rows } = await tx.query<RedriveRow>(deps.statements.readRedrives, [
           deps.config.group,
           1,
           deps.config.channels,
         ]);
         const row = rows[0];
-        if (!row) return "none";
+        if (!row) return { kind: "none" } as const;
         await tx.query("SAVEPOINT postbus_redrive");
+        const stored = rowToEvent(row);
         try {
-          const event: StoredEvent = await validated(deps, rowToEvent(row));
+          const event: StoredEvent = await validated(deps, stored);
           let expired = false;
           const guarded: typeof tx = {
             inCallerTransaction: false,
@@ -63,22 +65,40 @@ export async function redriveDeadLetters(deps: BatchDeps): Promise<number> {
             },
           );
           await tx.query(deps.statements.redriven, [[row.dead_letter_id]]);
-          return "handled";
+          return { kind: "handled", event: stored, deadLetterId: row.dead_letter_id } as const;
         } catch (error) {
           published.clear();
           await tx.query("ROLLBACK TO SAVEPOINT postbus_redrive");
-          await tx.query(deps.statements.redriveFailed, [row.dead_letter_id, describeError(error)]);
-          return "failed";
+          const text = describeError(error);
+          await tx.query(deps.statements.redriveFailed, [row.dead_letter_id, text]);
+          const failure = {
+            kind: "dead-lettered",
+            attempts: row.attempts + 1,
+            error: text,
+            cause: error,
+          } as const;
+          return { kind: "failed", event: stored, failure } as const;
         }
       },
       batchTransaction(deps.config),
     );
-    if (outcome === "handled") {
+    if (outcome.kind === "handled") {
       handled += 1;
       if (published.size > 0) deps.committed(published);
+      const { event, deadLetterId } = outcome;
+      deps.events.emit("event:redriven", {
+        group: deps.config.group,
+        event,
+        eventType: event.type,
+        position: event.position,
+        deadLetterId,
+      });
       continue;
     }
-    if (outcome === "failed") continue;
+    if (outcome.kind === "failed") {
+      reportFailure(deps, outcome.event, outcome.failure, true);
+      continue;
+    }
     return handled;
   }
   return handled;

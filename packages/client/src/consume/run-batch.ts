@@ -2,6 +2,8 @@ import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import type { PostbusLogger } from "../log/logger.js";
+import type { EventHub } from "../observe/event-hub.js";
+import type { SubscriptionEventMap } from "../observe/postbus-events.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import { type ConsumerStatements, TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
@@ -12,6 +14,7 @@ import { callHandler, handlerTimeout } from "./call-handler.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
 import { bookFailure, type FailureOutcome } from "./record-failure.js";
+import { storedEventRejected } from "./stored-event-rejected.js";
 
 /** Everything a batch needs, fixed for the life of a subscription. */
 export interface BatchDeps {
@@ -27,8 +30,10 @@ export interface BatchDeps {
   readonly prepared: boolean;
   /** Called after a batch commits with the channels its handlers published to. */
   readonly committed: (channels: Set<string>) => void;
-  /** Where a stalled delivery is reported. */
+  /** Where a stalled delivery and dead letters are reported. */
   readonly logger: PostbusLogger;
+  /** The subscription's event listeners (`subscription.on`), under the client's. */
+  readonly events: EventHub<SubscriptionEventMap>;
   readonly signal: AbortSignal;
 }
 
@@ -221,7 +226,9 @@ export async function validated(
     event.type,
     event.data,
     undefined,
-  );
+  ).catch((error: unknown) => {
+    throw storedEventRejected(error, event);
+  });
   if (data === event.data) return event;
   return { ...event, data, envelope: { ...event.envelope, data } };
 }

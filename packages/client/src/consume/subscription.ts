@@ -1,4 +1,5 @@
-import { type ConsumerStats, consumeLoop } from "./consumer-loop.js";
+import type { SubscriptionEventMap } from "../observe/postbus-events.js";
+import { type ConsumerStats, consumeLoop, type DrainResult } from "./consumer-loop.js";
 import { ensureGroup } from "./ensure-group.js";
 import type { BatchDeps } from "./run-batch.js";
 import { Sleeper } from "./sleeper.js";
@@ -35,6 +36,20 @@ export interface Subscription {
   readonly stats: Readonly<ConsumerStats>;
   /** Resolves once the group exists and the subscription reads; rejects if it cannot start. */
   readonly ready: Promise<void>;
+  /**
+   * Listens to this subscription's failures (`event:failed`, `event:dead-lettered`,
+   * `event:redriven`, `delivery:stalled`); returns the function that stops listening. The
+   * client's `on` hears them too. A listener that throws is logged, never breaks delivery.
+   *
+   * @example
+   * ```ts
+   * subscription.on("event:dead-lettered", ({ eventType, position, error }) => alert(eventType, position, error));
+   * ```
+   */
+  on<Name extends keyof SubscriptionEventMap>(
+    name: Name,
+    listener: (payload: SubscriptionEventMap[Name]) => void,
+  ): () => void;
   /** Stops after the batch in flight, releases its connections and wake-up subscription. */
   close(): Promise<void>;
 }
@@ -76,6 +91,7 @@ export function startSubscription(
     group: deps.config.group,
     stats,
     ready,
+    on: (name, listener) => deps.events.on(name, listener),
     async close() {
       abort.abort();
       await finished;
@@ -85,10 +101,11 @@ export function startSubscription(
 
 /**
  * Handles everything deliverable now (retrying a failing event until it is
- * handled or dead-lettered), then returns the counters. Used by `postbus consume --once`.
+ * handled or dead-lettered), then returns the counters, with `stalled` when committed events
+ * wait behind a running transaction. Used by `postbus consume --once`.
  */
-export async function drainGroup(deps: Omit<BatchDeps, "signal">): Promise<ConsumerStats> {
-  const stats: ConsumerStats = { handled: 0, failedAttempts: 0, deadLettered: 0, redriven: 0 };
+export async function drainGroup(deps: Omit<BatchDeps, "signal">): Promise<DrainResult> {
+  const stats: DrainResult = { handled: 0, failedAttempts: 0, deadLettered: 0, redriven: 0 };
   const abort = new AbortController();
   const sleeper = new Sleeper();
   abort.signal.addEventListener("abort", () => sleeper.wake(), { once: true });

@@ -39,6 +39,8 @@ export interface HoldingTransaction {
   readonly pid: number | null;
   /** The database it runs in; often not this one, as the horizon is server-wide. */
   readonly database: string | null;
+  /** `pg_stat_activity.application_name` of the backend; null for a prepared transaction. */
+  readonly applicationName: string | null;
   /** `pg_stat_activity.state` (`"idle in transaction"` is the usual culprit), or `"prepared"`. */
   readonly state: string | null;
   /** When the transaction started (or was prepared). */

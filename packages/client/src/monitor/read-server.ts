@@ -7,6 +7,7 @@ interface ServerRow {
   read_horizon: string;
   pid: number | null;
   database: string | null;
+  application_name: string | null;
   state: string | null;
   xact_start: Date | null;
   age_seconds: number | null;
@@ -28,6 +29,7 @@ export async function readServer(
       .map((row) => ({
         pid: row.pid,
         database: row.database,
+        applicationName: row.application_name,
         state: row.state,
         xactStart: row.xact_start,
         ageSeconds: roundSeconds(row.age_seconds ?? 0),

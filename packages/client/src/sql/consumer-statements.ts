@@ -98,13 +98,13 @@ ORDER BY b.tx_sort, b.id`,
      */
     stalled: `WITH h AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
 blocker AS MATERIALIZED (
-  SELECT a.pid, a.application_name, a.state,
+  SELECT a.pid, a.datname AS database, a.application_name, a.state, left(a.query, 200) AS query,
     greatest(0, extract(epoch FROM clock_timestamp() - a.xact_start))::float8 AS age_seconds
   FROM pg_stat_activity AS a, h
   WHERE a.backend_xid IS NOT NULL AND age(a.backend_xid) >= age(h.xmin::xid)
   ORDER BY age(a.backend_xid) DESC LIMIT 1
 )
-SELECT c.channel, b.pid, b.application_name, b.state, b.age_seconds
+SELECT c.channel, b.pid, b.database, b.application_name, b.state, b.query, b.age_seconds
 FROM ${schema}.postbus_cursors AS c
 CROSS JOIN h
 LEFT JOIN blocker AS b ON true

@@ -15,17 +15,17 @@ export function monitorStatements(schema: string) {
     server: `WITH server AS MATERIALIZED (
   SELECT current_setting('server_version') AS version, pg_snapshot_xmin(pg_current_snapshot()) AS horizon
 )
-SELECT s.version, s.horizon::text AS read_horizon, h.pid, h.database, h.state, h.xact_start,
-  h.age_seconds, h.backend_xid, h.query
+SELECT s.version, s.horizon::text AS read_horizon, h.pid, h.database, h.application_name, h.state,
+  h.xact_start, h.age_seconds, h.backend_xid, h.query
 FROM server AS s
 LEFT JOIN LATERAL (
-  SELECT a.pid, a.datname::text AS database, a.state, a.xact_start,
+  SELECT a.pid, a.datname::text AS database, a.application_name::text, a.state, a.xact_start,
     greatest(0, extract(epoch FROM clock_timestamp() - a.xact_start))::float8 AS age_seconds,
     a.backend_xid::text AS backend_xid, left(a.query, 200) AS query, age(a.backend_xid) AS xid_age
   FROM pg_stat_activity AS a
   WHERE a.backend_xid IS NOT NULL AND age(a.backend_xid) >= age(s.horizon::xid)
   UNION ALL
-  SELECT NULL, p.database::text, 'prepared', p.prepared,
+  SELECT NULL, p.database::text, NULL, 'prepared', p.prepared,
     greatest(0, extract(epoch FROM clock_timestamp() - p.prepared))::float8,
     p.transaction::text, left('PREPARE TRANSACTION ' || quote_literal(p.gid), 200), age(p.transaction)
   FROM pg_prepared_xacts AS p

@@ -1,5 +1,5 @@
 import type { PostbusOptions } from "../config/postbus-options.js";
-import type { ConsumerStats } from "../consume/consumer-loop.js";
+import type { DrainResult } from "../consume/consumer-loop.js";
 import type { ConsumerContext, SubscribeOptions } from "../consume/consumer-options.js";
 import type { Subscription } from "../consume/subscription.js";
 import type { LatestEventsOptions, Postbus, ReadEventsOptions } from "../create-postbus.js";
@@ -208,7 +208,7 @@ export interface TypedPostbus<Contracts extends ContractRegistry>
   /** Handles what is deliverable for the group now, then returns the counters. */
   drain<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
     options: TypedSubscribeOptions<Contracts, Channel, Pins>,
-  ): Promise<ConsumerStats>;
+  ): Promise<DrainResult>;
   /**
    * Publishes a request and resolves with its typed reply. Rejects with `POSTBUS_REQUEST_TIMEOUT`
    * (naming the type and request id) when none comes within `timeoutMs`, and with a

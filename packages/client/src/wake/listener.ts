@@ -77,6 +77,10 @@ export interface WakeSubscriber {
    * reconnect.
    */
   onReconnect(): void;
+  /** The LISTEN connection was lost (it reconnects by itself; `onReconnect` follows). */
+  onLost?(error: unknown): void;
+  /** Notifications cannot work here (a transaction-mode pooler, LISTEN refused): polling only. */
+  onPollingOnly?(reason: string): void;
 }
 
 /**
@@ -571,6 +575,7 @@ class Listener implements WakeListener {
     this.#stopConnection();
     if (this.#stopped) return;
     this.#report(error);
+    this.#tell((subscriber) => subscriber.onLost?.(error));
     this.#scheduleReconnect();
   }
 
@@ -600,6 +605,7 @@ class Listener implements WakeListener {
       }, this.#config.probeRetryDelayMs);
       this.#probeRetryTimer.unref();
     }
+    this.#tell((subscriber) => subscriber.onPollingOnly?.(warning));
     if (this.#warned) return;
     this.#warned = true;
     try {
@@ -629,6 +635,13 @@ class Listener implements WakeListener {
     this.#tasks.add(task);
     void task.finally(() => this.#tasks.delete(task));
     return task;
+  }
+
+  /** Calls `callback` for every subscriber of every channel. */
+  #tell(callback: (subscriber: WakeSubscriber) => unknown): void {
+    for (const subscriptions of this.#channels.values()) {
+      for (const subscription of subscriptions) this.#call(() => callback(subscription.subscriber));
+    }
   }
 
   #call(callback: () => unknown): void {
