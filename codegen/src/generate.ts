@@ -12,6 +12,7 @@ import {
   type SchemaSource,
 } from "./load/load-schemas.js";
 import type { Position } from "./load/parse-file.js";
+import { loadUpcasters } from "./upcast/load-upcasters.js";
 import { checkExamples, createExampleCache, type ExampleCache } from "./validate/check-examples.js";
 import { validateSchemas } from "./validate/validate-schemas.js";
 
@@ -52,7 +53,7 @@ export interface GenerateResult {
 
 /**
  * Generates the contract packages from the schemas: load (with positions) →
- * validate → build the IR → check examples → emit. Reads the schema files and
+ * validate → build the IR → check examples → check the upcasters (ts-morph) → emit. Reads the schema files and
  * writes nothing; the CLI writes the returned files (or compares them, `--check`).
  *
  * @example
@@ -68,9 +69,13 @@ export async function generate(
   const cache = options.cache ?? createGenerateCache();
   const loaded = await loadModel(config, { cache });
   if (loaded.model === undefined) return { files: [], diagnostics: loaded.diagnostics, model: undefined };
+  const upcast = await loadUpcasters(loaded.model, config);
+  if (upcast.diagnostics.length > 0) {
+    return { files: [], diagnostics: sortDiagnostics(upcast.diagnostics), model: undefined };
+  }
   const files =
-    options.emit === undefined ? [] : [...(await emit(loaded.model, config, options.emit, cache))];
-  return { files, diagnostics: [], model: loaded.model };
+    options.emit === undefined ? [] : [...(await emit(upcast.model, config, options.emit, cache))];
+  return { files, diagnostics: [], model: upcast.model };
 }
 
 /** What {@link loadModel} built: the model, or the problems that prevent one, and the files it read. */

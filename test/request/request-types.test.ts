@@ -3,6 +3,7 @@
  * `@ts-expect-error` lines and `expectTypeOf` assertions; vitest only runs trivial bodies.
  */
 import type {
+  DeliveredContract,
   ErrorResponseTypeOf,
   PostbusReplyError,
   RequestTypeOf,
@@ -43,7 +44,9 @@ describe("typed request-response", () => {
       if (bus.isErrorReply(error, "quote.requested")) {
         expectTypeOf(error).toEqualTypeOf<
           PostbusReplyError<
-            StoredEvent<"quote.refused", { code: "unknown-symbol" | "too-large"; message: string }>
+            StoredEvent<"quote.refused", { code: "unknown-symbol" | "too-large"; message: string }> & {
+              readonly contract: DeliveredContract;
+            }
           >
         >();
         expectTypeOf(error.reply.data.code).toEqualTypeOf<"unknown-symbol" | "too-large">();

@@ -64,7 +64,9 @@ describe("the generated types package", () => {
   test("the registry gives the typed client the EventMap's payload types", () => {
     expectTypeOf<EventTypeOf<Contracts>>().toEqualTypeOf<keyof EventMap>();
     expectTypeOf<PayloadOf<Contracts, "signal.triggered">>().toEqualTypeOf<EventMap["signal.triggered"]>();
-    expectTypeOf<DataOf<Contracts, "order.placed">>().toEqualTypeOf<OrderPlaced | OrderPlacedV1>();
+    // order.placed v1 upcasts to v2 (schemas/orders/upcasters/): readers get the newest version only.
+    expectTypeOf<DataOf<Contracts, "order.placed">>().toEqualTypeOf<OrderPlaced>();
+    expectTypeOf<PayloadOf<Contracts, "order.placed">>().toEqualTypeOf<OrderPlaced | OrderPlacedV1>();
   });
 
   test("keeps a request's reply and error reply event types as literal types", () => {

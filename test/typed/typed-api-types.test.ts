@@ -6,6 +6,7 @@
 import {
   createTypedPostbus,
   type DataOf,
+  type DeliveredContract,
   type EventTypesOn,
   type PayloadOf,
   type StoredEvent,
@@ -41,7 +42,9 @@ describe("the typed client's types", () => {
   test("publish compiles only with the event type's payload", () => {
     never(async () => {
       const event = await bus.publish("signal.triggered", { symbol: "BTC-USD", side: "buy", price: 1 });
-      expectTypeOf(event).toEqualTypeOf<StoredEvent<"signal.triggered", SignalTriggered>>();
+      expectTypeOf(event).toEqualTypeOf<
+        StoredEvent<"signal.triggered", SignalTriggered> & { readonly contract: DeliveredContract }
+      >();
       // @ts-expect-error: "hold" is not a Side
       await bus.publish("signal.triggered", { symbol: "BTC-USD", side: "hold", price: 1 });
       // @ts-expect-error: price is missing
@@ -99,7 +102,9 @@ describe("the typed client's types", () => {
   test("reads return the events of the channels read", () => {
     never(async () => {
       const latest = await bus.getLatestEvents("signals");
-      expectTypeOf(latest).toEqualTypeOf<StoredEvent<"signal.triggered", SignalTriggered>[]>();
+      expectTypeOf(latest).toEqualTypeOf<
+        (StoredEvent<"signal.triggered", SignalTriggered> & { readonly contract: DeliveredContract })[]
+      >();
       const page = await bus.readEvents(["signals", "orders"]);
       expectTypeOf(page[0]!.type).toEqualTypeOf<"signal.triggered" | "order.cancelled" | "order.placed">();
       // @ts-expect-error: not a channel of the contracts

@@ -1,4 +1,4 @@
-import type { ContractModel, EventContract } from "../ir/model.js";
+import type { ContractModel, EventContract, UpcasterStep } from "../ir/model.js";
 import { generatedBanner, modelSources } from "./banner.js";
 import { docComment, docText } from "./doc-text.js";
 import { jsonSchemaName } from "./emit-json-schemas.js";
@@ -38,6 +38,10 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
     ),
     importLine("type ", typeNames, "./types.js"),
     importLine("", typeNames.map(zodSchemaName), "./validators.js"),
+    ...(model.upcasters ?? []).map(
+      (step) =>
+        `import { ${step.functionName === upcasterName(step) ? step.functionName : `${step.functionName} as ${upcasterName(step)}`} } from "./${upcasterModule(step)}.js";`,
+    ),
   ].filter((line) => line !== "");
 
   // Formatted piece by piece, each remembered by its text: under `--watch` a changed
@@ -45,8 +49,8 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
   const pieces = await Promise.all([
     formatTypeScriptCached(`${generatedBanner(modelSources(model))}\n${imports.join("\n")}\n`),
     eventMapType(groups),
-    contractsType(groups),
-    contractsConst(groups),
+    contractsType(groups, model.upcasters ?? []),
+    contractsConst(groups, model.upcasters ?? []),
     formatTypeScriptCached(channelsConst(model)),
     formatTypeScriptCached(trailerTypes()),
     requestsType(groups),
@@ -126,7 +130,7 @@ function contractDoc(group: EventVersions): string {
  * long for the compiler to write into a declaration file (TS7056), and a written type
  * is what the declaration file repeats, in as many lines as here.
  */
-function contractsType(groups: readonly EventVersions[]): Promise<string> {
+function contractsType(groups: readonly EventVersions[], steps: readonly UpcasterStep[]): Promise<string> {
   const members = groups.map((group) => {
     const type = payloadType(group);
     const fields = [
@@ -136,6 +140,12 @@ function contractsType(groups: readonly EventVersions[]): Promise<string> {
           : `readonly ${key}: ${value};`,
       ),
       `readonly schema: z.ZodType<${type}, ${type}>;`,
+      ...versionFieldTypes(group, steps, `z.ZodType<${type}, ${type}>`),
+      ...(group.latest.renamedFrom.length === 0
+        ? []
+        : [
+            `readonly renamedFrom: readonly [${group.latest.renamedFrom.map((name) => JSON.stringify(name)).join(", ")}];`,
+          ]),
       `readonly jsonSchema: typeof ${jsonSchemaName(group.latest.typeName)};`,
     ];
     return `${contractDoc(group)}  readonly ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field}`).join("\n")}\n  };`;
@@ -147,7 +157,64 @@ function contractsType(groups: readonly EventVersions[]): Promise<string> {
   return objectStatement(`${docComment(doc)}export type Contracts = {`, members, "};\n", "type");
 }
 
-function contractsConst(groups: readonly EventVersions[]): Promise<string> {
+/** The types of {@link versionFields}' fields, for the written `Contracts` type. */
+function versionFieldTypes(group: EventVersions, steps: readonly UpcasterStep[], union: string): string[] {
+  if (group.versions.length === 1) return [];
+  const own = steps.filter((step) => step.eventType === group.eventType);
+  const byVersion = new Map(group.versions.map((event) => [event.version, event.typeName]));
+  const rows = [...group.versions].reverse().map((event) => {
+    const step = own.find((candidate) => candidate.from === event.version);
+    const target = step === undefined ? undefined : byVersion.get(step.to);
+    const upcast =
+      step === undefined || target === undefined
+        ? ""
+        : ` readonly upcast: { readonly to: ${step.to}; readonly upcaster: ${JSON.stringify(step.source.file)}; readonly run: (data: ${event.typeName}) => ${target} };`;
+    return `      { readonly version: ${event.version}; readonly schema: z.ZodType<${event.typeName}, ${event.typeName}>; readonly deprecated: ${deprecatedValue(event)};${upcast} },`;
+  });
+  const latest = group.latest.typeName;
+  return [
+    `readonly readSchema: ${own.length > 0 ? `z.ZodType<${latest}, ${latest}>` : union};`,
+    `readonly contractVersions: readonly [\n${rows.join("\n")}\n    ];`,
+  ];
+}
+
+/** The module of an upcaster inside the types package, without extension: `upcasters/order.placed.v1-to-v2`. */
+export const upcasterModule = (step: UpcasterStep): string =>
+  `upcasters/${step.eventType}.v${step.from}-to-v${step.to}`;
+
+/** The registry's local name of an upcaster: `upcastOrderPlacedV1ToV2`. */
+const upcasterName = (step: UpcasterStep): string =>
+  `upcast${step.eventType
+    .split(/[^A-Za-z0-9]+/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join("")}V${step.from}ToV${step.to}`;
+
+/**
+ * The version fields of an event type with several versions: `contractVersions` (newest first:
+ * each version's schema, deprecation and its upcaster step) and `readSchema`, what readers get —
+ * the newest version when every older one has an upcaster chain to it, else the union.
+ */
+function versionFields(group: EventVersions, steps: readonly UpcasterStep[], union: string): string[] {
+  if (group.versions.length === 1) return [];
+  const own = steps.filter((step) => step.eventType === group.eventType);
+  const chained = own.length > 0;
+  const rows = [...group.versions].reverse().map((event) => {
+    const step = own.find((candidate) => candidate.from === event.version);
+    const upcast =
+      step === undefined
+        ? ""
+        : `, upcast: { to: ${step.to}, upcaster: ${JSON.stringify(step.source.file)}, run: ${upcasterName(step)} }`;
+    const schema = `${zodSchemaName(event.typeName)} as z.ZodType<${event.typeName}, ${event.typeName}>`;
+    return `      { version: ${event.version}, schema: ${schema}, deprecated: ${deprecatedValue(event)}${upcast} },`;
+  });
+  const latest = group.latest.typeName;
+  return [
+    `readSchema: ${chained ? `${zodSchemaName(latest)} as z.ZodType<${latest}, ${latest}>` : union}`,
+    `contractVersions: [\n${rows.join("\n")}\n    ]`,
+  ];
+}
+
+function contractsConst(groups: readonly EventVersions[], steps: readonly UpcasterStep[]): Promise<string> {
   const entries = groups.map((group) => {
     const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
     const schema = schemas.length === 1 ? schemas[0]! : `z.union([${schemas.join(", ")}])`;
@@ -155,6 +222,10 @@ function contractsConst(groups: readonly EventVersions[]): Promise<string> {
     const fields = [
       ...contractFacts(group).map(([key, value]) => `${key}: ${value}`),
       `schema: ${schema} as z.ZodType<${type}, ${type}>`,
+      ...versionFields(group, steps, `${schema} as z.ZodType<${type}, ${type}>`),
+      ...(group.latest.renamedFrom.length === 0
+        ? []
+        : [`renamedFrom: [${group.latest.renamedFrom.map((name) => JSON.stringify(name)).join(", ")}]`]),
       `jsonSchema: ${jsonSchemaName(group.latest.typeName)}`,
     ];
     return `${contractDoc(group)}  ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field},`).join("\n")}\n  },`;

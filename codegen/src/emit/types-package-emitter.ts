@@ -1,8 +1,9 @@
 import type { ResolvedConfig } from "../config/config.js";
 import type { ContractModel, GeneratedFile } from "../ir/model.js";
+import { generatedBanner } from "./banner.js";
 import { emitIndex } from "./emit-index.js";
 import { emitJsonSchemas } from "./emit-json-schemas.js";
-import { emitRegistry } from "./emit-registry.js";
+import { emitRegistry, upcasterModule } from "./emit-registry.js";
 import { emitTypes } from "./emit-types.js";
 import type { EmitTypesPackage } from "./emit-types-package.js";
 import { type EmitZodModule, emitValidators } from "./emit-validators.js";
@@ -11,10 +12,10 @@ import { emitPackageReadme } from "./package/emit-package-readme.js";
 
 /**
  * Builds the types-package emitter around a zod emitter: the sources of
- * `<types.dir>/src/` — `types.ts`, `validators.ts`, `schemas.ts`, `registry.ts`
- * and `index.ts` — and the package's `package.json` and `README.md`, sorted by
- * path, byte-identical for the same model and config. `build/` compiles the
- * sources into `<types.dir>/dist/`.
+ * `<types.dir>/src/` — `types.ts`, `validators.ts`, `schemas.ts`, `registry.ts`,
+ * `index.ts` and a copy of each upcaster in `upcasters/` — and the package's
+ * `package.json` and `README.md`, sorted by path, byte-identical for the same
+ * model and config. `build/` compiles the sources into `<types.dir>/dist/`.
  *
  * @example
  * ```ts
@@ -41,6 +42,10 @@ export function typesPackageEmitter(emitZodModule: EmitZodModule): EmitTypesPack
       { path: `${dir}/schemas.ts`, contents: schemas },
       { path: `${dir}/types.ts`, contents: types },
       { path: `${dir}/validators.ts`, contents: validators },
+      ...(model.upcasters ?? []).map((step) => ({
+        path: `${dir}/${upcasterModule(step)}.ts`,
+        contents: `${generatedBanner([step.source.file])}\n${step.packageText}`,
+      })),
     ];
     return files;
   };

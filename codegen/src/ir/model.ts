@@ -79,6 +79,25 @@ export interface ContractModel {
   readonly kind: "model";
   readonly events: readonly EventContract[];
   readonly definitions: readonly SchemaDefinition[];
+  /** Typed upcasters found next to the contracts (`upcasters/<event type>.v<A>-to-v<B>.ts`), checked; sorted by event type, then `from`. */
+  readonly upcasters?: readonly UpcasterStep[];
+}
+
+/**
+ * One upcaster: an exported TypeScript function turning the payload of `eventType` version `from`
+ * into version `to`, its parameter and return types exactly the two versions' generated types.
+ */
+export interface UpcasterStep {
+  readonly kind: "upcaster";
+  readonly eventType: string;
+  readonly from: number;
+  readonly to: number;
+  /** The exported function's name. */
+  readonly functionName: string;
+  /** The upcaster's file (relative to the config's root) and the function's line. */
+  readonly source: SourceLocation;
+  /** The module as the types package holds it: its import of the types package points at `../types.js`. */
+  readonly packageText: string;
 }
 
 /** One file an emitter wants written; the core never writes it. */

@@ -96,7 +96,10 @@ export type {
   ChannelOf,
   ContractEntry,
   ContractRegistry,
+  ContractVersionEntry,
+  DataAt,
   DataOf,
+  DeliveredContract,
   ErrorResponseTypeOf,
   EventTypeOf,
   EventTypesOn,
@@ -107,8 +110,12 @@ export type {
   SchemaOutput,
   TypedEvent,
   TypedEventOn,
+  VersionOf,
+  VersionPins,
 } from "./typed/contract-registry.js";
 export { createTypedPostbus } from "./typed/create-typed-postbus.js";
+export { CONTRACT_VERSION_KEY } from "./typed/deliver-event.js";
+export type { DeprecatedVersionPolicy } from "./typed/stamp-version.js";
 export type {
   TypedConsumerContext,
   TypedEventOptions,
@@ -121,6 +128,7 @@ export type {
   TypedRespondOptions,
   TypedSubscribeOptions,
   TypedTransactionScope,
+  VersionPinOption,
 } from "./typed/typed-postbus.js";
 export { DEFAULT_JSON_LIMITS, type JsonLimits, toCheckedJson } from "./validate/check-json.js";
 export { checkEventName, MAX_NAME_BYTES } from "./validate/check-name.js";

@@ -43,6 +43,7 @@ import {
   SignalExpiredSchema,
   SignalTriggeredSchema,
 } from "./validators.js";
+import { upcast as upcastOrderPlacedV1ToV2 } from "./upcasters/order.placed.v1-to-v2.js";
 
 /**
  * Event type → payload type, for every event type of the contracts.
@@ -154,6 +155,24 @@ export type Contracts = {
     readonly responseType: null;
     readonly errorResponseType: null;
     readonly schema: z.ZodType<OrderPlaced | OrderPlacedV1, OrderPlaced | OrderPlacedV1>;
+    readonly readSchema: z.ZodType<OrderPlaced, OrderPlaced>;
+    readonly contractVersions: readonly [
+      {
+        readonly version: 2;
+        readonly schema: z.ZodType<OrderPlaced, OrderPlaced>;
+        readonly deprecated: false;
+      },
+      {
+        readonly version: 1;
+        readonly schema: z.ZodType<OrderPlacedV1, OrderPlacedV1>;
+        readonly deprecated: "Publish version 2: it names the order type and the time in force.";
+        readonly upcast: {
+          readonly to: 2;
+          readonly upcaster: "schemas/orders/upcasters/order.placed.v1-to-v2.ts";
+          readonly run: (data: OrderPlacedV1) => OrderPlaced;
+        };
+      },
+    ];
     readonly jsonSchema: typeof OrderPlacedJsonSchema;
   };
   /**
@@ -380,6 +399,20 @@ export const contracts: Contracts = {
       OrderPlaced | OrderPlacedV1,
       OrderPlaced | OrderPlacedV1
     >,
+    readSchema: OrderPlacedSchema as z.ZodType<OrderPlaced, OrderPlaced>,
+    contractVersions: [
+      { version: 2, schema: OrderPlacedSchema as z.ZodType<OrderPlaced, OrderPlaced>, deprecated: false },
+      {
+        version: 1,
+        schema: OrderPlacedV1Schema as z.ZodType<OrderPlacedV1, OrderPlacedV1>,
+        deprecated: "Publish version 2: it names the order type and the time in force.",
+        upcast: {
+          to: 2,
+          upcaster: "schemas/orders/upcasters/order.placed.v1-to-v2.ts",
+          run: upcastOrderPlacedV1ToV2,
+        },
+      },
+    ],
     jsonSchema: OrderPlacedJsonSchema,
   },
   /**

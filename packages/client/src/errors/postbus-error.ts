@@ -35,6 +35,9 @@ export type PostbusErrorCode =
   // contracts
   | "POSTBUS_VALIDATION_FAILED"
   | "POSTBUS_UNKNOWN_EVENT_TYPE"
+  | "POSTBUS_UPCAST_FAILED"
+  | "POSTBUS_VERSION_UNAVAILABLE"
+  | "POSTBUS_DEPRECATED_VERSION"
   // request-response
   | "POSTBUS_REQUEST_TIMEOUT"
   | "POSTBUS_REQUEST_ABORTED"
@@ -69,6 +72,10 @@ export interface PostbusErrorSubject {
   readonly eventIds?: readonly string[];
   /** The request's `event_id`: its correlation id, which replies carry as `metadata.request_id`. */
   readonly requestId?: string;
+  /** A stored event's position (`"<tx>:<id>"`), for errors about one event. */
+  readonly position?: string;
+  /** An upcaster's file (e.g. `schemas/orders/upcasters/order.placed.v1-to-v2.ts`). */
+  readonly upcaster?: string;
 }
 
 /** Options accepted by every Postbus error constructor. */

@@ -5,7 +5,8 @@ import type { ContractRegistry } from "./contract-registry.js";
 
 /**
  * Checks a registry once (an object of entries whose `eventType` is their key, with
- * valid names and a Standard Schema) and returns the validators `createPostbus` takes.
+ * valid names and a Standard Schema) and returns the validators `createPostbus` takes,
+ * the old names of renamed event types (`renamedFrom`) included.
  * Throws `POSTBUS_OPTIONS_INVALID` naming the entry.
  */
 export function validatorsOf(contracts: ContractRegistry): ValidatorRegistry {
@@ -25,6 +26,19 @@ export function validatorsOf(contracts: ContractRegistry): ValidatorRegistry {
       throw invalid(`${field}.schema`, `${field}.schema is not a Standard Schema (e.g. a zod schema)`);
     }
     validators[key] = entry.schema;
+  }
+  // A renamed event type's old name validates like the new one (its stored events are delivered as it).
+  for (const [key, entry] of Object.entries(contracts)) {
+    const renamed = entry.renamedFrom ?? [];
+    if (!Array.isArray(renamed))
+      throw invalid(
+        `contracts[${JSON.stringify(key)}].renamedFrom`,
+        "renamedFrom must be a list of event types",
+      );
+    for (const alias of renamed) {
+      checkEventName(alias, "event type", { field: `contracts[${JSON.stringify(key)}].renamedFrom` });
+      if (!Object.hasOwn(validators, alias)) validators[alias] = entry.schema;
+    }
   }
   return Object.freeze(validators);
 }

@@ -26,7 +26,9 @@ export async function checkStoredEvent(
  * its contract does not publish it on (a writer without the contracts put it there).
  */
 export function checkChannel(contracts: ContractRegistry, event: StoredEvent): void {
-  const contract = Object.hasOwn(contracts, event.type) ? contracts[event.type] : undefined;
+  const contract = Object.hasOwn(contracts, event.type)
+    ? contracts[event.type]
+    : Object.values(contracts).find((entry) => entry.renamedFrom?.includes(event.type));
   if (contract === undefined || contract.channel === event.channel) return;
   throw new PostbusInputError(
     "POSTBUS_UNKNOWN_EVENT_TYPE",

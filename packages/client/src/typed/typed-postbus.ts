@@ -19,12 +19,15 @@ import type {
   ErrorResponseTypeOf,
   EventTypeOf,
   EventTypesOn,
+  NoPins,
   PayloadOf,
   RequestTypeOf,
   ResponseTypeOf,
   TypedEvent,
   TypedEventOn,
+  VersionPins,
 } from "./contract-registry.js";
+import type { DeprecatedVersionPolicy } from "./stamp-version.js";
 
 /** Options of {@link createTypedPostbus}: those of `createPostbus`, with the contracts instead of validators. */
 export type TypedPostbusOptions<Contracts extends ContractRegistry> = Omit<
@@ -33,13 +36,36 @@ export type TypedPostbusOptions<Contracts extends ContractRegistry> = Omit<
 > & {
   /** The registry of a generated types package, e.g. `contracts` from `@postbus/types`. */
   readonly contracts: Contracts;
+  /**
+   * Publishing a deprecated contract version: `"warn"` (default) emits one process warning per
+   * event type (code `POSTBUS_DEPRECATED_VERSION`), `"error"` rejects the publish, `"silent"` says nothing.
+   */
+  readonly deprecatedVersions?: DeprecatedVersionPolicy;
 };
 
+/** What every typed publish may add: the contract version the payload is. */
+interface VersionOption {
+  /**
+   * The contract version the payload is, written to `metadata.contract_version` (and the payload
+   * checked against it). Default: the newest version the payload matches.
+   */
+  readonly version?: number;
+}
+
 /** Per-event options of a typed publish: the channel is the contract's. */
-export type TypedEventOptions = Omit<EventOptions, "channel">;
+export type TypedEventOptions = Omit<EventOptions, "channel"> & VersionOption;
 
 /** Options of a typed `publish`. */
-export type TypedPublishOptions = Omit<PublishOptions, "channel">;
+export type TypedPublishOptions = Omit<PublishOptions, "channel"> & VersionOption;
+
+/** What a typed read or subscription may add: the contract versions it wants instead of the newest. */
+export interface VersionPinOption<Contracts extends ContractRegistry, Pins extends VersionPins<Contracts>> {
+  /**
+   * Event type → the contract version to deliver it as (older stored versions are upcast to it;
+   * a newer stored version fails with `POSTBUS_VERSION_UNAVAILABLE`). Default: the newest.
+   */
+  readonly versions?: Pins;
+}
 
 /** One item of a typed `publishMany`: `type` picks the payload type. */
 export type TypedPublishItem<Contracts extends ContractRegistry> = {
@@ -75,17 +101,19 @@ export interface TypedConsumerContext<Contracts extends ContractRegistry>
 export type TypedSubscribeOptions<
   Contracts extends ContractRegistry,
   Channel extends ChannelOf<Contracts>,
-> = Omit<SubscribeOptions, "channels" | "handler" | "eventTypes"> & {
-  /** Channels the group reads. */
-  readonly channels: Channel | readonly Channel[];
-  /** Only these event types reach the handler; the group moves past the others unread. */
-  readonly eventTypes?: readonly EventTypesOn<Contracts, Channel>[];
-  /** Called once per event, in delivery order; narrow on `event.type`. */
-  readonly handler: (
-    event: TypedEventOn<Contracts, Channel>,
-    context: TypedConsumerContext<Contracts>,
-  ) => unknown;
-};
+  Pins extends VersionPins<Contracts> = NoPins,
+> = Omit<SubscribeOptions, "channels" | "handler" | "eventTypes"> &
+  VersionPinOption<Contracts, Pins> & {
+    /** Channels the group reads. */
+    readonly channels: Channel | readonly Channel[];
+    /** Only these event types reach the handler; the group moves past the others unread. */
+    readonly eventTypes?: readonly EventTypesOn<Contracts, Channel>[];
+    /** Called once per event, in delivery order; narrow on `event.type`. Each event type arrives as one version: the newest, or the pinned one. */
+    readonly handler: (
+      event: TypedEventOn<Contracts, Channel, Pins>,
+      context: TypedConsumerContext<Contracts>,
+    ) => unknown;
+  };
 
 /** Options of a typed `request`: channels come from the contracts. */
 export type TypedRequestOptions = Omit<RequestOptions, "channel" | "replyTo">;
@@ -161,22 +189,25 @@ export interface TypedPostbus<Contracts extends ContractRegistry>
   /** Runs `work` in a transaction on the pool, with a typed scope. */
   withTransaction<T>(work: (scope: TypedTransactionScope<Contracts>) => Promise<T>): Promise<T>;
   /** The newest events of a channel, newest first, each checked against its contract. */
-  getLatestEvents<const Channel extends ChannelOf<Contracts>>(
+  getLatestEvents<
+    const Channel extends ChannelOf<Contracts>,
+    const Pins extends VersionPins<Contracts> = NoPins,
+  >(
     channel: Channel,
-    options?: LatestEventsOptions,
-  ): Promise<TypedEventOn<Contracts, Channel>[]>;
-  /** Events of the channels in delivery order after a position, each checked against its contract. */
-  readEvents<const Channel extends ChannelOf<Contracts>>(
+    options?: LatestEventsOptions & VersionPinOption<Contracts, Pins>,
+  ): Promise<TypedEventOn<Contracts, Channel, Pins>[]>;
+  /** Events of the channels in delivery order after a position, each checked against its contract and upcast. */
+  readEvents<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
     channels: Channel | readonly Channel[],
-    options?: ReadEventsOptions,
-  ): Promise<TypedEventOn<Contracts, Channel>[]>;
-  /** Joins a consumer group; the handler gets the channels' events as a discriminated union. */
-  subscribe<const Channel extends ChannelOf<Contracts>>(
-    options: TypedSubscribeOptions<Contracts, Channel>,
+    options?: ReadEventsOptions & VersionPinOption<Contracts, Pins>,
+  ): Promise<TypedEventOn<Contracts, Channel, Pins>[]>;
+  /** Joins a consumer group; the handler gets the channels' events as a discriminated union, each at one version. */
+  subscribe<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
+    options: TypedSubscribeOptions<Contracts, Channel, Pins>,
   ): Subscription;
   /** Handles what is deliverable for the group now, then returns the counters. */
-  drain<const Channel extends ChannelOf<Contracts>>(
-    options: TypedSubscribeOptions<Contracts, Channel>,
+  drain<const Channel extends ChannelOf<Contracts>, const Pins extends VersionPins<Contracts> = NoPins>(
+    options: TypedSubscribeOptions<Contracts, Channel, Pins>,
   ): Promise<ConsumerStats>;
   /**
    * Publishes a request and resolves with its typed reply. Rejects with `POSTBUS_REQUEST_TIMEOUT`
