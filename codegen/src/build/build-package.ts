@@ -81,8 +81,8 @@ export function buildPackage(config: ResolvedConfig, files: readonly GeneratedFi
     out.push({ path: relative(file).replace(/\.d\.ts$/, ".d.cts"), contents: toCommonJsSpecifiers(text) });
   }
   for (const file of sources) {
-    const name = file.path.slice(srcPrefix.length, -".ts".length);
-    const target = `${folder}dist/${name}`;
+    // The layout of src/ (upcasters/ included) is kept: modules import each other by relative path.
+    const target = `${folder}dist/${file.path.slice(srcPrefix.length, -".ts".length)}`;
     out.push({ path: `${target}.js`, contents: transpile(file.contents, file.path, ts.ModuleKind.ESNext) });
     out.push({
       path: `${target}.cjs`,
@@ -101,12 +101,9 @@ function transpile(source: string, fileName: string, module: ts.ModuleKind): str
   }).outputText;
 }
 
-/**
- * `from "./registry.js"` → `from "./registry.cjs"` (also `./upcasters/….js` and `../types.js`):
- * the CommonJS build's modules require each other.
- */
+/** `from "./registry.js"` → `from "./registry.cjs"` (and `../types.js` from `upcasters/`): the CommonJS build's modules require each other. */
 function toCommonJsSpecifiers(text: string): string {
-  return text.replace(/(from\s+["']\.\.?\/[\w./-]+)\.js(["'])/g, "$1.cjs$2");
+  return text.replace(/(from\s+["']\.{1,2}\/[\w./-]+?)\.js(["'])/g, "$1.cjs$2");
 }
 
 function toDiagnostic(problem: ts.Diagnostic, root: string): Diagnostic {

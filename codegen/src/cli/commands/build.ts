@@ -21,7 +21,7 @@ export interface BuildIo {
 
 /**
  * `postbus build [--config PATH]`: compiles the generated package's committed sources
- * (`<types.dir>/src/*.ts`, as `postbus generate` wrote them) into `<types.dir>/dist/`
+ * (the `.ts` files under `<types.dir>/src/`, as `postbus generate` wrote them) into `<types.dir>/dist/`
  * without regenerating them, so a CI build cannot hide stale sources from
  * `generate --check`. A compile error prints as `file:line:column: CODE …`, exit 1.
  */
@@ -33,7 +33,10 @@ export async function buildCommand(flags: BuildFlags, io: BuildIo): Promise<numb
   const srcDir = `${packageFolder(config)}src`;
   let entries: string[];
   try {
-    entries = (await readdir(path.join(config.root, srcDir))).filter((entry) => entry.endsWith(".ts")).sort();
+    entries = (await readdir(path.join(config.root, srcDir), { recursive: true }))
+      .map((entry) => entry.split(path.sep).join("/"))
+      .filter((entry) => entry.endsWith(".ts"))
+      .sort();
   } catch {
     entries = [];
   }
