@@ -46,7 +46,9 @@ function prepare(schema: NormalizedSchema): NormalizedSchema {
 /** The `enum` values (or the `const` value) when some hold a `"$ref"` key anywhere; otherwise `undefined`. */
 function dataWithRefKey(schema: Record<string, unknown>): unknown[] | undefined {
   const values = Array.isArray(schema.enum)
-    ? schema.enum.filter((value) => !Object.hasOwn(schema, "const") || jsonText(value) === jsonText(schema.const))
+    ? schema.enum.filter(
+        (value) => !Object.hasOwn(schema, "const") || jsonText(value) === jsonText(schema.const),
+      )
     : Object.hasOwn(schema, "const")
       ? [schema.const]
       : undefined;

@@ -18,6 +18,8 @@ describe("loadConfig", () => {
       types: { dir: "packages/types", name: "@acme/types" },
       docs: "docs/catalog",
       compatibility: "BACKWARD",
+      unknownKeywords: "annotation",
+      annotations: [],
     });
   });
 
@@ -32,6 +34,8 @@ describe("loadConfig", () => {
         types: { dir: "packages/types", name: "@postbus/types" },
         docs: "docs/catalog",
         compatibility: "BACKWARD",
+        unknownKeywords: "annotation",
+        annotations: [],
       });
     } finally {
       await project.remove();

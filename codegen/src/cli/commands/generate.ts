@@ -57,6 +57,7 @@ export async function generateCommand(
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) return watchSchemas(config, emitter, io);
   const result = await generate(config, { emit: emitter });
+  for (const note of result.notes) io.err(formatDiagnostic(note));
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
   const written = await writeGenerated(config.root, result.files, io.out);
   io.out(`postbus: wrote ${written.wrote.length} files, ${written.unchanged} unchanged`);

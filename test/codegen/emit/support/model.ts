@@ -106,6 +106,8 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     types: { dir: "packages/types", name: "@postbus/types" },
     docs: "docs/catalog",
     compatibility: "BACKWARD",
+    unknownKeywords: "annotation",
+    annotations: [],
     ...overrides,
   };
 }
