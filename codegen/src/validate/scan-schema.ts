@@ -170,11 +170,10 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
         continue;
       }
       if (dialect === "draft-07" && hasRef && keyword !== "$ref" && !ANNOTATIONS.has(keyword)) {
-        report(
-          "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+        reportUnknown(
           at,
           `"${keyword}" next to "$ref" is ignored by draft-07`,
-          'Wrap them: { "allOf": [{ "$ref": … }, { … }] }',
+          'To apply it, wrap them: { "allOf": [{ "$ref": … }, { … }] }',
         );
         continue;
       }

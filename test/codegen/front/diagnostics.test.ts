@@ -427,22 +427,27 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
     });
   });
 
-  it("draft-07 constraints next to $ref, which draft-07 ignores", async () => {
-    const diagnostics = await problemsOf({
+  it("draft-07 constraints next to $ref are ignored, as draft-07 says, with a note", async () => {
+    const files = {
       "schemas/a/x.done.json": json({
         $schema: "http://json-schema.org/draft-07/schema#",
         properties: { a: { $ref: "#/definitions/A", minLength: 2, description: "fine" } },
         definitions: { A: { type: "string" } },
       }),
-    });
-    expect(diagnostics).toHaveLength(1);
-    expectProblem(diagnostics, {
-      code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+    };
+    const result = await generateFiles(files);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.notes).toHaveLength(1);
+    expectProblem(result.notes, {
+      code: "POSTBUS_SCHEMA_IGNORED_KEYWORD",
       file: "schemas/a/x.done.json",
       pointer: "/properties/a/minLength",
       line: 6,
       hint: /allOf/,
     });
+    expect(JSON.stringify(result.model?.events[0]?.schema)).not.toContain("minLength");
+    const strict = await problemsOf({ ...files, "postbus.config.json": json({ unknownKeywords: "error" }) });
+    expect(strict.map((d) => d.code)).toEqual(["POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD"]);
   });
 
   it("a dialect other than draft-07 and 2020-12", async () => {
