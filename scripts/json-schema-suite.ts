@@ -222,7 +222,7 @@ function scoreAjv(
   score.total += group.tests.length;
   let validate: (value: unknown) => boolean;
   try {
-    const ajv = new DRAFTS[draft].Ajv({ strict: false, validateFormats: true });
+    const ajv = new DRAFTS[draft].Ajv({ strict: false, validateFormats: true, logger: false });
     addFormats(ajv);
     for (const [uri, remote] of remotes) {
       try {
