@@ -3,7 +3,7 @@ import path from "node:path";
 import type { ResolvedConfig } from "./config/config.js";
 import type { EmitTypesPackage } from "./emit/emit-types-package.js";
 import { buildModel } from "./ir/build-model.js";
-import { sortDiagnostics } from "./ir/diagnostic.js";
+import { isError, sortDiagnostics } from "./ir/diagnostic.js";
 import type { ContractModel, Diagnostic, GeneratedFile } from "./ir/model.js";
 import {
   loadSchemas,
@@ -47,6 +47,8 @@ export interface GenerateResult {
   readonly files: GeneratedFile[];
   /** Every problem found, sorted by file and line. */
   readonly diagnostics: Diagnostic[];
+  /** Info diagnostics (keywords ignored as annotations), sorted; they never block generation. */
+  readonly notes: Diagnostic[];
   /** The IR, when the schemas are valid. */
   readonly model?: ContractModel | undefined;
 }
@@ -68,14 +70,20 @@ export async function generate(
 ): Promise<GenerateResult> {
   const cache = options.cache ?? createGenerateCache();
   const loaded = await loadModel(config, { cache });
-  if (loaded.model === undefined) return { files: [], diagnostics: loaded.diagnostics, model: undefined };
+  if (loaded.model === undefined)
+    return { files: [], diagnostics: loaded.diagnostics, notes: loaded.notes, model: undefined };
   const upcast = await loadUpcasters(loaded.model, config);
   if (upcast.diagnostics.length > 0) {
-    return { files: [], diagnostics: sortDiagnostics(upcast.diagnostics), model: undefined };
+    return {
+      files: [],
+      diagnostics: sortDiagnostics(upcast.diagnostics),
+      notes: loaded.notes,
+      model: undefined,
+    };
   }
   const files =
     options.emit === undefined ? [] : [...(await emit(upcast.model, config, options.emit, cache))];
-  return { files, diagnostics: [], model: upcast.model };
+  return { files, diagnostics: [], notes: loaded.notes, model: upcast.model };
 }
 
 /** What {@link loadModel} built: the model, or the problems that prevent one, and the files it read. */
@@ -84,6 +92,8 @@ export interface LoadedModel {
   readonly model: ContractModel | undefined;
   /** Every problem found, sorted by file and line; empty when `model` is set. */
   readonly diagnostics: Diagnostic[];
+  /** Info diagnostics (keywords ignored as annotations), sorted; they never block the model. */
+  readonly notes: Diagnostic[];
   /** The files read (relative path → file), for positions of pointers into them. */
   readonly files: ReadonlyMap<string, SchemaFile>;
 }
@@ -105,16 +115,19 @@ export async function loadModel(
   const cache = options.cache ?? createGenerateCache();
   const loaded = await loadSchemas(config, cache.schemaFiles, options.source);
   const byFile = new Map(loaded.files.map((file) => [file.file, file] as const));
-  const validated = validateSchemas(loaded.files);
+  const validated = validateSchemas(loaded.files, config);
   const built = buildModel(validated);
-  const problems = [...loaded.diagnostics, ...validated.diagnostics, ...built.diagnostics];
+  const all = [...loaded.diagnostics, ...validated.diagnostics, ...built.diagnostics];
+  const problems = all.filter(isError);
+  const notes = sortDiagnostics(all.filter((d) => !isError(d)));
   if (problems.length === 0 && options.checkExamples !== false) {
     const locate = (file: string, pointer: string): Position =>
       byFile.get(file)?.parsed.locate(pointer) ?? { line: 1, column: 1 };
     problems.push(...checkExamples(built.model, locate, cache.examples));
   }
-  if (problems.length > 0) return { model: undefined, diagnostics: sortDiagnostics(problems), files: byFile };
-  return { model: built.model, diagnostics: [], files: byFile };
+  if (problems.length > 0)
+    return { model: undefined, diagnostics: sortDiagnostics(problems), notes, files: byFile };
+  return { model: built.model, diagnostics: [], notes, files: byFile };
 }
 
 /** Phase 4, emit; skipped when the model and config equal the previous run's (an edit that changes nothing). */

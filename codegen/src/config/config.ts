@@ -38,7 +38,17 @@ export interface PostbusConfigFile {
   readonly docs?: string;
   /** The compatibility mode `postbus check` applies to contracts that name none (`x-postbus.compatibility`). Default `BACKWARD`. */
   readonly compatibility?: CompatibilityMode;
+  /**
+   * What a keyword no supported dialect defines does: `"annotation"` (the default, as the JSON Schema
+   * specification says: it is ignored, with an info diagnostic) or `"error"` (refused).
+   */
+  readonly unknownKeywords?: UnknownKeywords;
+  /** Vendor annotation keywords the schemas use (e.g. `"javaType"`): ignored without a diagnostic. */
+  readonly annotations?: readonly string[];
 }
+
+/** How keywords that no supported dialect defines are treated; see {@link PostbusConfigFile.unknownKeywords}. */
+export type UnknownKeywords = "annotation" | "error";
 
 /** The config with defaults applied and paths made absolute. */
 export interface ResolvedConfig {
@@ -61,4 +71,8 @@ export interface ResolvedConfig {
   readonly docs: string;
   /** The default compatibility mode of `postbus check`. */
   readonly compatibility: CompatibilityMode;
+  /** Unknown keywords: annotations (info diagnostic) or errors. */
+  readonly unknownKeywords: UnknownKeywords;
+  /** Vendor annotation keywords ignored silently. */
+  readonly annotations: readonly string[];
 }

@@ -10,7 +10,7 @@ import type { Diagnostic } from "../ir/model.js";
 import { isObject } from "../load/json-pointer.js";
 import { type ParsedText, parseText } from "../load/parse-file.js";
 import { didYouMean } from "../validate/suggest-name.js";
-import type { PostbusConfigFile, ResolvedConfig } from "./config.js";
+import type { PostbusConfigFile, ResolvedConfig, UnknownKeywords } from "./config.js";
 
 /** The config file's name, looked up from the working folder upward. */
 export const CONFIG_FILE = "postbus.config.json";
@@ -155,17 +155,23 @@ export function resolveConfig(
     }),
     docs: normalizeRelative(file.docs ?? DEFAULTS.docs),
     compatibility: file.compatibility ?? DEFAULT_COMPATIBILITY,
+    unknownKeywords: file.unknownKeywords ?? "annotation",
+    annotations: Object.freeze([...(file.annotations ?? [])]),
   });
 }
 
 type Shape =
   | "string"
   | "strings"
+  | "names"
   | "folder"
   | "mode"
   | "semver"
   | "npm-name"
+  | "unknownKeywords"
   | { readonly [key: string]: Shape };
+
+const UNKNOWN_KEYWORDS: readonly UnknownKeywords[] = ["annotation", "error"];
 
 const SHAPE: { readonly [key: string]: Shape } = {
   $schema: "string",
@@ -176,6 +182,8 @@ const SHAPE: { readonly [key: string]: Shape } = {
   },
   docs: "folder",
   compatibility: "mode",
+  unknownKeywords: "unknownKeywords",
+  annotations: "names",
 };
 
 function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
@@ -226,6 +234,18 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
           `${label(pointer)} ${JSON.stringify(value)} is not an npm package name`,
           'Use lower case letters, digits, "-", "." and "_", optionally scoped: "@shop/events"',
         );
+      }
+    } else if (shape === "unknownKeywords") {
+      if (!UNKNOWN_KEYWORDS.includes(value as UnknownKeywords)) {
+        report(
+          pointer,
+          `${label(pointer)} must be one of ${UNKNOWN_KEYWORDS.map((mode) => `"${mode}"`).join(", ")}`,
+          '"annotation" ignores a keyword no dialect defines (with an info diagnostic); "error" refuses it',
+        );
+      }
+    } else if (shape === "names") {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
+        report(pointer, `${label(pointer)} must be an array of keyword names`, 'For example ["javaType"]');
       }
     } else if (shape === "strings") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {

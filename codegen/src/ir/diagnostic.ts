@@ -18,6 +18,7 @@ export type DiagnosticCode =
   | "POSTBUS_SCHEMA_UNRESOLVED_REF"
   | "POSTBUS_SCHEMA_CYCLIC_REF"
   | "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD"
+  | "POSTBUS_SCHEMA_IGNORED_KEYWORD"
   | "POSTBUS_SCHEMA_BAD_KEYWORD"
   | "POSTBUS_SCHEMA_BAD_EXAMPLE"
   | "POSTBUS_PACKAGE_BUILD"
@@ -36,6 +37,19 @@ export function diagnostic(
   return { code, message, hint, location };
 }
 
+/** Builds an info {@link Diagnostic}: reported, never blocking generation. */
+export function infoDiagnostic(
+  code: DiagnosticCode,
+  message: string,
+  hint: string,
+  location: SourceLocation,
+): Diagnostic {
+  return { code, message, hint, location, severity: "info" };
+}
+
+/** Whether a diagnostic blocks generation (every one but an info). */
+export const isError = (d: Diagnostic): boolean => d.severity !== "info";
+
 /** Sorts diagnostics by file, line, column, code (stable and deterministic). */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
@@ -52,7 +66,8 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
 export function formatDiagnostic(d: Diagnostic): string {
   const { file, line, column, pointer } = d.location;
   const where = pointer === "" ? "" : ` at ${pointer}`;
-  return `${file}:${line}:${column}: ${d.code} ${d.message}${where} (${d.hint})`;
+  const level = d.severity === "info" ? "info " : "";
+  return `${file}:${line}:${column}: ${level}${d.code} ${d.message}${where} (${d.hint})`;
 }
 
 /** Code-unit order, independent of the locale. */

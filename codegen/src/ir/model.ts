@@ -116,4 +116,6 @@ export interface Diagnostic {
   /** What to do about it. */
   readonly hint: string;
   readonly location: SourceLocation;
+  /** `"info"`: reported, never blocks generation (an ignored annotation keyword). Absent: an error. */
+  readonly severity?: "info";
 }

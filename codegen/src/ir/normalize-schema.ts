@@ -1,5 +1,6 @@
 import type { Dialect } from "../load/detect-dialect.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
+import { isSupportedKeyword } from "../validate/keywords.js";
 import type { NormalizedSchema } from "./model.js";
 
 /** What normalizing needs to know about `$ref`s, and what it reports back. */
@@ -21,6 +22,9 @@ const DROPPED = new Set([
   "definitions",
   "nullable",
   "example",
+  "contentEncoding",
+  "contentMediaType",
+  "contentSchema",
 ]);
 const HOISTED = ["title", "description", "default", "examples", "deprecated", "readOnly", "writeOnly"];
 const ANNOTATION_ONLY = new Set([...HOISTED, "$ref"]);
@@ -62,7 +66,8 @@ const GUARDING = new Set([
  * `additionalItems` become 2020-12, `dependencies` becomes `dependentRequired` (name lists) and
  * `dependentSchemas` (schemas); boolean `exclusiveMinimum`/`exclusiveMaximum`
  * become numbers; OpenAPI `nullable` becomes a type union; `x-postbus`, `$id`,
- * `$schema`, `$comment`, nested `$defs` (referenced definitions live in the model) and OpenAPI's
+ * `$schema`, `$comment`, `content*` annotations, keywords the dialect does not define (annotations),
+ * nested `$defs` (referenced definitions live in the model) and OpenAPI's
  * `example` go (an annotation whose value real corpora use loosely, e.g. AsyncAPI's `{ "$ref": … }` to
  * an examples file; only `examples` entries are checked against the schema).
  */
@@ -82,6 +87,8 @@ function normalize(
   const hasRef = typeof node.$ref === "string";
   for (const [keyword, value] of Object.entries(node)) {
     if (DROPPED.has(keyword)) continue;
+    // A keyword the dialect does not define is an annotation (validate/ reported it): left out.
+    if (!keyword.startsWith("x-") && !isSupportedKeyword(keyword, context.dialect)) continue;
     if (context.dialect === "draft-07" && hasRef && !ANNOTATION_ONLY.has(keyword)) continue;
     const at = appendPointer(pointer, keyword);
     const child = (inner: unknown, innerPointer: string) =>

@@ -202,8 +202,17 @@ function hash(value: unknown): string {
   return createHash("sha1").update(JSON.stringify(value)).digest("base64");
 }
 
-/** The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats. */
+/**
+ * The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats. Other
+ * formats are annotations (validate/ reported them), so ajv's "unknown format ignored" warning is off.
+ */
 export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true, validateSchema: false });
+  const ajv = new Ajv2020({
+    strict: false,
+    allErrors: true,
+    validateFormats: true,
+    validateSchema: false,
+    logger: false,
+  });
   return addFormats(ajv, [...SUPPORTED_FORMATS]);
 }

@@ -12,19 +12,34 @@ export interface KeywordSpec {
   readonly check?: (value: unknown) => string | undefined;
 }
 
-/** The formats the emitters turn into checks (ajv-formats' "full" definitions). */
+/** The formats the emitters turn into checks: ajv-formats' "full" set, with its definitions. */
 export const SUPPORTED_FORMATS: readonly string[] = [
-  "date-time",
   "date",
   "time",
-  "email",
+  "date-time",
+  "iso-time",
+  "iso-date-time",
+  "duration",
   "uri",
   "uri-reference",
   "uri-template",
-  "regex",
-  "uuid",
+  "url",
+  "email",
+  "hostname",
   "ipv4",
   "ipv6",
+  "regex",
+  "uuid",
+  "json-pointer",
+  "json-pointer-uri-fragment",
+  "relative-json-pointer",
+  "byte",
+  "int32",
+  "int64",
+  "float",
+  "double",
+  "password",
+  "binary",
 ];
 
 const TYPES = ["string", "number", "integer", "boolean", "object", "array", "null"];
@@ -92,7 +107,8 @@ function checkMultipleOf(value: unknown): string | undefined {
 
 /**
  * The keywords Postbus supports: every emitter handles each of them, so none is
- * silently dropped. Anything else in a schema is a `POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD`.
+ * silently dropped. A dialect's assertion outside this list is a `POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD`
+ * ({@link UNSUPPORTED_ASSERTIONS}); a keyword no dialect defines is an ignored annotation.
  */
 export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, KeywordSpec>([
   ["type", { kind: "data", check: checkType }],
@@ -125,6 +141,8 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["maxItems", { kind: "data", check: isCount }],
   ["uniqueItems", { kind: "data", check: isBoolean }],
   ["contains", { kind: "schema" }],
+  ["minContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
+  ["maxContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
   ["minLength", { kind: "data", check: isCount }],
   ["maxLength", { kind: "data", check: isCount }],
   ["pattern", { kind: "data", check: checkPattern }],
@@ -147,7 +165,33 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["$id", { kind: "data", check: isString }],
   ["$anchor", { kind: "data", dialects: ["2020-12"], check: isString }],
   ["$comment", { kind: "data", check: isString }],
+  // Annotations only (draft-07 and 2020-12 alike): never asserted, left out of the model.
+  ["contentEncoding", { kind: "data", check: isString }],
+  ["contentMediaType", { kind: "data", check: isString }],
+  ["contentSchema", { kind: "data", dialects: ["2020-12"] }],
 ]);
+
+/**
+ * Assertion keywords of a dialect that Postbus does not implement: refused, since ignoring them would
+ * accept too much. Every other keyword outside {@link KEYWORDS} is unknown to the dialect, and the
+ * specification makes an unknown keyword an annotation.
+ */
+export const UNSUPPORTED_ASSERTIONS: Readonly<Record<Dialect, ReadonlySet<string>>> = {
+  "2020-12": new Set([
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$vocabulary",
+  ]),
+  "draft-07": new Set(),
+};
+
+/** Whether `keyword` is one {@link KEYWORDS} supports in `dialect`. */
+export function isSupportedKeyword(keyword: string, dialect: Dialect): boolean {
+  const spec = KEYWORDS.get(keyword);
+  return spec !== undefined && (spec.dialects === undefined || spec.dialects.includes(dialect));
+}
 
 /** Keywords that only describe (never constrain): allowed next to `$ref` in draft-07. */
 export const ANNOTATIONS: ReadonlySet<string> = new Set([

@@ -1,9 +1,15 @@
-import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
+import { type DiagnosticCode, diagnostic, infoDiagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import type { Dialect } from "../load/detect-dialect.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
-import { ANNOTATIONS, KEYWORDS, SUPPORTED_FORMATS } from "./keywords.js";
+import {
+  ANNOTATIONS,
+  isSupportedKeyword,
+  KEYWORDS,
+  SUPPORTED_FORMATS,
+  UNSUPPORTED_ASSERTIONS,
+} from "./keywords.js";
 import { didYouMean, suggestName } from "./suggest-name.js";
 
 /** A `$ref` found in a file: the schema holding it, the reference, and the base URI it resolves against. */
@@ -38,23 +44,37 @@ const HINTS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-const scans = new WeakMap<SchemaFile, FileScan>();
+/** How keywords no dialect defines are treated (the config's `unknownKeywords` and `annotations`). */
+export interface ScanOptions {
+  readonly unknownKeywords: "annotation" | "error";
+  /** Vendor annotations: ignored without a diagnostic. */
+  readonly annotations: readonly string[];
+}
+
+/** The specification's default: unknown keywords and formats are annotations. */
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = { unknownKeywords: "annotation", annotations: [] };
+
+const scans = new WeakMap<SchemaFile, Map<string, FileScan>>();
 
 /**
- * Walks every schema in a file: flags keywords outside the supported list (never
- * dropping a constraint silently), values of the wrong shape and unknown formats;
+ * Walks every schema in a file: flags the dialect's assertions Postbus does not implement (never
+ * dropping a constraint silently), values of the wrong shape; reports keywords and formats no dialect
+ * defines as ignored annotations (info) or, with `unknownKeywords: "error"`, as errors;
  * collects `$ref`s with their base URI, `$id` resources and anchors. Memoized per
- * (immutable) {@link SchemaFile}, so unchanged files are walked once in watch mode.
+ * (immutable) {@link SchemaFile} and options, so unchanged files are walked once in watch mode.
  */
-export function scanSchemaFile(file: SchemaFile): FileScan {
-  const cached = scans.get(file);
+export function scanSchemaFile(file: SchemaFile, options: ScanOptions = DEFAULT_SCAN_OPTIONS): FileScan {
+  const key = JSON.stringify([options.unknownKeywords, options.annotations]);
+  const byOptions = scans.get(file) ?? new Map<string, FileScan>();
+  scans.set(file, byOptions);
+  const cached = byOptions.get(key);
   if (cached !== undefined) return cached;
-  const scan = walkFile(file);
-  scans.set(file, scan);
+  const scan = walkFile(file, options);
+  byOptions.set(key, scan);
   return scan;
 }
 
-function walkFile(file: SchemaFile): FileScan {
+function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
   const diagnostics: Diagnostic[] = [];
   const refs: RefSite[] = [];
   const resources: Resource[] = [{ uri: file.uri, pointer: "" }];
@@ -63,6 +83,28 @@ function walkFile(file: SchemaFile): FileScan {
   const report = (code: DiagnosticCode, pointer: string, message: string, hint: string) => {
     const { line, column } = file.parsed.locate(pointer);
     diagnostics.push(diagnostic(code, message, hint, { file: file.file, pointer, line, column }));
+  };
+  const annotations = new Set(options.annotations);
+  /** A keyword or format no dialect defines: an annotation (info), or an error when the config says so. */
+  const reportUnknown = (pointer: string, message: string, hint: string) => {
+    if (options.unknownKeywords === "error") {
+      report(
+        "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+        pointer,
+        message,
+        `${hint}; or list it in "annotations" of postbus.config.json`,
+      );
+      return;
+    }
+    const { line, column } = file.parsed.locate(pointer);
+    diagnostics.push(
+      infoDiagnostic(
+        "POSTBUS_SCHEMA_IGNORED_KEYWORD",
+        `${message}: ignored as an annotation`,
+        `${hint}; list it in "annotations" of postbus.config.json to silence this, or set "unknownKeywords": "error"`,
+        { file: file.file, pointer, line, column },
+      ),
+    );
   };
 
   const walk = (node: unknown, pointer: string, parentBase: string): void => {
@@ -109,22 +151,29 @@ function walkFile(file: SchemaFile): FileScan {
       }
       if (keyword.startsWith("x-")) continue; // vendor annotations: kept, never constraints
       const spec = KEYWORDS.get(keyword);
-      if (spec === undefined || (spec.dialects !== undefined && !spec.dialects.includes(dialect))) {
-        report(
-          "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
-          at,
-          `The keyword "${keyword}" is not supported${spec === undefined ? "" : ` in ${dialect}`}`,
-          HINTS.get(keyword) ??
-            `${didYouMean(keyword, KEYWORDS.keys())}Remove it or express it with supported keywords; Postbus never drops a constraint silently`,
-        );
+      if (spec === undefined || !isSupportedKeyword(keyword, dialect)) {
+        if (UNSUPPORTED_ASSERTIONS[dialect].has(keyword)) {
+          report(
+            "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+            at,
+            `The keyword "${keyword}" is not supported`,
+            HINTS.get(keyword) ??
+              "Remove it or express it with supported keywords; Postbus never drops a constraint silently",
+          );
+        } else if (!annotations.has(keyword)) {
+          reportUnknown(
+            at,
+            `"${keyword}" is not a ${dialect} keyword`,
+            HINTS.get(keyword) ?? `${didYouMean(keyword, KEYWORDS.keys())}It constrains nothing`,
+          );
+        }
         continue;
       }
       if (dialect === "draft-07" && hasRef && keyword !== "$ref" && !ANNOTATIONS.has(keyword)) {
-        report(
-          "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+        reportUnknown(
           at,
           `"${keyword}" next to "$ref" is ignored by draft-07`,
-          'Wrap them: { "allOf": [{ "$ref": … }, { … }] }',
+          'To apply it, wrap them: { "allOf": [{ "$ref": … }, { … }] }',
         );
         continue;
       }
@@ -201,11 +250,10 @@ function walkFile(file: SchemaFile): FileScan {
 
   const checkFormat = (node: Record<string, unknown>, pointer: string): void => {
     if (typeof node.format === "string" && !SUPPORTED_FORMATS.includes(node.format)) {
-      report(
-        "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+      reportUnknown(
         appendPointer(pointer, "format"),
-        `The format "${node.format}" is not supported`,
-        `${didYouMean(node.format, SUPPORTED_FORMATS)}Supported formats: ${SUPPORTED_FORMATS.join(", ")}; use "pattern" for others`,
+        `The format "${node.format}" is not one Postbus checks`,
+        `${didYouMean(node.format, SUPPORTED_FORMATS)}Checked formats (ajv-formats' full set): ${SUPPORTED_FORMATS.join(", ")}; use "pattern" to check others`,
       );
     }
   };

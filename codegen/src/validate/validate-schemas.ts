@@ -4,7 +4,7 @@ import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
 import { type RefTarget, resolveRefs } from "./resolve-refs.js";
-import { type FileScan, scanSchemaFile } from "./scan-schema.js";
+import { DEFAULT_SCAN_OPTIONS, type FileScan, type ScanOptions, scanSchemaFile } from "./scan-schema.js";
 
 /** The loaded files, checked: what the IR is built from. */
 export interface ValidatedSchemas {
@@ -21,14 +21,18 @@ export interface ValidatedSchemas {
 /**
  * Phase 2, validate: keywords and their values, `x-postbus` facts, names (the
  * runtime's allow-list), `$ref` resolution across files, duplicate event type +
- * version, request-response facts (`response`, `errorResponse`). Collects every problem; throws none.
+ * version, request-response facts (`response`, `errorResponse`). Collects every problem (ignored
+ * annotation keywords as info diagnostics, per `options`); throws none.
  */
-export function validateSchemas(loaded: readonly SchemaFile[]): ValidatedSchemas {
+export function validateSchemas(
+  loaded: readonly SchemaFile[],
+  options: ScanOptions = DEFAULT_SCAN_OPTIONS,
+): ValidatedSchemas {
   const files = loaded.filter((file) => file.parsed.value !== undefined);
-  const scans = new Map(files.map((file) => [file, scanSchemaFile(file)] as const));
+  const scans = new Map(files.map((file) => [file, scanSchemaFile(file, options)] as const));
   for (const file of bundledFilesNeeded(scans)) {
     files.push(file);
-    scans.set(file, scanSchemaFile(file));
+    scans.set(file, scanSchemaFile(file, options));
   }
   const diagnostics: Diagnostic[] = [...scans.values()].flatMap((scan) => scan.diagnostics);
   const resolved = resolveRefs(files, scans);

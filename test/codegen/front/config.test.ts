@@ -24,6 +24,8 @@ describe("loadConfig", () => {
       },
       docs: "docs/catalog",
       compatibility: "BACKWARD",
+      unknownKeywords: "annotation",
+      annotations: [],
     });
   });
 
@@ -44,6 +46,8 @@ describe("loadConfig", () => {
         },
         docs: "docs/catalog",
         compatibility: "BACKWARD",
+        unknownKeywords: "annotation",
+        annotations: [],
       });
     } finally {
       await project.remove();

@@ -393,10 +393,7 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
   it.each([
     ["unevaluatedProperties", { unevaluatedProperties: false }, /additionalProperties/],
     ["unevaluatedItems", { unevaluatedItems: false }, /prefixItems/],
-    ["dependencies", { dependencies: { a: ["b"] } }, /dependentRequired/],
-    ["minContains", { minContains: 2 }, /Did you mean "minItems"\?|supported keywords/],
-    ["propertes", { propertes: {} }, /Did you mean "properties"\?/],
-  ])("the unsupported keyword %s", async (keyword, extra, hint) => {
+  ])("the unsupported 2020-12 assertion %s", async (keyword, extra, hint) => {
     const diagnostics = await problemsOf({ "schemas/a/x.done.json": json({ type: "object", ...extra }) });
     expectProblem(diagnostics, {
       code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
@@ -430,35 +427,27 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
     });
   });
 
-  it("an unsupported format", async () => {
-    const diagnostics = await problemsOf({
-      "schemas/a/x.done.json": object({ host: { type: "string", format: "hostname" } }),
-    });
-    expectProblem(diagnostics, {
-      code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
-      file: "schemas/a/x.done.json",
-      pointer: "/properties/host/format",
-      line: 6,
-      hint: /date-time/,
-    });
-  });
-
-  it("draft-07 constraints next to $ref, which draft-07 ignores", async () => {
-    const diagnostics = await problemsOf({
+  it("draft-07 constraints next to $ref are ignored, as draft-07 says, with a note", async () => {
+    const files = {
       "schemas/a/x.done.json": json({
         $schema: "http://json-schema.org/draft-07/schema#",
         properties: { a: { $ref: "#/definitions/A", minLength: 2, description: "fine" } },
         definitions: { A: { type: "string" } },
       }),
-    });
-    expect(diagnostics).toHaveLength(1);
-    expectProblem(diagnostics, {
-      code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+    };
+    const result = await generateFiles(files);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.notes).toHaveLength(1);
+    expectProblem(result.notes, {
+      code: "POSTBUS_SCHEMA_IGNORED_KEYWORD",
       file: "schemas/a/x.done.json",
       pointer: "/properties/a/minLength",
       line: 6,
       hint: /allOf/,
     });
+    expect(JSON.stringify(result.model?.events[0]?.schema)).not.toContain("minLength");
+    const strict = await problemsOf({ ...files, "postbus.config.json": json({ unknownKeywords: "error" }) });
+    expect(strict.map((d) => d.code)).toEqual(["POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD"]);
   });
 
   it("a dialect other than draft-07 and 2020-12", async () => {
@@ -657,25 +646,95 @@ describe("examples through recursive definitions", () => {
   });
 });
 
-describe("keywords of the other dialect", () => {
-  it.each([
-    ["dependentRequired", { dependentRequired: { a: ["b"] } }, /dependencies/],
-    ["dependentSchemas", { dependentSchemas: { a: { required: ["b"] } } }, /dependencies/],
-  ])("%s in draft-07", async (keyword, extra, hint) => {
-    const diagnostics = await problemsOf({
+describe("keywords no dialect defines are annotations, as the specification says", () => {
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ["dependencies in 2020-12", { dependencies: { a: ["b"] } }, "/dependencies", /dependentRequired/],
+    ["a misspelt keyword", { propertes: {} }, "/propertes", /Did you mean "properties"\?/],
+    ["a vendor keyword", { javaType: "com.acme.Order" }, "/javaType", /constrains nothing/],
+    [
+      "dependentRequired in draft-07",
+      { $schema: "http://json-schema.org/draft-07/schema#", dependentRequired: { a: ["b"] } },
+      "/dependentRequired",
+      /dependencies/,
+    ],
+    [
+      "dependentSchemas in draft-07",
+      { $schema: "http://json-schema.org/draft-07/schema#", dependentSchemas: { a: { required: ["b"] } } },
+      "/dependentSchemas",
+      /dependencies/,
+    ],
+    [
+      "a format no checker knows",
+      { properties: { e: { type: "string", format: "idn-email" } } },
+      "/properties/e/format",
+      /hostname/,
+    ],
+  ];
+
+  it.each(cases)("%s generates, with an info note naming it", async (_name, extra, pointer, hint) => {
+    const result = await generateFiles({ "schemas/a/x.done.json": json({ type: "object", ...extra }) });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.model?.events).toHaveLength(1);
+    expect(result.notes).toContainEqual(
+      expect.objectContaining({
+        code: "POSTBUS_SCHEMA_IGNORED_KEYWORD",
+        severity: "info",
+        location: expect.objectContaining({ file: "schemas/a/x.done.json", pointer }),
+        hint: expect.stringMatching(hint),
+      }),
+    );
+    const ignored = pointer.split("/").at(-1) as string;
+    // The keyword is left out of the model; an unknown format stays as the annotation it is.
+    if (ignored !== "format")
+      expect(JSON.stringify(result.model?.events[0]?.schema)).not.toContain(`"${ignored}"`);
+  });
+
+  it.each(cases)('%s is an error with "unknownKeywords": "error"', async (_name, extra, pointer) => {
+    const result = await generateFiles({
+      "postbus.config.json": json({ unknownKeywords: "error" }),
+      "schemas/a/x.done.json": json({ type: "object", ...extra }),
+    });
+    expect(result.model).toBeUndefined();
+    expect(result.diagnostics).toContainEqual(
+      expect.objectContaining({
+        code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
+        location: expect.objectContaining({ file: "schemas/a/x.done.json", pointer }),
+        hint: expect.stringMatching(/"annotations"/),
+      }),
+    );
+  });
+
+  it("a vendor annotation listed in the config is ignored without a note, even with unknownKeywords: error", async () => {
+    const result = await generateFiles({
+      "postbus.config.json": json({ unknownKeywords: "error", annotations: ["javaType"] }),
       "schemas/a/x.done.json": json({
         type: "object",
-        ...extra,
-        $schema: "http://json-schema.org/draft-07/schema#",
+        javaType: "com.acme.Order",
+        properties: { id: { type: "string", javaType: "java.util.UUID" } },
       }),
     });
-    expectProblem(diagnostics, {
-      code: "POSTBUS_SCHEMA_UNSUPPORTED_KEYWORD",
-      file: "schemas/a/x.done.json",
-      pointer: `/${keyword}`,
-      line: 3,
-      message: new RegExp(`"${keyword}" is not supported in draft-07`),
-      hint,
+    expect(result.diagnostics).toEqual([]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it("a $ref inside an ignored keyword is data: it is not resolved", async () => {
+    const result = await generateFiles({
+      "schemas/a/x.done.json": json({ type: "object", "x-not-vendor": 1, wrapper: { $ref: "#/nowhere" } }),
     });
+    expect(result.diagnostics).toEqual([]);
+    expect(result.notes.map((note) => note.location.pointer)).toEqual(["/wrapper"]);
+  });
+
+  it("rejects a bad unknownKeywords or annotations value in the config", async () => {
+    const project = await tempProject({
+      "postbus.config.json": json({ unknownKeywords: "warn", annotations: [""] }),
+    });
+    try {
+      const { diagnostics } = await loadConfig({ cwd: project.root });
+      expect(diagnostics.map((d) => d.location.pointer)).toEqual(["/unknownKeywords", "/annotations"]);
+      expect(diagnostics[0]?.message).toMatch(/"annotation", "error"/);
+    } finally {
+      await project.remove();
+    }
   });
 });

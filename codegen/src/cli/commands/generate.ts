@@ -64,6 +64,7 @@ export async function generateCommand(
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) return watchSchemas(config, emitter, io);
   const result = await generate(config, { emit: emitter });
+  for (const note of result.notes) io.err(formatDiagnostic(note));
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
   const started = performance.now();
   const built = flags.build === false ? undefined : await buildGeneratedPackage(config, result.files);

@@ -40,9 +40,13 @@ const codePointLength = (value: string): number => {
 };`,
   },
   isMultipleOf: {
-    source: `/** \`multipleOf\` with ajv's tolerance for binary floating point (multipleOfPrecision ${MULTIPLE_OF_PRECISION}): 19.99 is a multiple of 0.01. */
+    source: `/**
+ * \`multipleOf\` with ajv's tolerance for binary floating point (multipleOfPrecision ${MULTIPLE_OF_PRECISION}): 19.99 is a multiple
+ * of 0.01. A quotient that overflows (1e308 / 0.123456789) is judged by the exact remainder instead.
+ */
 const isMultipleOf = (value: number, divisor: number): boolean => {
   const quotient = value / divisor;
+  if (!Number.isFinite(quotient)) return value % divisor === 0;
   return !(Math.abs(Math.round(quotient) - quotient) > 1e-${MULTIPLE_OF_PRECISION});
 };`,
   },

@@ -111,6 +111,8 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     types: typesConfig("packages/types", "@postbus/types"),
     docs: "docs/catalog",
     compatibility: "BACKWARD",
+    unknownKeywords: "annotation",
+    annotations: [],
     ...overrides,
   };
 }

@@ -21,6 +21,7 @@ const addFormats = addFormatsModule.default;
 export function ajvJudge(schema: unknown, defs: Readonly<Record<string, unknown>>): Judge {
   const ajv = new Ajv2020({ strict: false, multipleOfPrecision: MULTIPLE_OF_PRECISION, allErrors: false });
   addFormats(ajv);
+  correctOverflowingMultipleOf(ajv);
   const root =
     typeof schema === "boolean" ? { $defs: defs, allOf: [schema] } : { ...(schema as object), $defs: defs };
   const validate = ajv.compile(root);
@@ -31,4 +32,24 @@ export function ajvJudge(schema: unknown, defs: Readonly<Record<string, unknown>
       return undefined;
     }
   };
+}
+
+/**
+ * ajv's `multipleOf` with `multipleOfPrecision` accepts any value whose quotient overflows to Infinity
+ * (1e308 / 0.01: `Math.round(Infinity) - Infinity` is NaN, and NaN > ε is false), which the
+ * JSON-Schema-Test-Suite calls wrong. The judge keeps ajv's tolerance and decides an overflowing
+ * quotient by the exact remainder, as the specification's answer is.
+ */
+function correctOverflowingMultipleOf(ajv: InstanceType<typeof Ajv2020>): void {
+  ajv.removeKeyword("multipleOf");
+  ajv.addKeyword({
+    keyword: "multipleOf",
+    type: "number",
+    schemaType: "number",
+    validate: (divisor: number, value: number) => {
+      const quotient = value / divisor;
+      if (!Number.isFinite(quotient)) return value % divisor === 0;
+      return !(Math.abs(Math.round(quotient) - quotient) > Number(`1e-${MULTIPLE_OF_PRECISION}`));
+    },
+  });
 }

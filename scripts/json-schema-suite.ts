@@ -1,0 +1,252 @@
+/**
+ * Runs the official JSON-Schema-Test-Suite (https://github.com/json-schema-org/JSON-Schema-Test-Suite)
+ * against the generated validators and, in the same run, against ajv 8 with ajv-formats, and prints
+ * the pass rates per draft (required tests, then `optional/`).
+ *
+ * Each test group becomes one throwaway Postbus project: its schema is the event file
+ * `schemas/suite/suite.case.json` (a boolean schema is wrapped in `allOf`, a missing `$schema` is the
+ * draft's), generated with `generate(config, { emit: emitTypesPackage })`; the group's tests run against
+ * the exported payload validator of `validators.ts`. A group the generator refuses (diagnostics or an
+ * error) counts all its tests as failed and is listed as refused. ajv gets the suite's `remotes/` as
+ * added schemas under `http://localhost:1234/`; Postbus does not (it reads only its schema folder).
+ *
+ * Usage: `tsx scripts/json-schema-suite.ts <suite folder> [--draft draft7|draft2020-12] [--json] [--verbose]`
+ */
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import ts from "typescript";
+import { loadConfig } from "../codegen/src/config/load-config.js";
+import { emitTypesPackage } from "../codegen/src/emit/index.js";
+import { generate } from "../codegen/src/generate.js";
+
+const require = createRequire(new URL("../codegen/package.json", import.meta.url));
+const zod = require("zod") as unknown;
+type AjvClass = new (
+  options: object,
+) => {
+  addSchema(schema: unknown, key?: string): void;
+  compile(schema: unknown): (value: unknown) => boolean;
+};
+const Ajv7 = (require("ajv") as { default: AjvClass }).default;
+const Ajv2020 = (require("ajv/dist/2020") as { default: AjvClass }).default;
+const addFormats = (require("ajv-formats") as { default: (ajv: unknown) => void }).default;
+
+const DRAFTS = {
+  draft7: { uri: "http://json-schema.org/draft-07/schema#", Ajv: Ajv7 },
+  "draft2020-12": { uri: "https://json-schema.org/draft/2020-12/schema", Ajv: Ajv2020 },
+} as const;
+type DraftName = keyof typeof DRAFTS;
+
+interface SuiteTest {
+  readonly description: string;
+  readonly data: unknown;
+  readonly valid: boolean;
+}
+interface SuiteGroup {
+  readonly description: string;
+  readonly schema: unknown;
+  readonly tests: readonly SuiteTest[];
+}
+
+/** Pass counts of one implementation over a set of files. */
+interface Score {
+  passed: number;
+  total: number;
+  refusedGroups: number;
+  /** `file: group` of each refused group (Postbus) or group ajv would not compile. */
+  readonly refused: string[];
+  /** `file: group: test` of each failed test where a validator was generated. */
+  readonly wrong: string[];
+}
+
+const newScore = (): Score => ({ passed: 0, total: 0, refusedGroups: 0, refused: [], wrong: [] });
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const suite = args.find((arg) => !arg.startsWith("--"));
+  if (suite === undefined) {
+    console.error("usage: tsx scripts/json-schema-suite.ts <JSON-Schema-Test-Suite folder> [--draft <name>]");
+    process.exit(2);
+  }
+  const only = args.includes("--draft") ? args[args.indexOf("--draft") + 1] : undefined;
+  const verbose = args.includes("--verbose");
+  const remotes = await readRemotes(path.join(suite, "remotes"));
+  const work = await mkdtemp(path.join(os.tmpdir(), "postbus-suite-"));
+  const results: Record<string, { postbus: Score; ajv: Score }> = {};
+  try {
+    for (const draft of Object.keys(DRAFTS) as DraftName[]) {
+      if (only !== undefined && only !== draft) continue;
+      for (const optional of [false, true]) {
+        const folder = path.join(suite, "tests", draft, ...(optional ? ["optional"] : []));
+        const files = await suiteFiles(folder, optional);
+        const postbus = newScore();
+        const ajv = newScore();
+        for (const file of files) {
+          const groups = JSON.parse(await readFile(path.join(folder, file), "utf8")) as SuiteGroup[];
+          for (const group of groups) {
+            const label = `${file}: ${group.description}`;
+            await scoreGroup(work, draft, group, label, postbus);
+            scoreAjv(draft, group, label, remotes, ajv);
+          }
+        }
+        results[`${draft} ${optional ? "optional" : "required"}`] = { postbus, ajv };
+      }
+    }
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (args.includes("--json")) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
+  console.log("| JSON-Schema-Test-Suite | Postbus (groups refused) | ajv 8 + ajv-formats |");
+  console.log("|---|---|---|");
+  for (const [name, { postbus, ajv }] of Object.entries(results)) {
+    console.log(`| ${name} | ${rate(postbus)} (${postbus.refusedGroups} refused) | ${rate(ajv)} |`);
+  }
+  if (verbose) {
+    for (const [name, { postbus }] of Object.entries(results)) {
+      console.log(
+        `\n## ${name}: refused\n${postbus.refused.join("\n")}\n## ${name}: wrong\n${postbus.wrong.join("\n")}`,
+      );
+    }
+  }
+}
+
+const rate = (score: Score): string =>
+  `${((100 * score.passed) / Math.max(score.total, 1)).toFixed(1)}% (${score.passed}/${score.total})`;
+
+async function suiteFiles(folder: string, optional: boolean): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: optional });
+  return entries
+    .filter((entry) => entry.endsWith(".json"))
+    .map((entry) => entry.split(path.sep).join("/"))
+    .sort();
+}
+
+async function readRemotes(folder: string): Promise<Map<string, unknown>> {
+  const remotes = new Map<string, unknown>();
+  for (const entry of await readdir(folder, { recursive: true })) {
+    if (!entry.endsWith(".json")) continue;
+    const relative = entry.split(path.sep).join("/");
+    remotes.set(
+      `http://localhost:1234/${relative}`,
+      JSON.parse(await readFile(path.join(folder, entry), "utf8")),
+    );
+  }
+  return remotes;
+}
+
+let projectCount = 0;
+
+async function scoreGroup(work: string, draft: DraftName, group: SuiteGroup, label: string, score: Score) {
+  score.total += group.tests.length;
+  const root = path.join(work, String(projectCount++));
+  let accepts: ((value: unknown) => boolean) | undefined;
+  let reason = "";
+  try {
+    accepts = await generatedValidator(root, draft, group.schema);
+  } catch (error) {
+    reason = (error as Error).message.split("\n")[0] ?? "";
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  if (accepts === undefined) {
+    score.refusedGroups++;
+    score.refused.push(`${label} — ${reason}`);
+    return;
+  }
+  for (const test of group.tests) {
+    let verdict: boolean | undefined;
+    try {
+      verdict = accepts(test.data);
+    } catch {
+      verdict = undefined;
+    }
+    if (verdict === test.valid) score.passed++;
+    else score.wrong.push(`${label}: ${test.description}`);
+  }
+}
+
+async function generatedValidator(
+  root: string,
+  draft: DraftName,
+  schema: unknown,
+): Promise<(value: unknown) => boolean> {
+  const file =
+    typeof schema === "object" && schema !== null && !Array.isArray(schema)
+      ? { $schema: DRAFTS[draft].uri, ...schema }
+      : { $schema: DRAFTS[draft].uri, allOf: [schema] };
+  await mkdir(path.join(root, "schemas", "suite"), { recursive: true });
+  await writeFile(path.join(root, "postbus.config.json"), "{}\n");
+  await writeFile(path.join(root, "schemas", "suite", "suite.case.json"), JSON.stringify(file, null, 2));
+  const { config } = await loadConfig({ cwd: root });
+  if (config === undefined) throw new Error("no config");
+  const result = await generate(config, { emit: emitTypesPackage });
+  if (result.diagnostics.length > 0) {
+    const first = result.diagnostics[0];
+    throw new Error(`${first?.code} ${first?.location.pointer}: ${first?.message}`);
+  }
+  const validators = result.files.find((entry) => entry.path.endsWith("/src/validators.ts"));
+  if (validators === undefined) throw new Error("no validators.ts");
+  const exports = evaluate(validators.contents);
+  const payload = exports.SuiteCaseSchema;
+  if (payload === undefined) throw new Error("no SuiteCaseSchema");
+  return (value) => payload.safeParse(value).success;
+}
+
+type Exports = Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>;
+
+function evaluate(source: string): Exports {
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  const exports: Exports = {};
+  const load = (specifier: string): unknown => {
+    if (specifier !== "zod") throw new Error(`validators.ts imports ${specifier}`);
+    return zod;
+  };
+  new Function("require", "exports", "module", outputText)(load, exports, { exports });
+  return exports;
+}
+
+function scoreAjv(
+  draft: DraftName,
+  group: SuiteGroup,
+  label: string,
+  remotes: Map<string, unknown>,
+  score: Score,
+) {
+  score.total += group.tests.length;
+  let validate: (value: unknown) => boolean;
+  try {
+    const ajv = new DRAFTS[draft].Ajv({ strict: false, validateFormats: true, logger: false });
+    addFormats(ajv);
+    for (const [uri, remote] of remotes) {
+      try {
+        ajv.addSchema(remote, uri);
+      } catch {
+        // A remote written for another draft; the groups that need it fail.
+      }
+    }
+    validate = ajv.compile(group.schema);
+  } catch (error) {
+    score.refusedGroups++;
+    score.refused.push(`${label} — ${(error as Error).message.split("\n")[0]}`);
+    return;
+  }
+  for (const test of group.tests) {
+    let verdict: boolean | undefined;
+    try {
+      verdict = validate(test.data);
+    } catch {
+      verdict = undefined;
+    }
+    if (verdict === test.valid) score.passed++;
+    else score.wrong.push(`${label}: ${test.description}`);
+  }
+}
+
+await main();
