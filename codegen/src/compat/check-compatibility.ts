@@ -30,9 +30,26 @@ export interface EventChange {
   readonly location: SourceLocation;
 }
 
-/** A change some reader cannot live with (`breaking`), or one no rule can decide (`unproven`). */
+/** One upcaster of a chain, as a finding or report names it. */
+export interface UpcasterRef {
+  /** The upcaster's file, relative to the config's root. */
+  readonly file: string;
+  readonly line: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * A change some reader cannot live with (`breaking`), or one no rule can decide (`unproven`),
+ * or one of those between two versions that upcasters take care of (`covered`, see `coverFindings`).
+ */
 export interface Finding {
-  readonly severity: "breaking" | "unproven";
+  readonly severity: "breaking" | "unproven" | "covered";
+  /** For `covered`: the severity without the upcasters, and the chain from the older version to the newest. */
+  readonly coveredBy?: {
+    readonly severity: "breaking" | "unproven";
+    readonly upcasters: readonly UpcasterRef[];
+  };
   readonly eventType: string;
   readonly version: number;
   readonly mode: CompatibilityMode;

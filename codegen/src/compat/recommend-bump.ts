@@ -1,6 +1,7 @@
 /**
  * The semver bump a release of the contracts package needs, from what `postbus check`
  * found: a breaking or unproven change, a removed or renamed event type → major; a new
+ * version whose breaking change upcasters cover, a new
  * event type or version, or a compatible change of a payload, its channel or its
  * deprecation → minor; documentation only (titles, descriptions, examples, comments, owners) →
  * patch; nothing → none. It never under-bumps: what no rule can prove compatible is major.
@@ -50,20 +51,27 @@ export function recommendBump(
     if (ORDER.indexOf(to) > ORDER.indexOf(bump)) bump = to;
     reasons.push(`${reason} (${to})`);
   };
-  const flagged = new Set(report.findings.map((finding) => `${finding.eventType}@${finding.version}`));
+  const flagged = new Set(
+    report.findings
+      .filter((finding) => finding.severity !== "covered")
+      .map((finding) => `${finding.eventType}@${finding.version}`),
+  );
   const definitionsStructurallyEqual =
     JSON.stringify(old.definitions.map((d) => [d.name, stripAnnotations(d.schema)])) ===
     JSON.stringify(current.definitions.map((d) => [d.name, stripAnnotations(d.schema)]));
   for (const change of report.events) {
     const name = `${change.eventType} v${change.version}`;
-    const findings = report.findings.filter(
+    const all = report.findings.filter(
       (finding) => finding.eventType === change.eventType && finding.version === change.version,
     );
+    // A change between versions that upcasters cover reaches no reader: the version it adds is what counts.
+    const findings = all.filter((finding) => finding.severity !== "covered");
+    const covered = all.length > findings.length ? ", breaking change covered by upcasters" : "";
     if (findings.some((finding) => finding.severity === "breaking")) raise("major", `${name}: breaking`);
     else if (findings.length > 0) raise("major", `${name}: changed, not provably compatible`);
     else if (change.status === "removed") raise("major", `${name}: removed`);
     else if (change.status === "renamed") raise("major", `${name}: renamed from ${change.previousEventType}`);
-    else if (change.status === "added") raise("minor", `${name}: added`);
+    else if (change.status === "added") raise("minor", `${name}: added${covered}`);
     else if (change.status === "unchanged") {
       // The check compares what payloads are valid; the text around them may still have changed.
       const before = find(old, change.eventType, change.version);

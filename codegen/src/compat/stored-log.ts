@@ -4,16 +4,17 @@
  * included) and validated against the new contract. Memory stays bounded: events are
  * read a page at a time and only counts and the first few rejections are kept.
  */
-import type { Postbus, StoredEvent } from "@postbus/client";
+import { CONTRACT_VERSION_KEY, type Postbus, type StoredEvent } from "@postbus/client";
 import type { EventContract } from "../ir/model.js";
 import type { EventChange } from "./check-compatibility.js";
 import type { ContractSide } from "./contract-side.js";
 import { createJudge } from "./counterexample.js";
+import { type ScanOptions, scanStoredLog } from "./scan-stored-log.js";
 
 /** What the stored events of one event type and version made of the new contract. */
 export interface StoredLogResult {
   readonly eventType: string;
-  /** The contract version the events were written under (`metadata.version`, else the newest old contract that accepts them). */
+  /** The contract version the events were written under (`metadata.contract_version`, else the newest old contract that accepts them). */
   readonly version: number;
   /** Events checked. */
   readonly checked: number;
@@ -41,16 +42,10 @@ export interface StoredLogReport {
 }
 
 /** Options of {@link checkStoredEvents}. */
-export interface StoredLogOptions {
-  /** Check only the newest `sample` events of each channel (at most 10,000); all of them when absent. */
-  readonly sample?: number | undefined;
-  /** Called after each page with the number of events read so far (a progress line). */
-  readonly onProgress?: ((read: number) => void) | undefined;
+export interface StoredLogOptions extends ScanOptions {
   /** Rejected events listed per result; default 3. */
   readonly keep?: number | undefined;
 }
-
-const PAGE = 1000;
 
 /**
  * Validates the stored events of every `changed` or `renamed` event in `changes` against
@@ -65,7 +60,32 @@ export async function checkStoredEvents(
   options: StoredLogOptions = {},
 ): Promise<StoredLogReport> {
   const started = performance.now();
-  const keep = options.keep ?? 3;
+  const check = storedContractCheck(old, current, changes, options.keep);
+  const read = await scanStoredLog(bus, check.channels, options, check.visit);
+  return check.report(read, performance.now() - started);
+}
+
+/** A check of stored events as a visitor of {@link scanStoredLog}, so several checks share one pass. */
+export interface StoredLogVisitor<Report> {
+  /** The channels whose events it needs. */
+  readonly channels: ReadonlySet<string>;
+  readonly visit: (event: StoredEvent) => void;
+  /** What it found, once the scan read `read` events in `elapsedMs`. */
+  readonly report: (read: number, elapsedMs: number) => Report;
+}
+
+/**
+ * {@link checkStoredEvents} as a visitor: validates each stored event of a `changed` or
+ * `renamed` event type (on its channels) against the new contract of its version, which is
+ * `metadata.contract_version` when the event declares one, else the newest old contract that
+ * accepts it.
+ */
+export function storedContractCheck(
+  old: ContractSide,
+  current: ContractSide,
+  changes: readonly EventChange[],
+  keep = 3,
+): StoredLogVisitor<StoredLogReport> {
   const wanted = changes.filter((change) => change.status === "changed" || change.status === "renamed");
   /** Stored event type → the new event type it is read as. */
   const newType = new Map<string, string>();
@@ -97,13 +117,12 @@ export async function checkStoredEvents(
     string,
     UnmatchedResult & { count: number; examples: { position: string; reason: string }[] }
   >();
-  let read = 0;
 
   const visit = (event: StoredEvent) => {
     const target = newType.get(event.type);
-    if (target === undefined) return;
+    if (target === undefined || !channels.has(event.channel)) return;
     const olds = oldByType.get(event.type) ?? [];
-    const declared = event.envelope.metadata?.version;
+    const declared = event.envelope.metadata?.[CONTRACT_VERSION_KEY];
     const version =
       typeof declared === "number" && Number.isInteger(declared)
         ? declared
@@ -142,35 +161,25 @@ export async function checkStoredEvents(
     results.set(resultKey, entry);
   };
 
-  for (const channel of [...channels].sort()) {
-    if (options.sample !== undefined) {
-      const newest = await bus.getLatestEvents(channel, { limit: options.sample });
-      for (const event of newest.reverse()) visit(event);
-      read += newest.length;
-      options.onProgress?.(read);
-      continue;
-    }
-    let after: string | undefined;
-    for (;;) {
-      const page = await bus.readEvents(channel, { limit: PAGE, ...(after === undefined ? {} : { after }) });
-      for (const event of page) visit(event);
-      read += page.length;
-      options.onProgress?.(read);
-      if (page.length < PAGE) break;
-      after = page.at(-1)?.position;
-    }
-  }
-  const order = (a: { eventType: string }, b: { eventType: string }) =>
-    a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : 0;
   return {
-    results: [...results.values()].sort((a, b) => order(a, b) || a.version - b.version),
-    unmatched: [...unmatched.values()].sort(order),
-    read,
-    elapsedMs: performance.now() - started,
+    channels,
+    visit,
+    report: (read, elapsedMs) => ({
+      results: [...results.values()].sort((a, b) => byEventType(a, b) || a.version - b.version),
+      unmatched: [...unmatched.values()].sort(byEventType),
+      read,
+      elapsedMs,
+    }),
   };
 }
 
-function groupByType(events: readonly EventContract[]): Map<string, EventContract[]> {
+/** Orders results by event type. */
+export function byEventType(a: { eventType: string }, b: { eventType: string }): number {
+  return a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : 0;
+}
+
+/** Events by event type, in model order. */
+export function groupByType(events: readonly EventContract[]): Map<string, EventContract[]> {
   const byType = new Map<string, EventContract[]>();
   for (const event of events) byType.set(event.eventType, [...(byType.get(event.eventType) ?? []), event]);
   return byType;

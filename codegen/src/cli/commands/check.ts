@@ -14,12 +14,16 @@ import {
 import { openGitRepository } from "../../compat/git-snapshot.js";
 import { loadSide } from "../../compat/load-side.js";
 import { nextVersion, recommendBump } from "../../compat/recommend-bump.js";
-import { checkStoredEvents, type StoredLogReport } from "../../compat/stored-log.js";
+import { createUpcastRun, type UpcastReport } from "../../compat/run-upcasters.js";
+import { scanStoredLog } from "../../compat/scan-stored-log.js";
+import { type StoredLogReport, storedContractCheck } from "../../compat/stored-log.js";
+import { coverFindings } from "../../compat/upcaster-coverage.js";
 import { loadConfig } from "../../config/load-config.js";
 import { createGenerateCache } from "../../generate.js";
 import { isTransitive } from "../../ir/compatibility-modes.js";
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic } from "../../ir/model.js";
+import { importUpcasters } from "../../upcast/import-upcasters.js";
 import { connect, type DatabaseFlags } from "../connect.js";
 import { usageError } from "../usage-error.js";
 
@@ -55,7 +59,9 @@ const DEFAULT_MAX_HISTORY = 100;
  * [--sample N] [--max-history N] [--strict]`: compares the working tree's contracts with
  * those at `REF` (default `HEAD`), read from git without a checkout. Exits 0 when
  * compatible (unproven changes are warnings, errors with `--strict`), 1 when a change
- * is breaking or stored events fail the new contracts, 2 for usage or contract errors.
+ * is breaking, stored events fail the new contracts or an upcaster fails on an example or a
+ * stored event, 2 for usage or contract errors (upcasters that do not type-check included).
+ * A breaking change between versions that an upcaster chain covers is reported as covered.
  * Recommends the release's semver bump (`release:`); with `--changeset` writes it as a
  * changeset for `@changesets/cli`, else writes nothing.
  */
@@ -85,7 +91,7 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
   if (loaded.config === undefined) return contractErrors(loaded.diagnostics, "the config", io);
   const config = loaded.config;
   const cache = createGenerateCache();
-  const current = await loadSide(config, "the working tree", undefined, cache);
+  const current = await loadSide(config, "the working tree", undefined, cache, { upcasters: true });
   if (current.side === undefined) return contractErrors(current.diagnostics, "the working tree", io);
 
   const ref = flags.against ?? "HEAD";
@@ -112,25 +118,45 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
     }
   }
 
-  const report = checkCompatibility({
+  const compared = checkCompatibility({
     old: old.side,
     current: current.side,
     history,
     defaultMode: config.compatibility,
   });
+  // A breaking change between versions that upcasters take care of is covered, not breaking.
+  const report = { ...compared, findings: coverFindings(compared.findings, current.side.model) };
+  const steps = current.side.model.upcasters ?? [];
+  const upcastRun =
+    steps.length === 0 ? undefined : createUpcastRun(current.side, await importUpcasters(steps));
+  upcastRun?.examples();
 
   let storedEvents: StoredLogReport | null = null;
+  let upcasters: UpcastReport | null = upcastRun?.report(null) ?? null;
   let liveGroups: CheckOutput["liveGroups"] = null;
   if (flags["database-url"] !== undefined || process.env.DATABASE_URL) {
     const connection = connect(flags);
     try {
       const progress = io.progress ?? (process.stderr.isTTY === true && !process.env.CI);
-      storedEvents = await checkStoredEvents(connection.bus, old.side, current.side, report.events, {
-        sample,
-        onProgress: progress
-          ? (read) => process.stderr.write(`\rpostbus check: ${read} stored events read`)
-          : undefined,
-      });
+      const started = performance.now();
+      // One pass over the log serves both checks: the new contracts, and the upcaster chains.
+      const contracts = storedContractCheck(old.side, current.side, report.events);
+      const read = await scanStoredLog(
+        connection.bus,
+        [...contracts.channels, ...(upcastRun?.channels ?? [])],
+        {
+          sample,
+          onProgress: progress
+            ? (count) => process.stderr.write(`\rpostbus check: ${count} stored events read`)
+            : undefined,
+        },
+        (event) => {
+          contracts.visit(event);
+          upcastRun?.visit(event);
+        },
+      );
+      storedEvents = contracts.report(read, performance.now() - started);
+      upcasters = upcastRun?.report(read) ?? null;
       if (progress) process.stderr.write("\n");
       const status = await readStatus(fromPool(connection.pool), { schema: connection.bus.schema });
       const channels = report.events
@@ -143,12 +169,18 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
   }
 
   const breaking = report.findings.filter((finding) => finding.severity === "breaking").length;
-  const unproven = report.findings.length - breaking;
+  const covered = report.findings.filter((finding) => finding.severity === "covered").length;
+  const unproven = report.findings.length - breaking - covered;
+  const upcastFailed = upcasters?.failed ?? null;
   const storedRejected =
     storedEvents === null ? null : storedEvents.results.reduce((sum, result) => sum + result.rejected, 0);
   const count = (status: string) => report.events.filter((event) => event.status === status).length;
   const recommendation = recommendBump(report, old.side.model, current.side.model);
-  const compatible = breaking === 0 && (storedRejected ?? 0) === 0 && (!flags.strict || unproven === 0);
+  const compatible =
+    breaking === 0 &&
+    (storedRejected ?? 0) === 0 &&
+    (upcastFailed ?? 0) === 0 &&
+    (!flags.strict || unproven === 0);
   const output: CheckOutput = {
     formatVersion: 1,
     against: { ref, commit: snapshot.commit },
@@ -156,15 +188,18 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
     summary: {
       breaking,
       unproven,
+      covered,
       changed: count("changed"),
       added: count("added"),
       removed: count("removed"),
       renamed: count("renamed"),
       storedRejected,
+      upcastFailed,
     },
     events: report.events,
     findings: report.findings,
     storedEvents,
+    upcasters,
     liveGroups,
     release: {
       package: config.types.name,
