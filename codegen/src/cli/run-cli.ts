@@ -77,10 +77,13 @@ Usage:
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
-  postbus status [--json | --format text|json|prometheus]
+  postbus status [--json | --format text|json|prometheus] [--config PATH] [--publish-window N]
                                                consumer groups (cursor, lag, failing event, dead
                                                letters), channels, request-response figures,
-                                               table size, and transactions holding delivery back
+                                               table size, transactions holding delivery back, and
+                                               publishes of deprecated contract versions per
+                                               producer among the newest N events (default 10,000;
+                                               deprecations from the config found upward)
   postbus status --check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]
                                                exit 1 naming each problem: a transaction holding
                                                delivery back longer than N s (default 30), more
@@ -131,6 +134,7 @@ const OPTIONS = {
   "batch-size": { type: "string" },
   "ignore-group": { type: "string", multiple: true },
   "allow-unknown": { type: "boolean" },
+  "publish-window": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -17,7 +17,7 @@ import { type Database, toExecutor } from "./driver/to-executor.js";
 import type { StoredEvent } from "./envelope.js";
 import { PostbusError, PostbusInputError } from "./errors/postbus-error.js";
 import type { PostbusStatus } from "./monitor/postbus-status.js";
-import { readStatus } from "./monitor/read-status.js";
+import { type ReadStatusOptions, readStatus } from "./monitor/read-status.js";
 import {
   checkHealth,
   type HealthReport,
@@ -101,7 +101,7 @@ export interface Postbus {
     options: { readonly channels: string | readonly string[]; readonly to: StartFrom },
   ): Promise<void>;
   /** Where every group is, what lags, what failed, and which transactions hold delivery back. */
-  status(options?: { readonly countCap?: number; readonly requestWindow?: number }): Promise<PostbusStatus>;
+  status(options?: Omit<ReadStatusOptions, "schema">): Promise<PostbusStatus>;
   /**
    * The status judged against thresholds: `ok`, or the problems (a stall naming the blocking
    * backend, dead letters per group, lag per group and channel), for probes and alerts.

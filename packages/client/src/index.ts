@@ -51,6 +51,8 @@ export { LATEST_MIGRATION, type MigrateOptions, type MigrateResult, migrate } fr
 export type {
   ChannelStatus,
   DeadLetterCounts,
+  DeprecatedPublishCount,
+  DeprecatedPublishes,
   FailingEvent,
   GroupChannelStatus,
   GroupStatus,
@@ -62,10 +64,12 @@ export type {
 } from "./monitor/postbus-status.js";
 export {
   DEFAULT_COUNT_CAP,
+  DEFAULT_PUBLISH_WINDOW,
   DEFAULT_REQUEST_WINDOW,
   type ReadStatusOptions,
   readStatus,
 } from "./monitor/read-status.js";
+export type { ContractVersionRef } from "./monitor/read-version-publishes.js";
 export {
   checkHealth,
   DEFAULT_MAX_STALL_SECONDS,

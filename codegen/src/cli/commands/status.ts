@@ -7,6 +7,7 @@ import {
   statusToPrometheus,
 } from "@postbus/client";
 import { connect, type DatabaseFlags } from "../connect.js";
+import { deprecatedVersions } from "../deprecated-versions.js";
 import { usageError } from "../usage-error.js";
 
 /** Flags of `postbus status`. */
@@ -17,14 +18,20 @@ export interface StatusFlags extends DatabaseFlags {
   readonly "max-lag-seconds"?: string | undefined;
   readonly "max-dead-letters"?: string | undefined;
   readonly "max-stall-seconds"?: string | undefined;
+  /** The config whose contracts say which versions are deprecated; default: found from the current folder upward. */
+  readonly config?: string | undefined;
+  /** Count deprecated publishes over this many of the newest events (default 10,000). */
+  readonly "publish-window"?: string | undefined;
 }
 
 const USAGE =
-  "Usage: postbus status [--json | --format text|json|prometheus] [--check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]]";
+  "Usage: postbus status [--json | --format text|json|prometheus] [--config PATH] [--publish-window N] [--check [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]]";
 
 /**
  * `postbus status`: consumer groups (cursor, lag, failing event, dead letters), channels,
- * request-response figures, the table, and any transaction holding delivery back. Text by
+ * request-response figures, the table, any transaction holding delivery back, and — with the
+ * contracts of the config found upward (or `--config`) — the recent publishes of deprecated
+ * contract versions per producer (over `--publish-window` newest events). Text by
  * default; `--json` (or `--format json`) prints the `readStatus` object on one line,
  * `--format prometheus` the Prometheus text format. `--check` judges the status instead
  * (`checkHealth`): one line per problem and exit status 1, or `ok` and 0 — for cron, CI and probes.
@@ -33,6 +40,7 @@ export async function statusCommand(
   args: readonly string[],
   flags: StatusFlags,
   out: (line: string) => void,
+  cwd: string = process.cwd(),
 ): Promise<number> {
   if (args.length > 0) throw usageError("status takes no arguments", USAGE);
   const format = flags.json ? "json" : (flags.format ?? "text");
@@ -40,9 +48,15 @@ export async function statusCommand(
     throw usageError(`--format must be text, json or prometheus (got ${JSON.stringify(format)})`, USAGE);
   }
   const thresholds = readThresholdFlags(flags);
+  const publishWindow = readWindowFlag(flags["publish-window"]);
+  const contracts = flags.check ? undefined : await deprecatedVersions(cwd, flags.config);
   const connection = connect(flags);
   try {
-    const status = await readStatus(fromPool(connection.pool), { schema: connection.bus.schema });
+    const status = await readStatus(fromPool(connection.pool), {
+      schema: connection.bus.schema,
+      ...(contracts === undefined ? {} : { deprecatedVersions: contracts.versions }),
+      ...(publishWindow === undefined ? {} : { publishWindow }),
+    });
     if (flags.check) {
       const report = checkHealth(status, thresholds);
       if (format === "json") out(JSON.stringify(report));
@@ -58,6 +72,18 @@ export async function statusCommand(
   } finally {
     await connection.close();
   }
+}
+
+function readWindowFlag(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 1_000_000) {
+    throw usageError(
+      `--publish-window must be an integer from 1 to 1000000 (got ${JSON.stringify(text)})`,
+      USAGE,
+    );
+  }
+  return value;
 }
 
 function readThresholdFlags(flags: StatusFlags): HealthThresholds {
@@ -143,6 +169,23 @@ export function formatStatus(status: PostbusStatus, schema: string): string[] {
     "",
     `Table: ${table.eventsCapped ? "≥" : ""}${count(table.events)} events, ${bytes(table.totalBytes)}, ${count(table.deadLetters)} dead letters`,
   );
+  const deprecated = status.deprecatedPublishes;
+  if (deprecated !== null) {
+    lines.push(
+      "",
+      `Deprecated contract versions published (newest ${count(deprecated.events)} events${deprecated.since === null ? "" : `, since ${time(deprecated.since)}`}):`,
+    );
+    if (deprecated.versions.length === 0) lines.push("  no version is deprecated");
+    else if (deprecated.publishes.length === 0)
+      lines.push(
+        `  none of ${deprecated.versions.map((item) => `${item.eventType} v${item.version}`).join(", ")}`,
+      );
+    for (const item of deprecated.publishes) {
+      lines.push(
+        `  ${item.eventType} v${item.version} by ${item.producer ?? "(no producer)"}: ${count(item.publishes)} publishes, last ${time(item.lastPublishedAt)}`,
+      );
+    }
+  }
   return lines;
 }
 

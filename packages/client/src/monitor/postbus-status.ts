@@ -20,6 +20,36 @@ export interface PostbusStatus {
   /** Request-response over the most recent requests (see `requestWindow`), by request type and channel. */
   readonly requests: readonly RequestTypeStatus[];
   readonly table: TableStatus;
+  /**
+   * Recent publishes of deprecated contract versions, per producer — when `readStatus` was
+   * given the deprecated versions (`deprecatedVersions`); null otherwise.
+   */
+  readonly deprecatedPublishes: DeprecatedPublishes | null;
+}
+
+/** Publishes of deprecated contract versions among the most recent events (`publishWindow`). */
+export interface DeprecatedPublishes {
+  /** How many of the newest events were looked at, at most. */
+  readonly window: number;
+  /** Events in the window (fewer than `window` on a small table). */
+  readonly events: number;
+  /** `created_at` of the oldest event in the window; null for an empty table. */
+  readonly since: Date | null;
+  /** The deprecated versions counted. */
+  readonly versions: readonly { readonly eventType: string; readonly version: number }[];
+  /** One entry per event type, version and producer that published it in the window; sorted. */
+  readonly publishes: readonly DeprecatedPublishCount[];
+}
+
+/** How often one producer published one deprecated version in the window. */
+export interface DeprecatedPublishCount {
+  readonly eventType: string;
+  readonly version: number;
+  /** `metadata.producer`; null when the writer set none. */
+  readonly producer: string | null;
+  readonly publishes: number;
+  /** `created_at` of the newest such publish. */
+  readonly lastPublishedAt: Date;
 }
 
 /** The server and where delivery stands. */

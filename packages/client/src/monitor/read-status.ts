@@ -8,11 +8,14 @@ import { readChannels } from "./read-channels.js";
 import { readGroups } from "./read-groups.js";
 import { readRequests } from "./read-requests.js";
 import { readServer } from "./read-server.js";
+import { type ContractVersionRef, readVersionPublishes } from "./read-version-publishes.js";
 
 /** Default {@link ReadStatusOptions.countCap}. */
 export const DEFAULT_COUNT_CAP = 100_000;
 /** Default {@link ReadStatusOptions.requestWindow}. */
 export const DEFAULT_REQUEST_WINDOW = 10_000;
+/** Default {@link ReadStatusOptions.publishWindow}. */
+export const DEFAULT_PUBLISH_WINDOW = 10_000;
 
 /** Options of {@link readStatus}. */
 export interface ReadStatusOptions {
@@ -26,12 +29,20 @@ export interface ReadStatusOptions {
   readonly countCap?: number;
   /** Request-response figures cover this many of the most recent requests (1…1,000,000). Default 10,000. */
   readonly requestWindow?: number;
+  /**
+   * Contract versions that are deprecated: the status then counts their recent publishes per
+   * producer (`deprecatedPublishes`), by `metadata.contract_version`. Absent: not counted (null).
+   */
+  readonly deprecatedVersions?: readonly ContractVersionRef[];
+  /** Deprecated publishes are counted over this many of the most recent events (1…1,000,000). Default 10,000. */
+  readonly publishWindow?: number;
 }
 
 /**
  * Reads the figures of `postbus status`: the read horizon and the transactions
  * holding it, each consumer group's cursors, lag, failing event and dead
- * letters, each channel's events, and request-response figures. Five read-only statements, none of
+ * letters, each channel's events, request-response figures and, given `deprecatedVersions`, the
+ * recent publishes of deprecated contract versions per producer. Five (six) read-only statements, none of
  * which takes a transaction id (so a status never holds delivery back).
  *
  * Transactions of other users show in `holdingBack` only when the role may
@@ -57,6 +68,17 @@ export async function readStatus(
   const schemaName = checkSchemaName(options.schema ?? "public");
   const cap = checkCount(options.countCap, DEFAULT_COUNT_CAP, "countCap", 10_000_000);
   const window = checkCount(options.requestWindow, DEFAULT_REQUEST_WINDOW, "requestWindow", 1_000_000);
+  const publishWindow = checkCount(options.publishWindow, DEFAULT_PUBLISH_WINDOW, "publishWindow", 1_000_000);
+  if (options.deprecatedVersions !== undefined && !Array.isArray(options.deprecatedVersions)) {
+    throw new PostbusInputError(
+      "POSTBUS_OPTIONS_INVALID",
+      `Invalid deprecatedVersions ${describeValue(options.deprecatedVersions)}`,
+      {
+        subject: { field: "deprecatedVersions" },
+        hint: 'Pass a list such as [{ eventType: "order.placed", version: 1 }]',
+      },
+    );
+  }
   const statements = monitorStatements(quoteIdentifier(schemaName));
   // One after another: the executor may be a single client, which must not run two statements at once.
   const server = await readServer(executor, statements);
@@ -67,6 +89,15 @@ export async function readStatus(
     schemaName,
   ]);
   const sizes = table.rows[0];
+  const deprecatedPublishes =
+    options.deprecatedVersions === undefined
+      ? null
+      : await readVersionPublishes(
+          executor,
+          quoteIdentifier(schemaName),
+          options.deprecatedVersions,
+          publishWindow,
+        );
   return {
     server: server.server,
     holdingBack: server.holdingBack,
@@ -79,6 +110,7 @@ export async function readStatus(
       totalBytes: sizes?.total_bytes ?? 0,
       deadLetters: sizes?.dead_letters ?? 0,
     },
+    deprecatedPublishes,
   };
 }
 

@@ -53,6 +53,10 @@ export function statusToPrometheus(status: PostbusStatus, labels: { readonly sch
     "Size of the events table with its TOAST and indexes, in bytes.",
   );
   const tableEvents = family("postbus_table_events", "Events in the table (capped per channel).");
+  const deprecated = family(
+    "postbus_deprecated_publishes",
+    "Publishes of a deprecated contract version by a producer among the most recent events (the status's publish window).",
+  );
   for (const group of status.groups) {
     for (const cursor of group.channels) {
       lagEvents({ group: group.group, channel: cursor.channel }, cursor.lagEvents);
@@ -68,6 +72,12 @@ export function statusToPrometheus(status: PostbusStatus, labels: { readonly sch
   holdingAge({}, status.holdingBack[0]?.ageSeconds ?? 0);
   tableBytes({}, status.table.totalBytes);
   tableEvents({}, status.table.events);
+  for (const item of status.deprecatedPublishes?.publishes ?? []) {
+    deprecated(
+      { event_type: item.eventType, version: String(item.version), producer: item.producer ?? "" },
+      item.publishes,
+    );
+  }
   const lines: string[] = [];
   for (const { name, help, samples } of families) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
