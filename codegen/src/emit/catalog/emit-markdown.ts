@@ -11,6 +11,7 @@ import {
 } from "./catalog-entries.js";
 import { escapeMarkdownCell } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
+import { renamedMarkdownIndex, renamedMarkdownPages } from "./renamed-pages.js";
 import {
   constraintsOf,
   type DescribeDefinition,
@@ -50,6 +51,7 @@ export function emitMarkdown(
       path: `${config.docs}/events/${entry.slug}.md`,
       contents: eventPage(entry, entries, config.types.name, describe),
     })),
+    ...renamedMarkdownPages(entries, config.docs),
   ];
 }
 
@@ -76,6 +78,7 @@ function indexPage(entries: readonly CatalogEntry[], model: ContractModel): stri
     row(["Event", "Versions", "Channel", "Domain", "Producers", "Consumers", "Description"]),
     row(["---", "---", "---", "---", "---", "---", "---"]),
     ...rows,
+    ...renamedMarkdownIndex(entries),
     "",
     "## Who produces and consumes what",
     "",
@@ -100,6 +103,9 @@ function eventPage(
     ["Producers", cell(listOrNone(entry.producers))],
     ["Consumers", cell(listOrNone(entry.consumers))],
     ["TypeScript type", code(latest.typeName)],
+    ...(latest.renamedFrom.length === 0
+      ? []
+      : [["Renamed from", latest.renamedFrom.map((name) => code(name)).join(", ")] as [string, string]]),
   ];
   if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries, "")]);
   if (latest.errorResponseType !== undefined)

@@ -14,6 +14,7 @@ import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
 import { graphSvg } from "./graph-svg.js";
 import { htmlPage, link } from "./html-page.js";
+import { renamedListItems, renamedSearchData, renamedSitePages } from "./renamed-pages.js";
 import {
   constraintsOf,
   type DescribeDefinition,
@@ -57,6 +58,7 @@ export function emitSite(
       path: `${site}/events/${entry.slug}.html`,
       contents: eventPage(entry, entries, config.types.name, describe),
     })),
+    ...renamedSitePages(entries, site),
   ];
 }
 
@@ -69,6 +71,7 @@ function indexPage(entries: readonly CatalogEntry[], graph: string, describe: De
     consumers: entry.consumers,
     text: searchText(entry, describe),
   }));
+  data.push(...renamedSearchData(entries));
   const domains = [...new Set(entries.map((entry) => entry.latest.domain))].sort(compareText);
   const producers = [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText);
   const consumers = [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText);
@@ -84,6 +87,7 @@ function indexPage(entries: readonly CatalogEntry[], graph: string, describe: De
     `<p class="count" id="count" aria-live="polite">${entries.length} of ${entries.length} event types</p>`,
     '<ul class="events" id="events">',
     ...entries.map((entry) => listItem(entry, entries)),
+    ...renamedListItems(entries),
     "</ul>",
     '<h2 id="graph">Who produces and consumes what</h2>',
     `<p>Producing slices on the left, event types in the middle, consuming slices on the right. Also as ${link("graph.svg", "graph.svg")}.</p>`,
@@ -105,6 +109,7 @@ function searchText(entry: CatalogEntry, describe: DescribeDefinition): string {
     ...entry.consumers,
     latest.responseType ?? "",
     latest.errorResponseType ?? "",
+    ...latest.renamedFrom,
     ...fieldRows(latest.schema, describe).map((row) => row.path),
   ];
   return words.join(" ").toLowerCase();
