@@ -1,4 +1,5 @@
 import type { ContractModel, EventContract, NormalizedSchema } from "../../ir/model.js";
+import { aliasMessages } from "./renamed-messages.js";
 
 /** Options of {@link emitAsyncApi}. */
 export interface AsyncApiOptions {
@@ -22,7 +23,8 @@ const DROPPED_ROOT_KEYWORDS = new Set(["$schema", "$id", "$defs"]);
  * `x-postbus`. A request (an event with a `response`) has `headers` for the envelope's
  * `metadata.reply_to` and `metadata.expires_at`, and both its operations a `reply`: the messages of
  * every version of its reply and error reply event types, on a channel of its own with no fixed
- * address (the requester names it in `reply_to`). Deterministic; serialize with `JSON.stringify`.
+ * address (the requester names it in `reply_to`). A renamed event type keeps its old name as a
+ * deprecated alias message (`renamed-messages.ts`). Deterministic; serialize with `JSON.stringify`.
  *
  * @example
  * ```ts
@@ -49,13 +51,25 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
       title: channel,
       description: `Postbus channel \`${channel}\`: rows of the events table with this channel.`,
       messages: Object.fromEntries(
-        events.map((event) => [event.typeName, { $ref: `#/components/messages/${event.typeName}` }]),
+        events.flatMap((event) => [
+          [event.typeName, { $ref: `#/components/messages/${event.typeName}` }],
+          ...aliasMessages(event, event.typeName).map((alias) => [
+            alias.key,
+            { $ref: `#/components/messages/${alias.key}` },
+          ]),
+        ]),
       ),
     };
     for (const event of events) {
       messages[event.typeName] = message(event);
+      const aliases = aliasMessages(event, event.typeName);
+      for (const alias of aliases) messages[alias.key] = alias.message;
       const channelRef = { $ref: `#/channels/${channelId}` };
       const messageRef = [{ $ref: `#/channels/${channelId}/messages/${event.typeName}` }];
+      const receivedRef = [
+        ...messageRef,
+        ...aliases.map((alias) => ({ $ref: `#/channels/${channelId}/messages/${alias.key}` })),
+      ];
       const replies = [...versionsOf(event.responseType), ...versionsOf(event.errorResponseType)];
       let reply: Json | undefined;
       if (event.responseType !== undefined && replies.length > 0) {
@@ -93,8 +107,8 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
       operations[`receive${event.typeName}`] = {
         action: "receive",
         channel: channelRef,
-        summary: `Consume ${event.eventType} v${event.version}${reply === undefined ? "" : " and reply to it"}.`,
-        messages: messageRef,
+        summary: `Consume ${event.eventType} v${event.version}${reply === undefined ? "" : " and reply to it"}${aliases.length === 0 ? "" : ` (also stored under ${event.renamedFrom.join(", ")})`}.`,
+        messages: receivedRef,
         ...(reply === undefined ? {} : { reply }),
         "x-postbus": { slices: [...event.consumers] },
       };
