@@ -128,6 +128,21 @@ describe("readStatus({ deprecatedVersions })", () => {
     });
   });
 
+  it("is what the typed client's status() counts by default: the registry's deprecated versions", async () => {
+    const typed = createTypedPostbus({ db: pool, contracts, listen: false });
+    try {
+      const status = await typed.status();
+      expect(status.deprecatedPublishes?.versions).toEqual(deprecatedVersions);
+      expect(status.deprecatedPublishes?.publishes.map((item) => item.producer)).toEqual([
+        "legacy-app",
+        "web",
+      ]);
+      expect((await typed.status({ publishWindow: 1 })).deprecatedPublishes?.publishes).toHaveLength(1);
+    } finally {
+      await typed.close();
+    }
+  });
+
   it("is null without deprecatedVersions, and refuses a malformed one", async () => {
     expect((await readStatus(fromPool(pool))).deprecatedPublishes).toBeNull();
     await expect(

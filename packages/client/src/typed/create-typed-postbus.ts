@@ -21,7 +21,7 @@ import type {
   TypedSubscribeOptions,
   TypedTransactionScope,
 } from "./typed-postbus.js";
-import { indexVersions, type VersionIndex } from "./version-index.js";
+import { deprecatedVersionsOf, indexVersions, type VersionIndex } from "./version-index.js";
 
 /**
  * Creates a Postbus client typed by a contract registry — the `contracts` of a
@@ -84,6 +84,9 @@ export function createTypedPostbus<const Contracts extends ContractRegistry>(
     ...bus,
     contracts,
     untyped: bus,
+    // The registry knows which versions are deprecated: the status counts their recent publishes.
+    status: (statusOptions = {}) =>
+      bus.status({ deprecatedVersions: deprecatedVersionsOf(index), ...statusOptions }),
     publish: async (eventType: string, data: unknown, publishOptions = {}) => {
       const fields = readEventFields(publishOptions);
       return bus.publish(eventType, data, {

@@ -61,3 +61,21 @@ function reaches(versions: readonly ContractVersionEntry[], from: number, to: nu
   }
   return at === to;
 }
+
+/**
+ * Every deprecated version of the index's event types (old names of renamed types left out),
+ * what the typed client's `status()` counts recent publishes of.
+ */
+export function deprecatedVersionsOf(index: VersionIndex): { eventType: string; version: number }[] {
+  const found: { eventType: string; version: number }[] = [];
+  for (const [name, versions] of index) {
+    if (name !== versions.eventType) continue;
+    for (const version of versions.versions) {
+      if (version.deprecated !== undefined && version.deprecated !== false)
+        found.push({ eventType: name, version: version.version });
+    }
+  }
+  return found.sort((a, b) =>
+    a.eventType < b.eventType ? -1 : a.eventType > b.eventType ? 1 : a.version - b.version,
+  );
+}
