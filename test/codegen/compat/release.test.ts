@@ -116,11 +116,19 @@ describe("releasing contracts", () => {
   const cli = async (...argv: string[]) => {
     const out: string[] = [];
     const err: string[] = [];
-    const status = await runCli([...argv, "--config", path.join(project, "postbus.config.json")], {
-      out: (line) => out.push(line),
-      err: (line) => err.push(line),
-    });
-    return { status, out, err };
+    // In-process: without this, a DATABASE_URL in the test's environment (the test server's admin
+    // database, which has no events table) would make `check` read stored events there.
+    const databaseUrl = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+    try {
+      const status = await runCli([...argv, "--config", path.join(project, "postbus.config.json")], {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+      });
+      return { status, out, err };
+    } finally {
+      if (databaseUrl !== undefined) process.env.DATABASE_URL = databaseUrl;
+    }
   };
 
   beforeEach(async () => {
