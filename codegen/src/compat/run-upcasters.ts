@@ -30,6 +30,12 @@ export interface UpcastFailure {
 export interface UpcastCounts {
   readonly checked: number;
   readonly failed: number;
+  /** Failures per upcaster of the chain (only those that failed), in chain order. */
+  readonly byUpcaster: readonly {
+    readonly upcaster: string;
+    readonly step: string;
+    readonly failed: number;
+  }[];
   /** The first failures (three by default). */
   readonly failures: readonly UpcastFailure[];
 }
@@ -74,8 +80,11 @@ type ChainOutcome =
 interface Counts {
   checked: number;
   failed: number;
+  byUpcaster: { upcaster: string; step: string; failed: number }[];
   failures: UpcastFailure[];
 }
+
+const emptyCounts = (): Counts => ({ checked: 0, failed: 0, byUpcaster: [], failures: [] });
 
 /**
  * Prepares the runs over `side` (the working tree, its model holding the checked upcasters)
@@ -151,7 +160,7 @@ export function createUpcastRun(
         version: event.version,
         target: latest,
         upcasters: chain.map(upcasterRef),
-        examples: { checked: 0, failed: 0, failures: [] },
+        examples: emptyCounts(),
         stored: null,
       });
     }
@@ -160,6 +169,10 @@ export function createUpcastRun(
     counts.checked++;
     if (outcome.ok) return;
     counts.failed++;
+    const { upcaster, step } = outcome.failure;
+    const tally = counts.byUpcaster.find((item) => item.upcaster === upcaster);
+    if (tally === undefined) counts.byUpcaster.push({ upcaster, step, failed: 1 });
+    else tally.failed++;
     if (counts.failures.length < keep) counts.failures.push({ at, ...outcome.failure });
   };
 
@@ -228,7 +241,7 @@ export function createUpcastRun(
     }
     const entry = entries.get(`${eventType}@${version}`);
     if (entry === undefined) return; // the newest version: nothing to upcast
-    entry.stored ??= { checked: 0, failed: 0, failures: [] };
+    entry.stored ??= emptyCounts();
     count(entry.stored, event.position, runChain(eventType, version, event.data));
   };
 
@@ -245,7 +258,7 @@ export function createUpcastRun(
           target: entry.target,
           upcasters: entry.upcasters,
           examples: entry.examples,
-          stored: withDatabase ? (entry.stored ?? { checked: 0, failed: 0, failures: [] }) : null,
+          stored: withDatabase ? (entry.stored ?? emptyCounts()) : null,
         }))
         .sort((a, b) => byEventType(a, b) || a.version - b.version);
       return {

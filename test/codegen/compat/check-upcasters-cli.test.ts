@@ -198,7 +198,7 @@ describe("postbus check with upcasters", () => {
           version: 1,
           target: 2,
           upcasters: [{ file: UPCASTER, line: 3, from: 1, to: 2 }],
-          examples: { checked: 2, failed: 0, failures: [] },
+          examples: { checked: 2, failed: 0, byUpcaster: [], failures: [] },
           stored: null,
         },
       ]);
@@ -250,6 +250,7 @@ describe("postbus check with upcasters", () => {
       expect(output.upcasters?.results[0]?.examples).toEqual({
         checked: 2,
         failed: 1,
+        byUpcaster: [{ upcaster: UPCASTER, step: "v1 → v2", failed: 1 }],
         failures: [
           {
             at: "example 1",
@@ -301,7 +302,12 @@ describe("postbus check --database-url with upcasters", () => {
       expect(run.stderr).toBe("");
       expect(run.status).toBe(0);
       const output = parsed(run);
-      expect(output.upcasters?.results[0]?.stored).toEqual({ checked: 30, failed: 0, failures: [] });
+      expect(output.upcasters?.results[0]?.stored).toEqual({
+        checked: 30,
+        failed: 0,
+        byUpcaster: [],
+        failures: [],
+      });
       expect(output.upcasters?.unmatched).toEqual([]);
       expect(output.upcasters?.read).toBe(34);
       expect(output.summary.upcastFailed).toBe(0);
@@ -318,7 +324,11 @@ describe("postbus check --database-url with upcasters", () => {
       const output = parsed(run);
       const stored = output.upcasters?.results[0]?.stored;
       // 5 fractional + 1 huge from Postbus, 3 fractional ADR rows.
-      expect(stored).toMatchObject({ checked: 30, failed: 9 });
+      expect(stored).toMatchObject({
+        checked: 30,
+        failed: 9,
+        byUpcaster: [{ upcaster: UPCASTER, step: "v1 → v2", failed: 9 }],
+      });
       expect(stored?.failures).toHaveLength(3);
       for (const failure of stored?.failures ?? []) {
         expect(failure).toMatchObject({ upcaster: UPCASTER, step: "v1 → v2" });
