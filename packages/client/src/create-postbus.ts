@@ -26,6 +26,7 @@ import {
 } from "./observe/check-health.js";
 import { EventHub } from "./observe/event-hub.js";
 import { POSTBUS_EVENTS, type PostbusEventMap, SUBSCRIPTION_EVENTS } from "./observe/postbus-events.js";
+import { tracedPublisher } from "./observe/telemetry/traced-publisher.js";
 import { readEventFields } from "./publish/prepare-event.js";
 import {
   createPublisher,
@@ -195,12 +196,19 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config.onBackgroundError,
     config.prepared,
   );
-  const publisher = createPublisher(
+  // Telemetry, when configured, wraps the publisher and each group's handler; otherwise nothing does.
+  const telemetry = config.telemetry?.bind({
+    schema: config.schema,
+    status: () => readStatus(executor, { schema: config.schema }),
+  });
+  const untracedPublisher = createPublisher(
     executor,
     Object.freeze({ insert: insertEventsSql(schema), byEventId: selectEventsByIdSql(schema) }),
     notifier,
     config,
   );
+  const publisher =
+    telemetry === undefined ? untracedPublisher : tracedPublisher(untracedPublisher, telemetry);
   const consumerSql = consumerStatements(schema);
   const events = new EventHub<PostbusEventMap>(POSTBUS_EVENTS, config.logger);
   const subscriptions = new Set<Subscription>();
@@ -242,11 +250,13 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
   function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
     const consumer = readConsumerOptions(options);
+    const traced = telemetry?.consumer(consumer.group);
     return {
       executor,
       statements: consumerSql,
       lockKey: `${config.schema}.${consumer.group}`,
-      config: consumer,
+      config: traced === undefined ? consumer : { ...consumer, handler: traced.process(consumer.handler) },
+      telemetry: traced,
       publisher,
       validators: config.prepare.validators,
       unknownEventTypes: config.prepare.unknownEventTypes,
@@ -409,7 +419,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
     async request(eventType: string, data: unknown, requestOptions: RequestOptions = {}) {
       assertOpen();
-      return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions);
+      if (telemetry === undefined)
+        return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions);
+      const channel = typeof requestOptions?.channel === "string" ? requestOptions.channel : eventType;
+      return telemetry.request(String(eventType), String(channel), () =>
+        sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions),
+      );
     },
 
     respond(respondOptions: RespondOptions): Subscription {
@@ -443,6 +458,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await listener?.close();
       await notifier.close();
+      telemetry?.close();
       stopPoolErrors();
     },
   });

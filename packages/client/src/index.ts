@@ -94,6 +94,13 @@ export {
   type SubscriptionEventMap,
 } from "./observe/postbus-events.js";
 export { PROMETHEUS_CONTENT_TYPE, statusToPrometheus } from "./observe/prometheus-text.js";
+export type {
+  ClientTelemetry,
+  ConsumerTelemetry,
+  PostbusTelemetry,
+  TelemetryClient,
+  TracedHandler,
+} from "./observe/telemetry/telemetry-hooks.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,

@@ -4,6 +4,7 @@ import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import type { PostbusLogger } from "../log/logger.js";
 import type { EventHub } from "../observe/event-hub.js";
 import type { SubscriptionEventMap } from "../observe/postbus-events.js";
+import type { ConsumerTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import { type ConsumerStatements, TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
@@ -34,6 +35,8 @@ export interface BatchDeps {
   readonly logger: PostbusLogger;
   /** The subscription's event listeners (`subscription.on`), under the client's. */
   readonly events: EventHub<SubscriptionEventMap>;
+  /** The group's telemetry hooks; undefined (no work at all) when telemetry is not configured. */
+  readonly telemetry?: ConsumerTelemetry | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -95,6 +98,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
       deps.executor,
       async (tx): Promise<BatchResult> => {
         const prepared = { prepared: deps.prepared };
+        const receivedFrom = deps.telemetry === undefined ? 0 : Date.now();
         const lease = await tx.query<{ held: boolean }>(
           TRY_LEASE_WITH_DEADLINE_SQL,
           [deps.lockKey, serverDeadline(deps.config)],
@@ -119,6 +123,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
           .filter((row) => row.id !== null && row.id !== undefined)
           .map((row) => rowToEvent(row as EventRow));
         if (events.length === 0) return { kind: "handled", count: 0, state };
+        if (deps.telemetry !== undefined) deps.telemetry.received(events, receivedFrom);
 
         await tx.query("SAVEPOINT postbus_batch");
         let count = events.length;
