@@ -8,6 +8,7 @@ import { dlqCommand } from "./commands/dlq.js";
 import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
+import { metricsCommand } from "./commands/metrics.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { pruneCommand } from "./commands/prune.js";
 import { publishCommand } from "./commands/publish.js";
@@ -89,6 +90,11 @@ Usage:
                                                delivery back longer than N s (default 30), more
                                                dead letters than N per group (default 0), a next
                                                event older than N s (not checked by default)
+  postbus metrics --port N [--host H] [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]
+                                               serve GET /metrics (the status as Prometheus
+                                               gauges, read on every scrape) and GET /healthz (200
+                                               ok, or 503 naming each problem, as status --check)
+                                               on H (default 127.0.0.1) until Ctrl-C / SIGTERM
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -135,6 +141,8 @@ const OPTIONS = {
   "ignore-group": { type: "string", multiple: true },
   "allow-unknown": { type: "boolean" },
   "publish-window": { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -210,6 +218,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await asyncApiCommand(values, io);
       case "status":
         return await statusCommand(args, values, io.out);
+      case "metrics":
+        return await metricsCommand(args, values, io);
       default:
         throw usageError(`Unknown command "${command}"`, "Run postbus --help for the list");
     }

@@ -86,7 +86,8 @@ function readWindowFlag(text: string | undefined): number | undefined {
   return value;
 }
 
-function readThresholdFlags(flags: StatusFlags): HealthThresholds {
+/** The `--max-…` flags as health thresholds; they need `--check` (which `postbus metrics` implies). */
+export function readThresholdFlags(flags: StatusFlags): HealthThresholds {
   const given = (["max-lag-seconds", "max-dead-letters", "max-stall-seconds"] as const).filter(
     (name) => flags[name] !== undefined,
   );
