@@ -64,18 +64,18 @@ export const publishManyScenario: Scenario = {
       const statementOnly = async () => {
         await resetTables(context.admin);
         const sql = insertEventsSql('"public"');
-        const envelopes = Array.from({ length: size }, (_, index) => envelopeJson(index));
-        const channels = envelopes.map(() => "bench.many");
-        const json = `[${envelopes.join(",")}]`;
+        const channels = Array.from({ length: size }, () => "bench.many");
         return (
           await closedLoop({
             workers: 1,
             durationMs,
             op: async () => {
+              const envelopes = Array.from({ length: size }, (_, index) => envelopeJson(index));
+              const json = `[${envelopes.map((envelope) => envelope.json).join(",")}]`;
               await pool.query({
                 name: "bench-postbus-insert",
                 text: sql,
-                values: [channels, json, "after-commit"],
+                values: [channels, json, envelopes.map((envelope) => envelope.eventId)],
               });
               return size;
             },

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { createPostbus, type Postbus } from "../../packages/client/src/index.js";
-import { insertEventsSql } from "../../packages/client/src/sql/insert-events.js";
+import { insertEventSql } from "../../packages/client/src/sql/insert-events.js";
 import { envelopeJson } from "../lib/client-cost.js";
 import { alternate, makeCell } from "../lib/compare.js";
 import { resetTables } from "../lib/database.js";
@@ -59,16 +59,16 @@ export const publishScenario: Scenario = {
       };
       const statementOnly = async () => {
         await resetTables(context.admin);
-        const sql = insertEventsSql('"public"');
-        const json = `[${envelopeJson(0)}]`;
+        const sql = insertEventSql('"public"');
         const result = await closedLoop({
           workers: publishers,
           durationMs,
-          op: async () => {
+          op: async (_, seq) => {
+            const { json, eventId } = envelopeJson(seq, "bench.publish");
             await pool.query({
               name: "bench-postbus-insert",
               text: sql,
-              values: [["bench.publish"], json, "after-commit"],
+              values: ["bench.publish", json, eventId],
             });
             return 1;
           },

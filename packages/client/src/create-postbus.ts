@@ -42,7 +42,7 @@ import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./re
 import { sendRequest } from "./request/send-request.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
-import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
+import { insertStatements } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -197,7 +197,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
   );
   const publisher = createPublisher(
     executor,
-    Object.freeze({ insert: insertEventsSql(schema), byEventId: selectEventsByIdSql(schema) }),
+    insertStatements(schema),
     notifier,
     config,
   );
