@@ -64,7 +64,9 @@ describe("wake-ups", () => {
       "SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgname = 'events_wake_readers'",
     );
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.definition).toMatch(/AFTER INSERT ON public\.events FOR EACH ROW WHEN \(\(new\.event_id IS NULL\)\)/);
+    expect(rows[0]!.definition).toMatch(
+      /AFTER INSERT ON public\.events FOR EACH ROW WHEN \(\(new\.event_id IS NULL\)\)/,
+    );
   });
 
   it("a Postbus publish wakes readers after commit with the channel, and the event is readable by then", async () => {

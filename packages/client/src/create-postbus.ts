@@ -195,12 +195,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config.onBackgroundError,
     config.prepared,
   );
-  const publisher = createPublisher(
-    executor,
-    insertStatements(schema),
-    notifier,
-    config,
-  );
+  const publisher = createPublisher(executor, insertStatements(schema), notifier, config);
   const consumerSql = consumerStatements(schema);
   const events = new EventHub<PostbusEventMap>(POSTBUS_EVENTS, config.logger);
   const subscriptions = new Set<Subscription>();

@@ -4,9 +4,9 @@ import type { Database } from "../driver/to-executor.js";
 import { isConnectionLoss } from "../driver/wrap-database-error.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError, PostbusError, PostbusInputError } from "../errors/postbus-error.js";
+import type { InsertStatements } from "../sql/insert-events.js";
 import { wakeChannel } from "../wake/wake-channel.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
-import type { InsertStatements } from "../sql/insert-events.js";
 import { insertPrepared, type NotifyMode } from "./insert-prepared.js";
 import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
 
