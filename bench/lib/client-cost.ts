@@ -12,11 +12,13 @@ function instantExecutor(): Executor {
   return {
     inCallerTransaction: false,
     async query<Row>(_text: string, values?: readonly unknown[]) {
-      const channels = Array.isArray(values?.[0]) ? (values[0] as unknown[]) : [];
-      const rows = channels.map((_, index) => ({
+      // One event: (channel, json, event_id); a batch: (channels[], json, event_ids[]).
+      const ids = Array.isArray(values?.[2]) ? (values[2] as unknown[]) : [values?.[2]];
+      const rows = ids.map((eventId, index) => ({
         id: index + 1,
         tx_text: "1000",
         created_at_tz: new Date(),
+        event_id_text: String(eventId).toLowerCase(),
       }));
       return { rows: rows as Row[], rowCount: rows.length };
     },
@@ -57,12 +59,14 @@ export function rawClientCostMicros(events = 20_000): number {
   return ((nowMs() - started) * 1000) / events;
 }
 
-/** An envelope as Postbus writes it, serialized: for running Postbus's insert statement from raw pg. */
-export function envelopeJson(seq: number): string {
-  return JSON.stringify({
-    event_type: "bench.many",
+/** An envelope as Postbus writes it, serialized, with its event id: for running Postbus's insert statements from raw pg. */
+export function envelopeJson(seq: number, eventType = "bench.many"): { json: string; eventId: string } {
+  const eventId = randomUUID();
+  const json = JSON.stringify({
+    event_type: eventType,
     timestamp: new Date().toISOString(),
     data: benchPayload({ seq, at: Date.now() }),
-    metadata: { event_id: randomUUID(), correlation_id: randomUUID(), causation_id: null, producer: "bench" },
+    metadata: { event_id: eventId, correlation_id: randomUUID(), causation_id: null, producer: "bench" },
   });
+  return { json, eventId };
 }

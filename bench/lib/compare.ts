@@ -2,9 +2,10 @@ import type { Cell, Target } from "../scenarios/types.js";
 import { type Stats, summarize } from "./stats.js";
 
 /**
- * Runs baseline and Postbus alternately: one warm-up of each (discarded), then
- * `rounds` × (baseline, Postbus, references…). Each call measures one cell and
- * returns one sample (a throughput, a duration).
+ * Runs baseline and Postbus alternately: one warm-up of each (discarded), then `rounds` rounds in
+ * ABBA order — even rounds baseline first, odd rounds Postbus first, references last — so a drift
+ * of the machine (another tenant, a warming cache) does not favour one side. Each call measures
+ * one cell and returns one sample (a throughput, a duration).
  */
 export async function alternate(options: {
   readonly rounds: number;
@@ -23,14 +24,23 @@ export async function alternate(options: {
   const baseline: number[] = [];
   const postbus: number[] = [];
   for (let round = 0; round < options.rounds; round++) {
-    baseline.push(await options.baseline());
-    postbus.push(await options.postbus());
+    if (round % 2 === 0) {
+      baseline.push(await options.baseline());
+      postbus.push(await options.postbus());
+    } else {
+      postbus.push(await options.postbus());
+      baseline.push(await options.baseline());
+    }
     for (const [name, run] of Object.entries(options.references ?? {})) references[name]!.push(await run());
   }
   return { baseline, postbus, references };
 }
 
-/** Builds a cell: ratio of the compared statistic and whether the target holds. */
+/**
+ * Builds a cell and judges its target. With paired samples (one baseline and one Postbus sample
+ * per round) and the median compared, the ratio is the median of the per-round ratios, and the
+ * spread is their range; otherwise it is the ratio of the two sides' compared statistic.
+ */
 export function makeCell(options: {
   readonly label: string;
   readonly unit: string;
@@ -47,7 +57,6 @@ export function makeCell(options: {
     Array.isArray(value) ? summarize(value) : (value as Stats);
   const baseline = stats(options.baseline);
   const postbus = stats(options.postbus);
-  const ratio = postbus[compare] / baseline[compare];
   const references = Object.entries(options.references ?? {}).map(([name, value]) => {
     const s = stats(value);
     return { name, stats: s, ratio: s[compare] / baseline[compare] };
@@ -58,6 +67,10 @@ export function makeCell(options: {
     options.baseline.length === options.postbus.length
       ? (options.postbus as number[]).map((value, index) => value / (options.baseline as number[])[index]!)
       : [];
+  const ratio =
+    paired.length > 0 && compare === "median"
+      ? summarize(paired).median
+      : postbus[compare] / baseline[compare];
   return {
     label: options.label,
     unit: options.unit,

@@ -135,7 +135,7 @@ export const latencyScenario: Scenario = {
         baselineName: "raw LISTEN + cursor read",
         baseline: samples.raw,
         postbus: samples.postbus,
-        target: { op: "<=", value: 1.3, text: "p99 ≤ 1.3 × raw" },
+        target: { op: "<=", value: 1.2, text: "p99 ≤ 1.20 × raw" },
         note: `per-round p99: raw ${p99s.raw.map(formatNumber).join(", ")}; Postbus ${p99s.postbus.map(formatNumber).join(", ")} ms`,
       });
       cells.push(cell);

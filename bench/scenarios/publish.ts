@@ -1,6 +1,6 @@
 import pg from "pg";
 import { createPostbus, type Postbus } from "../../packages/client/src/index.js";
-import { insertEventsSql } from "../../packages/client/src/sql/insert-events.js";
+import { insertEventSql } from "../../packages/client/src/sql/insert-events.js";
 import { envelopeJson } from "../lib/client-cost.js";
 import { alternate, makeCell } from "../lib/compare.js";
 import { resetTables } from "../lib/database.js";
@@ -10,7 +10,7 @@ import { warmPool } from "../lib/warm-pool.js";
 import { summaryLine } from "../report/summary-line.js";
 import type { Cell, Scenario } from "./types.js";
 
-const TARGET = { op: ">=", value: 0.95, text: "≥ 0.95 × raw INSERT" } as const;
+const TARGET = { op: ">=", value: 0.9, text: "≥ 0.90 × raw INSERT" } as const;
 
 /**
  * One event per transaction (autocommit), 1 and 8 concurrent publishers:
@@ -20,7 +20,7 @@ const TARGET = { op: ">=", value: 0.95, text: "≥ 0.95 × raw INSERT" } as cons
 export const publishScenario: Scenario = {
   name: "publish",
   title: "Publish, one event per transaction",
-  target: "≥ 0.95 of a raw INSERT, 1 and 8 concurrent publishers",
+  target: "≥ 0.90 of a raw INSERT, 1 and 8 concurrent publishers",
   async run(context) {
     const cells: Cell[] = [];
     for (const publishers of [1, 8]) {
@@ -59,16 +59,16 @@ export const publishScenario: Scenario = {
       };
       const statementOnly = async () => {
         await resetTables(context.admin);
-        const sql = insertEventsSql('"public"');
-        const json = `[${envelopeJson(0)}]`;
+        const sql = insertEventSql('"public"');
         const result = await closedLoop({
           workers: publishers,
           durationMs,
-          op: async () => {
+          op: async (_, seq) => {
+            const { json, eventId } = envelopeJson(seq, "bench.publish");
             await pool.query({
               name: "bench-postbus-insert",
               text: sql,
-              values: [["bench.publish"], json, "after-commit"],
+              values: ["bench.publish", json, eventId],
             });
             return 1;
           },

@@ -19,6 +19,7 @@ describe("migrate", () => {
       "000002_consumer_groups",
       "000003_request_reply",
       "000004_event_id",
+      "000005_row_wake_trigger",
     ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
@@ -29,6 +30,7 @@ describe("migrate", () => {
       { id: 2, name: "000002_consumer_groups" },
       { id: 3, name: "000003_request_reply" },
       { id: 4, name: "000004_event_id" },
+      { id: 5, name: "000005_row_wake_trigger" },
     ]);
   });
 
@@ -43,6 +45,7 @@ describe("migrate", () => {
       "000002_consumer_groups",
       "000003_request_reply",
       "000004_event_id",
+      "000005_row_wake_trigger",
     ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);

@@ -47,6 +47,28 @@ describe("wake-ups", () => {
     expect((await next((payload) => payload === "")).payload).toBe("");
   });
 
+  it("another writer's INSERT of 1,000 rows in one statement sends one wake-up", async () => {
+    received.length = 0;
+    await pool.query(
+      `INSERT INTO events (channel, data)
+       SELECT 'bulk.plain', jsonb_build_object('event_type', 'bulk.plain', 'data', jsonb_build_object('n', n), 'metadata', '{}'::jsonb)
+       FROM generate_series(1, 1000) AS n`,
+    );
+    await next((payload) => payload === "");
+    await settle(100);
+    expect(received.filter((message) => message.payload === "")).toHaveLength(1);
+  });
+
+  it("the trigger is called for other writers' rows only: Postbus's rows (with an event_id) skip it in its WHEN clause", async () => {
+    const { rows } = await pool.query<{ definition: string }>(
+      "SELECT pg_get_triggerdef(oid) AS definition FROM pg_trigger WHERE tgname = 'events_wake_readers'",
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.definition).toMatch(
+      /AFTER INSERT ON public\.events FOR EACH ROW WHEN \(\(new\.event_id IS NULL\)\)/,
+    );
+  });
+
   it("a Postbus publish wakes readers after commit with the channel, and the event is readable by then", async () => {
     received.length = 0;
     const event = await bus.publish("signal.triggered", { n: 1 });
@@ -137,26 +159,42 @@ describe("wake-ups", () => {
     await next((payload) => payload === "mixed.postbus");
   });
 
-  it("a client built on one caller-owned connection lets the trigger wake readers", async () => {
+  it("a client built on one caller-owned connection notifies inside the statement, naming the channel", async () => {
     received.length = 0;
     const client = await pool.connect();
     const onConnection = createPostbus({ db: fromClient(client) });
     try {
       await onConnection.publish("single.connection", {});
-      await next((payload) => payload === "");
+      await next((payload) => payload === "single.connection");
     } finally {
       await onConnection.close();
       client.release();
     }
   });
 
-  it('"in-transaction" mode lets the trigger notify inside the transaction; "off" sends nothing', async () => {
+  it('"in-transaction" mode notifies inside the transaction (not when it rolls back); "off" sends nothing', async () => {
     const exact = createPostbus({ db: pool, wakeups: "in-transaction" });
     const silent = createPostbus({ db: pool, wakeups: "off" });
     try {
       received.length = 0;
       await exact.publish("mode.exact", {});
-      await next((payload) => payload === "");
+      await next((payload) => payload === "mode.exact");
+      await exact.publishMany([
+        { type: "mode.many.a", data: {} },
+        { type: "mode.many.b", data: {} },
+      ]);
+      await next((payload) => payload === "mode.many.a,mode.many.b");
+      received.length = 0;
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        await exact.publish("mode.rolled.back", {}, { tx: client });
+        await client.query("ROLLBACK");
+      } finally {
+        client.release();
+      }
+      await settle(200);
+      expect(received).toEqual([]);
       received.length = 0;
       await silent.publish("mode.silent", {});
       await settle(200);

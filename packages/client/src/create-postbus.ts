@@ -43,7 +43,7 @@ import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./re
 import { sendRequest } from "./request/send-request.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
-import { insertEventsSql, selectEventsByIdSql } from "./sql/insert-events.js";
+import { insertStatements } from "./sql/insert-events.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -201,12 +201,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     schema: config.schema,
     status: () => readStatus(executor, { schema: config.schema }),
   });
-  const untracedPublisher = createPublisher(
-    executor,
-    Object.freeze({ insert: insertEventsSql(schema), byEventId: selectEventsByIdSql(schema) }),
-    notifier,
-    config,
-  );
+  const untracedPublisher = createPublisher(executor, insertStatements(schema), notifier, config);
   const publisher =
     telemetry === undefined ? untracedPublisher : tracedPublisher(untracedPublisher, telemetry);
   const consumerSql = consumerStatements(schema);

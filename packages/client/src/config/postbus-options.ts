@@ -11,7 +11,7 @@ import type { WakeListenerOptions } from "../wake/listener.js";
 export type WakeupMode =
   /** Default: Postbus sends one coalesced NOTIFY after commit; publishing transactions pay no notify lock. */
   | "after-commit"
-  /** The table's trigger notifies inside every publishing transaction (exact, but serializes commits). */
+  /** Every publishing statement notifies inside its transaction (exact, but serializes commits). */
   | "in-transaction"
   /** No wake-ups from Postbus's publishers: readers find events by polling. */
   | "off";

@@ -3,20 +3,16 @@ import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { formatPosition } from "../read/position.js";
 import { rowToEvent } from "../read/row-to-event.js";
-import type { InsertedRow } from "../sql/insert-events.js";
+import type { InsertedRow, InsertStatements } from "../sql/insert-events.js";
 import type { EventRow } from "../sql/select-latest-events.js";
+import { MAX_WAKE_PAYLOAD } from "../wake/wake-channel.js";
 import type { PreparedEvent } from "./prepare-event.js";
 
-/** How readers get woken for a batch: Postbus notifies after commit, or the trigger notifies inside the transaction. */
-export type NotifyMode = "after-commit" | "in-transaction";
-
-/** The two statements of the write path, for one schema. */
-export interface InsertStatements {
-  /** {@link insertEventsSql}. */
-  readonly insert: string;
-  /** {@link selectEventsByIdSql}. */
-  readonly byEventId: string;
-}
+/**
+ * How readers get woken for a write: Postbus notifies after commit (or nobody does), or the
+ * statement itself notifies inside the writing transaction, on the wake channel given.
+ */
+export type NotifyMode = "after-commit" | { readonly inTransaction: string };
 
 /** How many times the stored twin of a skipped event is looked for (it may commit a moment later). */
 const LOOKUP_ATTEMPTS = 3;
@@ -33,13 +29,23 @@ export async function insertPrepared(
   notify: NotifyMode,
   prepared = false,
 ): Promise<StoredEvent[]> {
-  const channels = events.map((event) => event.channel);
-  const json = `[${events.map((event) => event.json).join(",")}]`;
-  const { rows } = await executor.query<InsertedRow>(
-    statements.insert,
-    [channels, json, notify === "after-commit" ? "after-commit" : ""],
-    { prepared },
-  );
+  const waking = notify !== "after-commit";
+  let text: string;
+  let values: unknown[];
+  if (events.length === 1) {
+    const event = events[0]!;
+    text = waking ? statements.oneWaking : statements.one;
+    values = [event.channel, event.json, event.envelope.metadata.event_id];
+  } else {
+    text = waking ? statements.manyWaking : statements.many;
+    values = [
+      events.map((event) => event.channel),
+      `[${events.map((event) => event.json).join(",")}]`,
+      events.map((event) => event.envelope.metadata.event_id),
+    ];
+  }
+  if (waking) values.push(notify.inTransaction, wakePayload(events));
+  const { rows } = await executor.query<InsertedRow>(text, values, { prepared });
   const inserted = new Map(rows.map((row) => [row.event_id_text, row]));
   const skipped = events.filter((event) => !inserted.has(eventIdOf(event)));
   const existing = skipped.length === 0 ? new Map() : await storedTwins(executor, statements, skipped);
@@ -57,6 +63,12 @@ export async function insertPrepared(
       data: event.envelope.data,
     };
   });
+}
+
+/** The wake-up payload naming the batch's channels ("" for all, when the list is too long). */
+function wakePayload(events: readonly PreparedEvent[]): string {
+  const payload = [...new Set(events.map((event) => event.channel))].join(",");
+  return payload.length > MAX_WAKE_PAYLOAD ? "" : payload;
 }
 
 /** The envelope's event id in PostgreSQL's text form of a uuid. */

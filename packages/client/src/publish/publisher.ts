@@ -4,8 +4,10 @@ import type { Database } from "../driver/to-executor.js";
 import { isConnectionLoss } from "../driver/wrap-database-error.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError, PostbusError, PostbusInputError } from "../errors/postbus-error.js";
+import type { InsertStatements } from "../sql/insert-events.js";
+import { wakeChannel } from "../wake/wake-channel.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
-import { type InsertStatements, insertPrepared, type NotifyMode } from "./insert-prepared.js";
+import { insertPrepared, type NotifyMode } from "./insert-prepared.js";
 import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
 
 /** Largest `publishMany` batch, in events. */
@@ -62,7 +64,7 @@ export function createPublisher(
   notifier: WakeNotifier,
   config: ResolvedOptions,
 ): Publisher {
-  const notifyMode: NotifyMode = config.wakeups === "in-transaction" ? "in-transaction" : "after-commit";
+  const inTransaction: NotifyMode = { inTransaction: wakeChannel(config.schema) };
 
   async function prepareBatch(items: readonly PublishItem[]): Promise<PreparedEvent[]> {
     try {
@@ -122,7 +124,9 @@ export function createPublisher(
     const canNotifyAfterCommit =
       afterCommit !== undefined || !target.inCallerTransaction || !executor.inCallerTransaction;
     const mode: NotifyMode =
-      notifyMode === "after-commit" && !canNotifyAfterCommit ? "in-transaction" : notifyMode;
+      config.wakeups === "in-transaction" || (config.wakeups === "after-commit" && !canNotifyAfterCommit)
+        ? inTransaction
+        : "after-commit";
     let stored: StoredEvent[];
     try {
       stored = await insertPrepared(target, statements, prepared, mode, config.prepared);
