@@ -14,6 +14,7 @@ import { pruneCommand } from "./commands/prune.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
 import { requestCommand } from "./commands/request.js";
+import { retentionCommand } from "./commands/retention.js";
 import { statusCommand } from "./commands/status.js";
 import { usageError } from "./usage-error.js";
 
@@ -52,6 +53,8 @@ Usage:
                                                90m…) that every consumer group reading their
                                                channel has passed; never a request awaiting its
                                                reply; dead letters keep their own copy
+  postbus retention <group> hold|release       declare whether the group holds retention back
+                                               (hold, the default) or prune ignores it (release)
   postbus generate [--config PATH] [--check] [--watch] [--no-build]
                                                generate the types package from the JSON Schema
                                                contracts in schemas/ (see postbus.config.json,
@@ -186,6 +189,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await consumeCommand(args, values, io);
       case "prune":
         await pruneCommand(args, values, io.out);
+        return 0;
+      case "retention":
+        await retentionCommand(args, values, io.out);
         return 0;
       case "dlq":
         await dlqCommand(args, values, io.out);

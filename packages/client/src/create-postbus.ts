@@ -41,6 +41,7 @@ import { ReplyWaiter } from "./request/reply-waiter.js";
 import type { RequestOptions, RespondOptions } from "./request/request-options.js";
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
+import { setGroupRetention } from "./retention/group-retention.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertStatements } from "./sql/insert-events.js";
@@ -119,6 +120,12 @@ export interface Postbus {
    * (see {@link pruneEvents}); never an event a group still needs or a request awaiting its reply.
    */
   prune(options: Omit<PruneOptions, "schema">): Promise<PruneResult>;
+  /**
+   * Declares whether a consumer group holds retention back: `false` and `prune` ignores its
+   * cursors (a retired group, or one that reads only live events); `true` (the default) and it
+   * keeps every event the group has not passed. Stored with the group (created if missing).
+   */
+  setGroupRetention(group: string, holdsRetention: boolean): Promise<boolean>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
@@ -394,6 +401,11 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     async prune(pruneOptions: Omit<PruneOptions, "schema">) {
       assertOpen();
       return pruneEvents(executor, { ...pruneOptions, schema: config.schema });
+    },
+
+    async setGroupRetention(group: string, holdsRetention: boolean) {
+      assertOpen();
+      return setGroupRetention(executor, group, holdsRetention, { schema: config.schema });
     },
 
     async listDeadLetters(listOptions = {}) {

@@ -127,6 +127,7 @@ export type {
   RespondOptions,
 } from "./request/request-options.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "./request/send-request.js";
+export { setGroupRetention } from "./retention/group-retention.js";
 export { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 export type {
   ChannelOf,
