@@ -65,8 +65,12 @@ Usage:
                                                every schema change
   postbus build [--config PATH]               compile the generated package's committed sources
                                                into its dist/ without regenerating them
-  postbus docs [--config PATH] [--check]      write the event catalog (Markdown and a static HTML
-                                               site, under the config's docs folder); --check
+  postbus docs [--config PATH] [--check] [--database-url URL]
+                                               write the event catalog (Markdown and a static HTML
+                                               site, under the config's docs folder); with a
+                                               database URL, live figures too (per event type its
+                                               count, last seen, reading groups with their lag,
+                                               dead letters; a consumer groups page); --check
                                                writes nothing and exits 1 naming stale files
   postbus check [--against REF] [--format text|json|github] [--database-url URL]
         [--sample N] [--max-history N] [--strict] [--changeset] [--config PATH]
@@ -211,7 +215,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await buildCommand(values, io);
       case "docs":
         if (args.length > 0)
-          throw usageError("docs takes no arguments", "Usage: postbus docs [--config PATH] [--check]");
+          throw usageError(
+            "docs takes no arguments",
+            "Usage: postbus docs [--config PATH] [--check] [--database-url URL]",
+          );
         return await docsCommand(values, io);
       case "check":
         return await checkCommand(args, values, io);
