@@ -114,3 +114,45 @@ describe("a consumer group's retention flag", () => {
     expect(stored.rows).toEqual([{ holds_retention: true }]);
   });
 });
+
+describe("the holdsRetention option of subscribe and drain", () => {
+  it("stores the flag with the group before it handles anything, and a later declaration changes it", async () => {
+    await bus.drain({
+      group: "live-view",
+      channels: ["ledger"],
+      from: "now",
+      holdsRetention: false,
+      handler: () => {},
+    });
+    expect((await bus.status()).groups.find((group) => group.group === "live-view")?.holdsRetention).toBe(
+      false,
+    );
+    const subscription = bus.subscribe({
+      group: "live-view",
+      channels: ["ledger"],
+      holdsRetention: true,
+      handler: () => {},
+    });
+    try {
+      await expect
+        .poll(
+          async () =>
+            (await bus.status()).groups.find((group) => group.group === "live-view")?.holdsRetention,
+        )
+        .toBe(true);
+    } finally {
+      await subscription.close();
+    }
+  });
+
+  it("refuses a holdsRetention that is not a boolean before touching the database", async () => {
+    await expect(
+      bus.drain({ group: "typo", channels: ["ledger"], holdsRetention: "no" as never, handler: () => {} }),
+    ).rejects.toMatchObject({
+      code: "POSTBUS_OPTIONS_INVALID",
+      subject: { group: "typo", field: "holdsRetention" },
+    });
+    const stored = await pool.query("SELECT count(*)::int AS n FROM postbus_groups WHERE name = 'typo'");
+    expect(stored.rows[0].n).toBe(0);
+  });
+});

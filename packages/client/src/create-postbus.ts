@@ -272,6 +272,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
   function subscribe(subscribeOptions: SubscribeOptions): Subscription {
     assertOpen();
     const deps = consumerDeps(subscribeOptions);
+    storeRetention(deps.config).catch(deps.config.onError);
     const running = startSubscription(deps, wakes, new AbortController());
     const subscription: Subscription = {
       ...running,
@@ -283,6 +284,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     };
     subscriptions.add(subscription);
     return subscription;
+  }
+
+  /** Stores a group's `holdsRetention` option, when it has one. */
+  async function storeRetention(consumer: Omit<BatchDeps, "signal">["config"]): Promise<void> {
+    if (consumer.holdsRetention === undefined) return;
+    await setGroupRetention(executor, consumer.group, consumer.holdsRetention, { schema: config.schema });
   }
 
   function assertOpen(): void {
@@ -370,7 +377,9 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
     async drain(subscribeOptions: SubscribeOptions): Promise<DrainResult> {
       assertOpen();
-      return drainGroup(consumerDeps(subscribeOptions));
+      const deps = consumerDeps(subscribeOptions);
+      await storeRetention(deps.config);
+      return drainGroup(deps);
     },
 
     async resetGroup(

@@ -93,6 +93,12 @@ export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
    * backend. Default 30,000 (100…86,400,000).
    */
   readonly stalledWarningMs?: number;
+  /**
+   * Declares, in the database, whether the group holds retention back (see
+   * `setGroupRetention`): `false` and `prune` ignores its cursors. Default: leave the stored
+   * flag as it is (every group holds retention back until it declares otherwise).
+   */
+  readonly holdsRetention?: boolean;
   /** Stops the subscription like `close()`. */
   readonly signal?: AbortSignal;
   /** Errors of the loop itself (the database unreachable, …); it keeps retrying. Default: a process warning. */
@@ -116,6 +122,8 @@ export interface ConsumerConfig {
   readonly stalledWarningMs: number;
   readonly signal: AbortSignal | undefined;
   readonly onError: (error: unknown) => void;
+  /** The retention flag to store, or undefined to leave it. */
+  readonly holdsRetention: boolean | undefined;
 }
 
 /** Default of `batchTimeoutMs`: a stalled member loses its group within 30 s. */
@@ -134,6 +142,7 @@ const SUBSCRIBE_KEYS = [
   "batchTimeoutMs",
   "handlerTimeoutMs",
   "stalledWarningMs",
+  "holdsRetention",
   "signal",
   "onError",
 ] as const satisfies ReadonlyArray<keyof SubscribeOptions>;
@@ -214,6 +223,7 @@ function checkConsumerOptions(raw: SubscribeOptions): ConsumerConfig {
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelay,
     pollIntervalMs: positiveInteger(options.pollIntervalMs, 1_000, "pollIntervalMs", 3_600_000),
     signal: options.signal,
+    holdsRetention: readHoldsRetention(options.holdsRetention, group),
     onError: options.onError ?? warnOnce(`Postbus consumer group "${group}" hit an error and keeps retrying`),
   });
 }
@@ -242,5 +252,13 @@ function invalid(field: string, message: string): PostbusInputError {
   return new PostbusInputError("POSTBUS_OPTIONS_INVALID", message, {
     subject: { field },
     hint: `Fix the ${field} option of subscribe()`,
+  });
+}
+
+function readHoldsRetention(value: unknown, group: string): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "holdsRetention must be true or false", {
+    subject: { group, field: "holdsRetention" },
+    hint: "Fix the holdsRetention option of subscribe(), or leave it out",
   });
 }
