@@ -20,6 +20,7 @@ describe("migrate", () => {
       "000003_request_reply",
       "000004_event_id",
       "000005_row_wake_trigger",
+      "000006_claim_batch",
     ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
@@ -31,6 +32,7 @@ describe("migrate", () => {
       { id: 3, name: "000003_request_reply" },
       { id: 4, name: "000004_event_id" },
       { id: 5, name: "000005_row_wake_trigger" },
+      { id: 6, name: "000006_claim_batch" },
     ]);
   });
 
@@ -46,6 +48,7 @@ describe("migrate", () => {
       "000003_request_reply",
       "000004_event_id",
       "000005_row_wake_trigger",
+      "000006_claim_batch",
     ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);
