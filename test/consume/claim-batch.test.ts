@@ -19,8 +19,8 @@ afterAll(() => bus.close());
 const CLAIM =
   "SELECT * FROM public.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text)";
 
-async function drainOnce(group: string, channel: string): Promise<number> {
-  return bus.drain({ group, channels: [channel], handler: () => {} });
+async function drainOnce(group: string, channel: string): Promise<void> {
+  await bus.drain({ group, channels: [channel], handler: () => {} });
 }
 
 describe("postbus_claim_batch", () => {
@@ -68,8 +68,12 @@ describe("postbus_claim_batch", () => {
     try {
       await holder.query("BEGIN");
       const held = await holder.query(CLAIM, ["claim-order", 10, ["claim.order"], lockKey, "5000ms"]);
-      expect(held.rows.map((row) => row.data.data)).toEqual([1, 2, 3]);
-      const last = held.rows.at(-1);
+      // First the group's state, then its events.
+      expect(held.rows[0]).toMatchObject({ held: true, id: null, waiting: false });
+      const events = held.rows.slice(1);
+      expect(events.map((row) => row.held)).toEqual([null, null, null]);
+      expect(events.map((row) => row.data.data)).toEqual([1, 2, 3]);
+      const last = events.at(-1);
       // The waiter's statement starts now and blocks on a lock the holder takes first; the
       // holder then advances the cursor and commits. A plain statement's snapshot would be older.
       await holder.query("SELECT pg_advisory_xact_lock(42, 42)");
@@ -91,6 +95,49 @@ describe("postbus_claim_batch", () => {
     } finally {
       holder.release();
       waiter.release();
+    }
+  });
+
+  it("merges the group's channels in (tx, id) order, each read from its own cursor, up to the limit", async () => {
+    await bus.publishMany([
+      { type: "claim.a", data: 1 },
+      { type: "claim.b", data: 2 },
+    ]);
+    await bus.publish("claim.b", 3);
+    await bus.publish("claim.a", 4);
+    await deliverable(pool);
+    await bus
+      .subscribe({
+        group: "claim-merge",
+        channels: ["claim.a", "claim.b"],
+        from: "beginning",
+        handler: () => {},
+      })
+      .close();
+    const client = await pool.connect();
+    try {
+      await client.query("BEGIN");
+      const all = await client.query(CLAIM, [
+        "claim-merge",
+        10,
+        ["claim.a", "claim.b"],
+        '"public".claim-merge',
+        "5000ms",
+      ]);
+      expect(all.rows.slice(1).map((row) => row.data.data)).toEqual([1, 2, 3, 4]);
+      await client.query("ROLLBACK");
+      await client.query("BEGIN");
+      const some = await client.query(CLAIM, [
+        "claim-merge",
+        3,
+        ["claim.a", "claim.b"],
+        '"public".claim-merge',
+        "5000ms",
+      ]);
+      expect(some.rows.slice(1).map((row) => row.data.data)).toEqual([1, 2, 3]);
+      await client.query("ROLLBACK");
+    } finally {
+      client.release();
     }
   });
 

@@ -63,7 +63,8 @@ export type BatchResult =
     };
 
 interface BatchRow extends Partial<EventRow> {
-  held: boolean;
+  /** False: another member holds the lease; true on the group's state row; null on event rows. */
+  held: boolean | null;
   failing_tx: string | null;
   failing_id: number | null;
   failing_attempts: number;
@@ -102,7 +103,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
         );
         const head = rows[0];
         if (!head) throw missingGroup(deps.config.group);
-        if (!head.held) return { kind: "busy" };
+        if (head.held === false) return { kind: "busy" };
         const state: GroupState = {
           failingTx: head.failing_tx,
           failingId: head.failing_id,

@@ -63,11 +63,12 @@ LEFT JOIN LATERAL (
      * deadline (see {@link TRY_LEASE_WITH_DEADLINE_SQL}). One round trip: the function
      * `postbus_claim_batch` (migration 000006) reads with a snapshot taken after the lease was
      * granted. One row with `held` false: another member holds the lease. No row: the group does
-     * not exist. One row with a null id: nothing to do now (or `waiting` for a retry). Otherwise
-     * the events in (tx, id) order across the group's channels, each channel read from its own
-     * cursor with the index, below the horizon (see readEvents).
+     * not exist. Otherwise a row of the group's state (`held` true, no event), then, unless it is
+     * `waiting` for a retry, the events in (tx, id) order across the group's channels (`held`
+     * null), each channel read from its own cursor with the index, below the horizon.
      */
-    claimBatch: `SELECT * FROM ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text)`,
+    // In the SELECT list, not FROM: the SQL function's rows then stream instead of being collected first.
+    claimBatch: `SELECT (b.r).* FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
 
     /**
      * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per
