@@ -8,6 +8,10 @@ export default defineConfig({
     // Test the workspace packages from source: no build step before `vitest`.
     alias: [
       { find: /^@postbus\/client$/, replacement: fromRoot("./packages/client/src/index.ts") },
+      {
+        find: /^@postbus\/client\/opentelemetry$/,
+        replacement: fromRoot("./packages/client/src/opentelemetry.ts"),
+      },
       { find: /^@postbus\/types$/, replacement: fromRoot("./packages/types/src/index.ts") },
       { find: /^@postbus\/codegen$/, replacement: fromRoot("./codegen/src/index.ts") },
     ],

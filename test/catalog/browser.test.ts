@@ -5,9 +5,12 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { liveCatalog } from "../../codegen/src/cli/live-catalog.js";
 import { emitCatalog } from "../../codegen/src/emit/catalog/index.js";
 import { findChromium } from "../support/find-chromium.js";
+import { useTestDatabase } from "../support/test-database.js";
 import { exampleModel, REPOSITORY_ROOT } from "./support/example-catalog.js";
+import { seedLiveDatabase } from "./support/live-database.js";
 
 const CHROMIUM_ARGS = [
   "--headless",
@@ -207,6 +210,63 @@ describe("the HTML catalog in headless Chromium", () => {
     }
     expect(broken).toEqual([]);
     expect(pages.length).toBeGreaterThan(12);
+    expect(consoleErrors).toEqual([]);
+    expect(networkRequests).toEqual([]);
+  }, 60_000);
+});
+
+describe("the live catalog (postbus docs --database-url) in headless Chromium", () => {
+  const db = useTestDatabase();
+  let liveSite: string;
+
+  beforeAll(async () => {
+    const pool = db.pool({ max: 4 });
+    await seedLiveDatabase(pool);
+    const { model, config } = await exampleModel();
+    const files = await liveCatalog(emitCatalog(model, config), model, config, { "database-url": db.url });
+    const liveFolder = path.join(folder, "live");
+    for (const file of files.filter((item) => item.path.startsWith(`${config.docs}/site/`))) {
+      const target = path.join(liveFolder, file.path);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, file.contents);
+    }
+    liveSite = path.join(liveFolder, config.docs, "site");
+  }, 60_000);
+
+  test("an event page shows its live figures; its group link opens the group on the consumer groups page", async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    if (!watched.has(page)) watchPage(page);
+    await page.goto(pathToFileURL(path.join(liveSite, "events/order.placed.html")).href);
+    expect(await page.locator("#live-count").textContent()).toBe("3");
+    expect(await page.locator("#live-dead-letters").textContent()).toBe("1");
+    expect(await page.locator("#live-last-seen").textContent()).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const readers = await page
+      .locator("#live-readers tbody tr")
+      .evaluateAll((rows) =>
+        rows.map((row) => [...row.querySelectorAll("td")].map((cell) => cell.textContent?.trim())),
+      );
+    expect(readers.map((cells) => [cells[0], cells[1], cells[3]])).toEqual([
+      ["audit", "orders", "dead letters"],
+      ["fulfilment", "orders", "lagging"],
+    ]);
+    expect(await page.locator("#live").isVisible()).toBe(true);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, "catalog-live-event.png"), fullPage: true });
+
+    await page.click('#live-readers a:text-is("fulfilment")');
+    await page.waitForURL(/groups\.html#group-fulfilment$/);
+    expect(await page.locator("#group-fulfilment .group-state").textContent()).toBe("lagging");
+    expect(await page.locator("#group-archive").textContent()).toContain("does not hold retention back");
+    expect(await page.locator("section.group h2").allTextContents()).toEqual([
+      "archive",
+      "audit",
+      "fulfilment",
+    ]);
+    expect(await page.evaluate<number>(HORIZONTAL_OVERFLOW)).toBeLessThanOrEqual(0);
+
+    await page.goto(pathToFileURL(path.join(liveSite, "index.html")).href);
+    await page.click('#live a:text-is("Consumer groups (3)")');
+    await page.waitForURL(/groups\.html$/);
     expect(consoleErrors).toEqual([]);
     expect(networkRequests).toEqual([]);
   }, 60_000);

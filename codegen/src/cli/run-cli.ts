@@ -8,11 +8,13 @@ import { dlqCommand } from "./commands/dlq.js";
 import { docsCommand } from "./commands/docs.js";
 import { generateCommand } from "./commands/generate.js";
 import { latestCommand } from "./commands/latest.js";
+import { metricsCommand } from "./commands/metrics.js";
 import { migrateCommand } from "./commands/migrate.js";
 import { pruneCommand } from "./commands/prune.js";
 import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
 import { requestCommand } from "./commands/request.js";
+import { retentionCommand } from "./commands/retention.js";
 import { statusCommand } from "./commands/status.js";
 import { usageError } from "./usage-error.js";
 
@@ -51,6 +53,8 @@ Usage:
                                                90m…) that every consumer group reading their
                                                channel has passed; never a request awaiting its
                                                reply; dead letters keep their own copy
+  postbus retention <group> hold|release       declare whether the group holds retention back
+                                               (hold, the default) or prune ignores it (release)
   postbus generate [--config PATH] [--check] [--watch] [--no-build]
                                                generate the types package from the JSON Schema
                                                contracts in schemas/ (see postbus.config.json,
@@ -61,8 +65,12 @@ Usage:
                                                every schema change
   postbus build [--config PATH]               compile the generated package's committed sources
                                                into its dist/ without regenerating them
-  postbus docs [--config PATH] [--check]      write the event catalog (Markdown and a static HTML
-                                               site, under the config's docs folder); --check
+  postbus docs [--config PATH] [--check] [--database-url URL]
+                                               write the event catalog (Markdown and a static HTML
+                                               site, under the config's docs folder); with a
+                                               database URL, live figures too (per event type its
+                                               count, last seen, reading groups with their lag,
+                                               dead letters; a consumer groups page); --check
                                                writes nothing and exits 1 naming stale files
   postbus check [--against REF] [--format text|json|github] [--database-url URL]
         [--sample N] [--max-history N] [--strict] [--changeset] [--config PATH]
@@ -89,6 +97,11 @@ Usage:
                                                delivery back longer than N s (default 30), more
                                                dead letters than N per group (default 0), a next
                                                event older than N s (not checked by default)
+  postbus metrics --port N [--host H] [--max-lag-seconds N] [--max-dead-letters N] [--max-stall-seconds N]
+                                               serve GET /metrics (the status as Prometheus
+                                               gauges, read on every scrape) and GET /healthz (200
+                                               ok, or 503 naming each problem, as status --check)
+                                               on H (default 127.0.0.1) until Ctrl-C / SIGTERM
 
 Every database command takes:
   --database-url URL   or the DATABASE_URL environment variable
@@ -135,6 +148,8 @@ const OPTIONS = {
   "ignore-group": { type: "string", multiple: true },
   "allow-unknown": { type: "boolean" },
   "publish-window": { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -179,6 +194,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       case "prune":
         await pruneCommand(args, values, io.out);
         return 0;
+      case "retention":
+        await retentionCommand(args, values, io.out);
+        return 0;
       case "dlq":
         await dlqCommand(args, values, io.out);
         return 0;
@@ -197,7 +215,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await buildCommand(values, io);
       case "docs":
         if (args.length > 0)
-          throw usageError("docs takes no arguments", "Usage: postbus docs [--config PATH] [--check]");
+          throw usageError(
+            "docs takes no arguments",
+            "Usage: postbus docs [--config PATH] [--check] [--database-url URL]",
+          );
         return await docsCommand(values, io);
       case "check":
         return await checkCommand(args, values, io);
@@ -210,6 +231,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await asyncApiCommand(values, io);
       case "status":
         return await statusCommand(args, values, io.out);
+      case "metrics":
+        return await metricsCommand(args, values, io);
       default:
         throw usageError(`Unknown command "${command}"`, "Run postbus --help for the list");
     }

@@ -26,6 +26,7 @@ import {
 } from "./observe/check-health.js";
 import { EventHub } from "./observe/event-hub.js";
 import { POSTBUS_EVENTS, type PostbusEventMap, SUBSCRIPTION_EVENTS } from "./observe/postbus-events.js";
+import { tracedPublisher } from "./observe/telemetry/traced-publisher.js";
 import { readEventFields } from "./publish/prepare-event.js";
 import {
   createPublisher,
@@ -40,6 +41,7 @@ import { ReplyWaiter } from "./request/reply-waiter.js";
 import type { RequestOptions, RespondOptions } from "./request/request-options.js";
 import { type ReplyChannelOf, replyToChannel, responderSubscription } from "./request/respond.js";
 import { sendRequest } from "./request/send-request.js";
+import { setGroupRetention } from "./retention/group-retention.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertStatements } from "./sql/insert-events.js";
@@ -118,6 +120,12 @@ export interface Postbus {
    * (see {@link pruneEvents}); never an event a group still needs or a request awaiting its reply.
    */
   prune(options: Omit<PruneOptions, "schema">): Promise<PruneResult>;
+  /**
+   * Declares whether a consumer group holds retention back: `false` and `prune` ignores its
+   * cursors (a retired group, or one that reads only live events); `true` (the default) and it
+   * keeps every event the group has not passed. Stored with the group (created if missing).
+   */
+  setGroupRetention(group: string, holdsRetention: boolean): Promise<boolean>;
   /** Dead letters, oldest first. */
   listDeadLetters(options?: Omit<ListDeadLettersOptions, "schema">): Promise<DeadLetter[]>;
   /** Marks a group's dead letters (all, or `ids`) for redrive; a running subscription handles them again. */
@@ -195,7 +203,14 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     config.onBackgroundError,
     config.prepared,
   );
-  const publisher = createPublisher(executor, insertStatements(schema), notifier, config);
+  // Telemetry, when configured, wraps the publisher and each group's handler; otherwise nothing does.
+  const telemetry = config.telemetry?.bind({
+    schema: config.schema,
+    status: () => readStatus(executor, { schema: config.schema }),
+  });
+  const untracedPublisher = createPublisher(executor, insertStatements(schema), notifier, config);
+  const publisher =
+    telemetry === undefined ? untracedPublisher : tracedPublisher(untracedPublisher, telemetry);
   const consumerSql = consumerStatements(schema);
   const events = new EventHub<PostbusEventMap>(POSTBUS_EVENTS, config.logger);
   const subscriptions = new Set<Subscription>();
@@ -237,11 +252,13 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
   function consumerDeps(options: SubscribeOptions): Omit<BatchDeps, "signal"> {
     const consumer = readConsumerOptions(options);
+    const traced = telemetry?.consumer(consumer.group);
     return {
       executor,
       statements: consumerSql,
       lockKey: `${config.schema}.${consumer.group}`,
-      config: consumer,
+      config: traced === undefined ? consumer : { ...consumer, handler: traced.process(consumer.handler) },
+      telemetry: traced,
       publisher,
       validators: config.prepare.validators,
       unknownEventTypes: config.prepare.unknownEventTypes,
@@ -386,6 +403,11 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       return pruneEvents(executor, { ...pruneOptions, schema: config.schema });
     },
 
+    async setGroupRetention(group: string, holdsRetention: boolean) {
+      assertOpen();
+      return setGroupRetention(executor, group, holdsRetention, { schema: config.schema });
+    },
+
     async listDeadLetters(listOptions = {}) {
       assertOpen();
       return listDeadLetters(executor, { ...listOptions, schema: config.schema });
@@ -404,7 +426,12 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
     async request(eventType: string, data: unknown, requestOptions: RequestOptions = {}) {
       assertOpen();
-      return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions);
+      if (telemetry === undefined)
+        return sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions);
+      const channel = typeof requestOptions?.channel === "string" ? requestOptions.channel : eventType;
+      return telemetry.request(String(eventType), String(channel), () =>
+        sendRequest(executor, publisher, replyWaiter(), eventType, data, requestOptions),
+      );
     },
 
     respond(respondOptions: RespondOptions): Subscription {
@@ -438,6 +465,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       await Promise.all([...subscriptions].map((subscription) => subscription.close()));
       await listener?.close();
       await notifier.close();
+      telemetry?.close();
       stopPoolErrors();
     },
   });

@@ -94,6 +94,13 @@ export {
   type SubscriptionEventMap,
 } from "./observe/postbus-events.js";
 export { PROMETHEUS_CONTENT_TYPE, statusToPrometheus } from "./observe/prometheus-text.js";
+export type {
+  ClientTelemetry,
+  ConsumerTelemetry,
+  PostbusTelemetry,
+  TelemetryClient,
+  TracedHandler,
+} from "./observe/telemetry/telemetry-hooks.js";
 export type { EventOptions } from "./publish/prepare-event.js";
 export {
   MAX_BATCH_BYTES,
@@ -120,6 +127,7 @@ export type {
   RespondOptions,
 } from "./request/request-options.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "./request/send-request.js";
+export { setGroupRetention } from "./retention/group-retention.js";
 export { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 export type {
   ChannelOf,

@@ -51,7 +51,7 @@ export async function pruneCommand(
     if (flags.json) out(JSON.stringify(result));
     else
       out(
-        `${result.dryRun ? "would delete" : "deleted"} ${result.deleted} event${result.deleted === 1 ? "" : "s"} written before ${result.cutoff.toISOString()} in ${result.batches} batch${result.batches === 1 ? "" : "es"} (${result.durationMs} ms)`,
+        `${result.dryRun ? "would delete" : "deleted"} ${result.deleted} event${result.deleted === 1 ? "" : "s"} written before ${result.cutoff.toISOString()} in ${result.batches} batch${result.batches === 1 ? "" : "es"} (${result.durationMs} ms)${result.ignoredGroups.length === 0 ? "" : `; ignored groups: ${result.ignoredGroups.join(", ")}`}`,
       );
   } finally {
     await connection.close();

@@ -86,7 +86,8 @@ function readWindowFlag(text: string | undefined): number | undefined {
   return value;
 }
 
-function readThresholdFlags(flags: StatusFlags): HealthThresholds {
+/** The `--max-…` flags as health thresholds; they need `--check` (which `postbus metrics` implies). */
+export function readThresholdFlags(flags: StatusFlags): HealthThresholds {
   const given = (["max-lag-seconds", "max-dead-letters", "max-stall-seconds"] as const).filter(
     (name) => flags[name] !== undefined,
   );
@@ -131,7 +132,7 @@ export function formatStatus(status: PostbusStatus, schema: string): string[] {
   for (const group of status.groups) {
     const dead = group.deadLetters;
     lines.push(
-      `  ${group.group}: last active ${time(group.lastActiveAt)}; dead letters ${dead.dead} dead, ${dead.redrive} to redrive, ${dead.redriven} redriven`,
+      `  ${group.group}: last active ${time(group.lastActiveAt)}; dead letters ${dead.dead} dead, ${dead.redrive} to redrive, ${dead.redriven} redriven${group.holdsRetention ? "" : "; does not hold retention back"}`,
     );
     for (const cursor of group.channels) {
       const lag = `${cursor.lagCapped ? "≥" : ""}${count(cursor.lagEvents)} behind`;

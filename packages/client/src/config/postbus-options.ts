@@ -1,5 +1,6 @@
 import type { Database } from "../driver/to-executor.js";
 import type { PostbusLogger } from "../log/logger.js";
+import type { PostbusTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { LateReply } from "../request/reply-waiter.js";
 import type { JsonLimits } from "../validate/check-json.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
@@ -53,6 +54,11 @@ export interface PostbusOptions {
    * not support prepared statements (PgBouncer before 1.21 in transaction mode).
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Traces and metrics (see docs/telemetry.md): `openTelemetry()` from
+   * `@postbus/client/opentelemetry`. Default: none, and no telemetry work on any path.
+   */
+  readonly telemetry?: PostbusTelemetry;
 }
 
 /** How a client waits for the replies to its requests. */

@@ -1,6 +1,7 @@
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { warnOnce } from "../errors/warn-once.js";
 import { type PostbusLogger, readLogger } from "../log/logger.js";
+import type { PostbusTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
 import type { LateReply } from "../request/reply-waiter.js";
 import { checkIntegerOption } from "../validate/check-integer.js";
@@ -20,6 +21,8 @@ export interface ResolvedOptions {
   readonly listen: false | WakeListenerOptions;
   /** Whether Postbus's frequent statements are prepared (named). */
   readonly prepared: boolean;
+  /** The configured telemetry, or undefined. */
+  readonly telemetry: PostbusTelemetry | undefined;
   readonly requests: {
     readonly pollIntervalMs: number;
     readonly lateReplyWindowMs: number;
@@ -61,8 +64,19 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
     });
   }
   const logger = readLogger(options.logger);
+  const telemetry = options.telemetry;
+  if (
+    telemetry !== undefined &&
+    (typeof telemetry !== "object" || telemetry === null || typeof telemetry.bind !== "function")
+  ) {
+    throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", "telemetry must be a Postbus telemetry object", {
+      subject: { field: "telemetry" },
+      hint: 'Pass openTelemetry() from "@postbus/client/opentelemetry", or leave the option out',
+    });
+  }
   return Object.freeze({
     logger,
+    telemetry,
     prepared: options.preparedStatements ?? true,
     requests: Object.freeze({
       pollIntervalMs: requesterOption(requests.pollIntervalMs, 500, "requests.pollIntervalMs", 1, 3_600_000),

@@ -4,6 +4,7 @@ import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import type { PostbusLogger } from "../log/logger.js";
 import type { EventHub } from "../observe/event-hub.js";
 import type { SubscriptionEventMap } from "../observe/postbus-events.js";
+import type { ConsumerTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { ConsumerStatements } from "../sql/consumer-statements.js";
@@ -34,6 +35,8 @@ export interface BatchDeps {
   readonly logger: PostbusLogger;
   /** The subscription's event listeners (`subscription.on`), under the client's. */
   readonly events: EventHub<SubscriptionEventMap>;
+  /** The group's telemetry hooks; undefined (no work at all) when telemetry is not configured. */
+  readonly telemetry?: ConsumerTelemetry | undefined;
   readonly signal: AbortSignal;
 }
 
@@ -96,6 +99,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
     const result = await inTransaction(
       deps.executor,
       async (tx): Promise<BatchResult> => {
+        const receivedFrom = deps.telemetry === undefined ? 0 : Date.now();
         const { rows } = await tx.query<BatchRow>(
           deps.statements.claimBatch,
           [deps.config.group, limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
@@ -115,6 +119,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
         for (const row of rows)
           if (row.id !== null && row.id !== undefined) events.push(rowToEvent(row as EventRow));
         if (events.length === 0) return { kind: "handled", count: 0, state };
+        if (deps.telemetry !== undefined) deps.telemetry.received(events, receivedFrom);
 
         // Not awaited: the savepoint's round trip overlaps the handlers' work (their statements
         // queue behind it on the connection); it is awaited before anything relies on it.

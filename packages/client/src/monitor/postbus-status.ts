@@ -88,6 +88,8 @@ export interface GroupStatus {
   readonly group: string;
   /** Its cursor on each channel it reads, by channel name. */
   readonly channels: readonly GroupChannelStatus[];
+  /** Whether `prune` keeps the events it has not passed (false: declared with `setGroupRetention`). */
+  readonly holdsRetention: boolean;
   /** When it last handled a batch or booked a failure; null if never. */
   readonly lastActiveAt: Date | null;
   /** The event it keeps failing on, or null when nothing fails. */

@@ -26,6 +26,7 @@ export async function readGroups(
   executor: Executor,
   statements: MonitorStatements,
   cap: number,
+  releasingRetention: ReadonlySet<string> = new Set(),
 ): Promise<GroupStatus[]> {
   const { rows } = await executor.query<GroupRow>(statements.groups, [cap + 1]);
   const groups = new Map<string, GroupStatus & { channels: GroupStatus["channels"][number][] }>();
@@ -36,6 +37,7 @@ export async function readGroups(
         group: row.group_name,
         channels: [],
         lastActiveAt: row.last_active_at,
+        holdsRetention: !releasingRetention.has(row.group_name),
         failing:
           row.failing_tx === null
             ? null

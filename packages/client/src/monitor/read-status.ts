@@ -1,5 +1,6 @@
 import type { Executor } from "../driver/executor.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
+import { groupsReleasingRetention } from "../retention/group-retention.js";
 import { monitorStatements } from "../sql/monitor-statements.js";
 import { checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
 import { describeValue } from "../validate/describe-value.js";
@@ -82,7 +83,8 @@ export async function readStatus(
   const statements = monitorStatements(quoteIdentifier(schemaName));
   // One after another: the executor may be a single client, which must not run two statements at once.
   const server = await readServer(executor, statements);
-  const groups = await readGroups(executor, statements, cap);
+  const released = new Set(await groupsReleasingRetention(executor, quoteIdentifier(schemaName)));
+  const groups = await readGroups(executor, statements, cap, released);
   const channels = await readChannels(executor, statements, cap);
   const requests = await readRequests(executor, statements, window);
   const table = await executor.query<{ total_bytes: number; dead_letters: number }>(statements.table, [

@@ -38,6 +38,10 @@ export function statusToPrometheus(status: PostbusStatus, labels: { readonly sch
     "postbus_group_failing_attempts",
     "Failed attempts of the event the group is retrying (0: none).",
   );
+  const holdsRetention = family(
+    "postbus_group_holds_retention",
+    "1 when prune keeps the events the group has not passed, 0 when the group declared it does not.",
+  );
   const dead = family("postbus_dead_letters", "Dead letters by consumer group and status.");
   const channelEvents = family("postbus_channel_events", "Events in the channel (capped).");
   const holding = family(
@@ -63,6 +67,7 @@ export function statusToPrometheus(status: PostbusStatus, labels: { readonly sch
       lagSeconds({ group: group.group, channel: cursor.channel }, cursor.lagSeconds);
     }
     failing({ group: group.group }, group.failing?.attempts ?? 0);
+    holdsRetention({ group: group.group }, group.holdsRetention ? 1 : 0);
     for (const state of ["dead", "redrive", "redriven"] as const) {
       dead({ group: group.group, status: state }, group.deadLetters[state]);
     }

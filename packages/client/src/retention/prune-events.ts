@@ -7,6 +7,7 @@ import type { Executor } from "../driver/executor.js";
 import { PostbusInputError } from "../errors/postbus-error.js";
 import { pruneStatements } from "../sql/prune-statements.js";
 import { checkEventName, checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
+import { groupsReleasingRetention } from "./group-retention.js";
 
 /** Options of {@link pruneEvents}. */
 export interface PruneOptions {
@@ -31,6 +32,11 @@ export interface PruneResult {
   readonly deleted: number;
   /** Statements run. */
   readonly batches: number;
+  /**
+   * Groups whose cursors were ignored: `ignoreGroups`, then those that declared they do not hold
+   * retention back (`setGroupRetention(group, false)`), read once when the prune starts.
+   */
+  readonly ignoredGroups: readonly string[];
   /** The cutoff applied. */
   readonly cutoff: Date;
   readonly dryRun: boolean;
@@ -42,6 +48,9 @@ export interface PruneResult {
  * passed (its `(tx, id)` cursor at or after them), that are below the read horizon, and that are
  * not requests still waiting for a reply. Walks the id range of old events in windows of
  * `batchSize`, one autocommitted statement each.
+ *
+ * A group that declared it does not hold retention back (`setGroupRetention(group, false)`,
+ * `postbus retention <group> release`) is ignored like one in `ignoreGroups`.
  *
  * Not protected: a group created later, or a channel a group adds later, with `from: "beginning"`
  * cannot see what was pruned; nor can a `resetGroup` back past it.
@@ -68,11 +77,13 @@ export async function pruneEvents(executor: Executor, options: PruneOptions): Pr
   if (options.ignoreGroups !== undefined && !Array.isArray(options.ignoreGroups)) {
     throw invalid("ignoreGroups", "ignoreGroups must be an array of consumer group names");
   }
-  const ignored = (options.ignoreGroups ?? []).map((group, index) =>
+  const given = (options.ignoreGroups ?? []).map((group, index) =>
     checkEventName(group, "consumer group", { field: `ignoreGroups[${index}]` }),
   );
   const dryRun = options.dryRun === true;
   const sql = pruneStatements(quoteIdentifier(schema));
+  const released = await groupsReleasingRetention(executor, quoteIdentifier(schema));
+  const ignored = [...new Set([...given, ...released])];
   const { rows } = await executor.query<{ low: number | null; high: number | null }>(sql.range, [cutoff]);
   const low = rows[0]?.low;
   const high = rows[0]?.high;
@@ -94,6 +105,7 @@ export async function pruneEvents(executor: Executor, options: PruneOptions): Pr
   return Object.freeze({
     deleted,
     batches,
+    ignoredGroups: Object.freeze(ignored),
     cutoff,
     dryRun,
     durationMs: Math.round(performance.now() - started),
