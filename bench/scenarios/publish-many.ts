@@ -118,7 +118,7 @@ export const publishManyScenario: Scenario = {
       details: { clientMicrosPerEvent: costs, rawClientMicrosPerEvent: rawCost },
       notes: [
         `Client-side work of Postbus alone (an executor that answers instantly, so no database): ${costs.one.toFixed(1)} µs per event for \`publish\`, ${costs.hundred.toFixed(1)} µs per event in batches of 100 and ${costs.thousand.toFixed(1)} µs in batches of 1,000 (name and JSON checks, envelope with two UUIDs, serialization, rows mapped back); the raw baseline's \`JSON.stringify\` is ${rawCost.toFixed(1)} µs per event. This CPU shares the machine's 2 cores with PostgreSQL.`,
-        "The reference row runs Postbus's own INSERT statement (ROWS FROM unnest + jsonb_array_elements, set_config, RETURNING id, tx, created_at) from raw pg as a named statement with pre-built envelopes: the statement's server-side cost without the client's. The raw baselines send unnamed statements, as node-postgres does by default.",
+        "The reference row runs Postbus's own INSERT statement (ROWS FROM unnest + jsonb_array_elements + unnest of the event ids, ON CONFLICT (event_id) DO NOTHING, RETURNING id, tx, created_at, event_id) from raw pg as a named statement with pre-built envelopes: the statement's server-side cost without the client's. The raw baselines send unnamed statements, as node-postgres does by default.",
       ],
       throughputs: cells.flatMap((cell) => [
         { label: `publishMany, ${cell.label}`, system: "raw", perSecond: cell.baseline!.median },

@@ -28,6 +28,7 @@ export const publishScenario: Scenario = {
       await warmPool(pool, publishers + 1);
       const bus = createPostbus({ db: pool, producer: "bench" });
       const quiet = createPostbus({ db: pool, producer: "bench", wakeups: "off" });
+      const spaced = createPostbus({ db: pool, producer: "bench", wakeupIntervalMs: 5 });
       const durationMs = context.duration(1500);
       const raw = async () => {
         await resetTables(context.admin);
@@ -81,6 +82,7 @@ export const publishScenario: Scenario = {
         postbus: publishWith(bus),
         references: {
           "Postbus with wakeups: off (no NOTIFY)": publishWith(quiet),
+          "Postbus with wakeupIntervalMs: 5 (at most one NOTIFY per 5 ms)": publishWith(spaced),
           "Postbus's INSERT statement sent from raw pg (named)": statementOnly,
         },
       });
@@ -102,6 +104,7 @@ export const publishScenario: Scenario = {
         );
       await bus.close();
       await quiet.close();
+      await spaced.close();
       await pool.end();
     }
     return {

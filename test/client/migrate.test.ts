@@ -20,7 +20,8 @@ describe("migrate", () => {
       "000003_request_reply",
       "000004_event_id",
       "000005_row_wake_trigger",
-      "000006_group_retention",
+      "000006_claim_batch",
+      "000007_group_retention",
     ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
@@ -32,7 +33,8 @@ describe("migrate", () => {
       { id: 3, name: "000003_request_reply" },
       { id: 4, name: "000004_event_id" },
       { id: 5, name: "000005_row_wake_trigger" },
-      { id: 6, name: "000006_group_retention" },
+      { id: 6, name: "000006_claim_batch" },
+      { id: 7, name: "000007_group_retention" },
     ]);
   });
 
@@ -48,7 +50,8 @@ describe("migrate", () => {
       "000003_request_reply",
       "000004_event_id",
       "000005_row_wake_trigger",
-      "000006_group_retention",
+      "000006_claim_batch",
+      "000007_group_retention",
     ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);

@@ -142,6 +142,49 @@ describe("wake-ups", () => {
     expect(received.length).toBeLessThan(100);
   });
 
+  it("wakeupIntervalMs: the first commit is announced at once, the ones within the interval share one later wake-up, and the last is never lost", async () => {
+    const spaced = createPostbus({ db: pool, wakeupIntervalMs: 300 });
+    try {
+      received.length = 0;
+      const started = Date.now();
+      await spaced.publish("spaced.first", {});
+      const first = await next((payload) => payload === "spaced.first");
+      expect(first.at - started).toBeLessThan(250);
+      for (let n = 0; n < 5; n++) await spaced.publish(`spaced.more.${n}`, {});
+      const rest = await next((payload) => payload.includes("spaced.more.4"));
+      // Not before the interval after the first one ended, and carrying every channel committed meanwhile.
+      expect(rest.at - first.at).toBeGreaterThanOrEqual(250);
+      const later = received.filter((message) => message.payload.startsWith("spaced.more"));
+      expect(later).toHaveLength(1);
+      expect(later[0]!.payload.split(",").sort()).toEqual([0, 1, 2, 3, 4].map((n) => `spaced.more.${n}`));
+      // A commit long after the interval is again announced at once.
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      const before = Date.now();
+      await spaced.publish("spaced.late", {});
+      expect((await next((payload) => payload === "spaced.late")).at - before).toBeLessThan(250);
+    } finally {
+      await spaced.close();
+    }
+  });
+
+  it("closing sends the wake-up still waiting for the interval", async () => {
+    const spaced = createPostbus({ db: pool, wakeupIntervalMs: 1_000 });
+    received.length = 0;
+    await spaced.publish("closing.first", {});
+    await next((payload) => payload === "closing.first");
+    await spaced.publish("closing.last", {});
+    await spaced.close();
+    await next((payload) => payload === "closing.last", 500);
+  });
+
+  it("refuses a wakeupIntervalMs that is not a whole number of ms from 0 to 1000", () => {
+    for (const wakeupIntervalMs of [-1, 1.5, 1_001, Number.NaN]) {
+      expect(() => createPostbus({ db: pool, wakeupIntervalMs })).toThrow(
+        /wakeupIntervalMs must be an integer/,
+      );
+    }
+  });
+
   it("a plain INSERT after a Postbus publish in the same transaction still wakes readers", async () => {
     received.length = 0;
     const client = await pool.connect();

@@ -202,6 +202,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     wakeChannel(config.schema),
     config.onBackgroundError,
     config.prepared,
+    config.wakeupIntervalMs,
   );
   // Telemetry, when configured, wraps the publisher and each group's handler; otherwise nothing does.
   const telemetry = config.telemetry?.bind({

@@ -30,6 +30,15 @@ export interface PostbusOptions {
   readonly unknownEventTypes?: UnknownEventTypePolicy;
   /** Wake-up strategy. Default `"after-commit"`. */
   readonly wakeups?: WakeupMode;
+  /**
+   * With `wakeups: "after-commit"`: the least time between two wake-ups this client sends, in ms.
+   * The first commit after a quiet spell is announced at once (an idle reader is woken without
+   * delay); commits within the interval after it share the next wake-up, sent when the interval
+   * ends. Raising it trades at most that much latency in other processes for fewer NOTIFY
+   * transactions when one publisher commits back to back. Readers in this process are told at
+   * once either way. Default 0: the next wake-up goes out as soon as the previous one is answered.
+   */
+  readonly wakeupIntervalMs?: number;
   /** Payload limits. Default: depth 64, 1 MiB per envelope. */
   readonly limits?: Partial<JsonLimits>;
   /**

@@ -14,6 +14,8 @@ import type { PostbusOptions, WakeupMode } from "./postbus-options.js";
 export interface ResolvedOptions {
   readonly schema: string;
   readonly wakeups: WakeupMode;
+  /** Least time between two after-commit wake-ups of this client, in ms (0: as soon as the last is answered). */
+  readonly wakeupIntervalMs: number;
   readonly prepare: PrepareContext;
   readonly onBackgroundError: (error: unknown) => void;
   readonly logger: PostbusLogger;
@@ -97,6 +99,13 @@ export function readOptions(options: PostbusOptions): ResolvedOptions {
           ? {}
           : options.listen,
     wakeups,
+    wakeupIntervalMs: checkIntegerOption(options.wakeupIntervalMs, {
+      field: "wakeupIntervalMs",
+      fallback: 0,
+      min: 0,
+      max: 1_000,
+      hint: "Pass a whole number of milliseconds from 0 to 1000, or leave it out",
+    }),
     onBackgroundError: options.onBackgroundError ?? warnOnce("Postbus background work failed"),
     prepare: Object.freeze({
       producer: options.producer === undefined ? null : checkEventName(options.producer, "producer"),

@@ -13,6 +13,10 @@ export async function callHandler(
   context: ConsumerContext,
   expire: () => void,
 ): Promise<void> {
+  // A handler that returns no promise has finished (a throw rejects this call): no deadline to
+  // watch, and no timer per event on the hot path of a synchronous handler.
+  const result: unknown = config.handler(event, context);
+  if (!isThenable(result)) return;
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
@@ -21,7 +25,7 @@ export async function callHandler(
     }, config.handlerTimeoutMs);
   });
   try {
-    await Promise.race([Promise.resolve().then(() => config.handler(event, context)), deadline]);
+    await Promise.race([result, deadline]);
   } finally {
     clearTimeout(timer);
   }
@@ -36,5 +40,13 @@ export function handlerTimeout(group: string, event: StoredEvent, ms: number): P
       subject: { group, eventType: event.type, channel: event.channel },
       hint: "Make the handler faster, or raise handlerTimeoutMs (and batchTimeoutMs, which must stay above twice it)",
     },
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
   );
 }

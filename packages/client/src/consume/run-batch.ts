@@ -7,7 +7,7 @@ import type { SubscriptionEventMap } from "../observe/postbus-events.js";
 import type { ConsumerTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { Publisher } from "../publish/publisher.js";
 import { rowToEvent } from "../read/row-to-event.js";
-import { type ConsumerStatements, TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
+import type { ConsumerStatements } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
@@ -66,6 +66,8 @@ export type BatchResult =
     };
 
 interface BatchRow extends Partial<EventRow> {
+  /** False: another member holds the lease; true on the group's state row; null on event rows. */
+  held: boolean | null;
   failing_tx: string | null;
   failing_id: number | null;
   failing_attempts: number;
@@ -79,7 +81,7 @@ class Closing extends Error {}
 
 /**
  * One batch, one transaction, under the group's lease (a transaction-scoped
- * advisory lock taken before the read):
+ * advisory lock taken in the same round trip as the read, before it: see `claimBatch`):
  *
  * 1. read up to `limit` events after the group's cursors on this member's channels;
  * 2. `SAVEPOINT`, then call the handler for each event in order;
@@ -97,21 +99,15 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
     const result = await inTransaction(
       deps.executor,
       async (tx): Promise<BatchResult> => {
-        const prepared = { prepared: deps.prepared };
         const receivedFrom = deps.telemetry === undefined ? 0 : Date.now();
-        const lease = await tx.query<{ held: boolean }>(
-          TRY_LEASE_WITH_DEADLINE_SQL,
-          [deps.lockKey, serverDeadline(deps.config)],
-          prepared,
-        );
-        if (!lease.rows[0]?.held) return { kind: "busy" };
         const { rows } = await tx.query<BatchRow>(
-          deps.statements.readBatch,
-          [deps.config.group, limit, deps.config.channels],
-          prepared,
+          deps.statements.claimBatch,
+          [deps.config.group, limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
+          { prepared: deps.prepared },
         );
         const head = rows[0];
         if (!head) throw missingGroup(deps.config.group);
+        if (head.held === false) return { kind: "busy" };
         const state: GroupState = {
           failingTx: head.failing_tx,
           failingId: head.failing_id,
@@ -119,18 +115,22 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
           redrive: head.redrive,
         };
         if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
-        const events = rows
-          .filter((row) => row.id !== null && row.id !== undefined)
-          .map((row) => rowToEvent(row as EventRow));
+        const events: StoredEvent[] = [];
+        for (const row of rows)
+          if (row.id !== null && row.id !== undefined) events.push(rowToEvent(row as EventRow));
         if (events.length === 0) return { kind: "handled", count: 0, state };
         if (deps.telemetry !== undefined) deps.telemetry.received(events, receivedFrom);
 
-        await tx.query("SAVEPOINT postbus_batch");
+        // Not awaited: the savepoint's round trip overlaps the handlers' work (their statements
+        // queue behind it on the connection); it is awaited before anything relies on it.
+        const savepoint = tx.query("SAVEPOINT postbus_batch");
+        savepoint.catch(() => {});
         let count = events.length;
         let failed: { index: number; error: unknown } | undefined;
         for (;;) {
           published.clear();
           const attempt = await handleAll(deps, tx, events.slice(0, count), state, published);
+          await savepoint;
           if (attempt === undefined) break;
           if (deps.signal.aborted) throw new Closing();
           await tx.query("ROLLBACK TO SAVEPOINT postbus_batch");

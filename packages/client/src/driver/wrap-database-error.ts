@@ -38,12 +38,18 @@ export function toPostbusError(error: unknown, trace: Error): PostbusError {
   const raw = typeof fields.message === "string" ? fields.message : String(error);
   const message = redactSecrets(raw);
   const wrapped =
-    sqlstate === "42P01" || (sqlstate === "42703" && /"event_id"/.test(message))
-      ? new PostbusDatabaseError("POSTBUS_NOT_MIGRATED", `Postbus tables are missing: ${message}`, {
-          sqlstate,
-          cause: error,
-          hint: "Run `postbus migrate` (or `await migrate(executor)`) against this database first",
-        })
+    sqlstate === "42P01" ||
+    (sqlstate === "42703" && /"event_id"/.test(message)) ||
+    (sqlstate === "42883" && /postbus_/.test(message))
+      ? new PostbusDatabaseError(
+          "POSTBUS_NOT_MIGRATED",
+          `Postbus tables are missing or out of date: ${message}`,
+          {
+            sqlstate,
+            cause: error,
+            hint: "Run `postbus migrate` (or `await migrate(executor)`) against this database first",
+          },
+        )
       : new PostbusDatabaseError(
           "POSTBUS_DATABASE_ERROR",
           sqlstate ? `PostgreSQL error ${sqlstate}: ${message}` : `Database connection error: ${message}`,

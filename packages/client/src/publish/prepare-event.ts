@@ -122,10 +122,11 @@ function buildMetadata(
   if (typeof extra !== "object" || extra === null || Array.isArray(extra)) {
     throw metadataError(eventType, index, "", "metadata must be a plain object");
   }
-  const eventId = extra.event_id ?? randomUUID();
-  if (typeof eventId !== "string" || !UUID.test(eventId)) {
+  const given: unknown = extra.event_id;
+  if (given !== undefined && given !== null && (typeof given !== "string" || !UUID.test(given))) {
     throw metadataError(eventType, index, "/event_id", "metadata.event_id must be a UUID string");
   }
+  const eventId: string = (given as string | null | undefined) ?? randomUUID();
   const cause = options.causedBy === undefined ? undefined : envelopeOf(options.causedBy, eventType, index);
   const causeId = typeof cause?.metadata.event_id === "string" ? cause.metadata.event_id : null;
   const correlationId =

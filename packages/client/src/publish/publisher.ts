@@ -165,6 +165,7 @@ export function createPublisher(
 
 /** Two events of one batch with the same `metadata.event_id` would be one event: refused up front. */
 function checkDistinctEventIds(prepared: readonly PreparedEvent[]): void {
+  if (prepared.length < 2) return;
   const seen = new Map<string, number>();
   for (const [index, event] of prepared.entries()) {
     const id = String(event.envelope.metadata.event_id).toLowerCase();

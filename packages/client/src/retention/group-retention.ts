@@ -1,5 +1,5 @@
 /**
- * A consumer group's retention flag (`postbus_groups.holds_retention`, migration 000006): whether
+ * A consumer group's retention flag (`postbus_groups.holds_retention`, migration 000007): whether
  * `prune` keeps the events the group has not passed. This module owns its two statements.
  */
 import type { Executor } from "../driver/executor.js";

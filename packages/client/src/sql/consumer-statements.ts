@@ -2,7 +2,6 @@
  * The statements of the consuming side, built once per client for its quoted
  * schema. Each is documented where it is defined; parameters are always bound.
  */
-import { EVENT_COLUMNS } from "./select-latest-events.js";
 
 /** First key of a consumer group's advisory lock ("pbgr"); the second is `hashtext(schema.group)`. */
 export const GROUP_LOCK_NAMESPACE = 0x70626772;
@@ -58,37 +57,18 @@ LEFT JOIN LATERAL (
 ) AS first ON true`,
 
     /**
-     * The group's state and its next batch, in one statement: $1 group, $2 limit, $3 the
-     * subscription's channels (a group may have cursors on channels this member does not read).
-     * No row: the group does not exist. One row with a null id: nothing to do now (or `waiting`
-     * for a retry). Otherwise the events in (tx, id) order across the group's channels, each
-     * channel read from its own cursor with the index, below the horizon (see readEvents).
+     * Takes the group's lease and, when it is granted, reads the group's state and its next batch:
+     * $1 group, $2 limit, $3 the subscription's channels (a group may have cursors on channels this
+     * member does not read), $4 `schema.group` (the lease's key), $5 the batch's server-side
+     * deadline (see {@link TRY_LEASE_WITH_DEADLINE_SQL}). One round trip: the function
+     * `postbus_claim_batch` (migration 000006) reads with a snapshot taken after the lease was
+     * granted. One row with `held` false: another member holds the lease. No row: the group does
+     * not exist. Otherwise a row of the group's state (`held` true, no event), then, unless it is
+     * `waiting` for a retry, the events in (tx, id) order across the group's channels (`held`
+     * null), each channel read from its own cursor with the index, below the horizon.
      */
-    readBatch: `WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin),
-grp AS MATERIALIZED (
-  SELECT g.name, g.failing_tx, g.failing_id, g.failing_attempts, g.failing_since,
-    (g.retry_at IS NOT NULL AND g.retry_at > now()) AS waiting, g.retry_at,
-    -- Measured on the server's clock: a client whose clock is off must not spin or oversleep.
-    greatest(0, ceil(extract(epoch FROM g.retry_at - now()) * 1000))::int AS wait_ms,
-    EXISTS (SELECT 1 FROM ${schema}.postbus_dead_letters AS d WHERE d.group_name = g.name AND d.status = 'redrive') AS redrive
-  FROM ${schema}.postbus_groups AS g WHERE g.name = $1
-)
-SELECT grp.failing_tx::text AS failing_tx, grp.failing_id, grp.failing_attempts, grp.failing_since,
-  grp.waiting, grp.retry_at, grp.wait_ms, grp.redrive, b.id, b.channel, b.data, b.tx_text, b.created_at_tz
-FROM grp
-LEFT JOIN LATERAL (
-  SELECT ${EVENT_COLUMNS}, e.tx AS tx_sort
-  FROM ${schema}.postbus_cursors AS c
-  CROSS JOIN horizon AS h
-  CROSS JOIN LATERAL (
-    SELECT ev.* FROM ${schema}.events AS ev
-    WHERE ev.channel = c.channel AND ev.tx >= c.tx AND (ev.tx, ev.id) > (c.tx, c.id) AND ev.tx < h.xmin
-    ORDER BY ev.tx, ev.id LIMIT $2
-  ) AS e
-  WHERE c.group_name = grp.name AND c.channel = ANY($3::varchar[]) AND NOT grp.waiting
-  ORDER BY e.tx, e.id LIMIT $2
-) AS b ON true
-ORDER BY b.tx_sort, b.id`,
+    // In the SELECT list, not FROM: the SQL function's rows then stream instead of being collected first.
+    claimBatch: `SELECT (b.r).* FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
 
     /**
      * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per

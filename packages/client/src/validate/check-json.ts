@@ -1,4 +1,5 @@
 import { PostbusError, type PostbusErrorCode, PostbusInputError } from "../errors/postbus-error.js";
+import { isPlainJson } from "./plain-json.js";
 
 /**
  * Limits applied by {@link toCheckedJson}.
@@ -110,6 +111,34 @@ export function toCheckedJson(
   limits: JsonLimits = DEFAULT_JSON_LIMITS,
 ): string {
   if (limits !== DEFAULT_JSON_LIMITS) checkLimits(limits, context);
+  if (isPlainJson(value, limits.maxDepth, limits.maxBytes)) {
+    let text: unknown;
+    try {
+      text = JSON.stringify(value);
+    } catch {
+      text = undefined;
+    }
+    // A getter that answers differently the second time: the full walk reports it.
+    if (typeof text === "string") return checkedSize(text, context, limits);
+  }
+  return walkCheckedJson(value, context, limits);
+}
+
+/**
+ * {@link toCheckedJson} without its fast path: the full checking walk, which reports the first
+ * problem with its pointer. For tests that hold the fast path to the same rules.
+ *
+ * @internal
+ * @example
+ * ```ts
+ * walkCheckedJson({ a: 1 }, { pointer: "/data" }); // '{"a":1}'
+ * ```
+ */
+export function walkCheckedJson(
+  value: unknown,
+  context: JsonCheckContext,
+  limits: JsonLimits = DEFAULT_JSON_LIMITS,
+): string {
   const walker = new JsonWalker(context, limits);
   try {
     walker.walk(value);
@@ -127,6 +156,11 @@ export function toCheckedJson(
     text = undefined;
   }
   if (typeof text !== "string") throw walker.ranCode();
+  return checkedSize(text, context, limits);
+}
+
+/** `text`, unless its UTF-8 size is over `limits.maxBytes`. */
+function checkedSize(text: string, context: JsonCheckContext, limits: JsonLimits): string {
   // A well-formed UTF-16 code unit never takes more than 3 UTF-8 bytes.
   if (text.length * 3 > limits.maxBytes) {
     const bytes = Buffer.byteLength(text, "utf8");

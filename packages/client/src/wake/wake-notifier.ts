@@ -46,12 +46,22 @@ export class WakeNotifier {
   #closing = false;
 
   readonly #prepared: boolean;
+  readonly #intervalMs: number;
+  /** When the last wake-up was sent (`performance.now()`), or -Infinity. */
+  #lastSentAt = Number.NEGATIVE_INFINITY;
 
-  constructor(executor: Executor, channel: string, onError: (error: unknown) => void, prepared = false) {
+  constructor(
+    executor: Executor,
+    channel: string,
+    onError: (error: unknown) => void,
+    prepared = false,
+    intervalMs = 0,
+  ) {
     this.#executor = executor;
     this.#channel = channel;
     this.#onError = onError;
     this.#prepared = prepared;
+    this.#intervalMs = intervalMs;
   }
 
   /** Channels whose events just committed: wake their readers soon. */
@@ -94,20 +104,25 @@ export class WakeNotifier {
   #schedule(): void {
     if (this.#scheduled || this.#flushing) return;
     this.#scheduled = true;
-    // One macrotask: publishes that complete together share one NOTIFY.
-    setImmediate(() => {
+    const run = () => {
       this.#scheduled = false;
       this.#flushing = this.#flush().finally(() => {
         this.#flushing = undefined;
         if (this.#committed.size > 0 && !this.#closed) this.#schedule();
       });
-    });
+    };
+    // Leading edge: one macrotask, so publishes that complete together share one NOTIFY; within
+    // the interval after the last one, at its end (commits meanwhile share it).
+    const wait = this.#lastSentAt + this.#intervalMs - performance.now();
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, Math.ceil(wait)).unref();
   }
 
   async #flush(): Promise<void> {
     const channels = this.#committed;
     if (channels.size === 0) return;
     this.#committed = new Set();
+    this.#lastSentAt = performance.now();
     let payload = [...channels].join(",");
     if (payload.length > MAX_WAKE_PAYLOAD) payload = "";
     try {

@@ -1,4 +1,4 @@
--- Postbus migration 000006: a consumer group declares whether it holds retention back.
+-- Postbus migration 000007: a consumer group declares whether it holds retention back.
 --
 -- `holds_retention` true (the default, and every group created before this migration): `prune`
 -- keeps every event of the group's channels that the group has not passed. False: the group's
