@@ -69,7 +69,11 @@ describe("postbus_claim_batch", () => {
       await holder.query("BEGIN");
       const held = await holder.query(CLAIM, ["claim-order", 10, ["claim.order"], lockKey, "5000ms"]);
       // First the group's state, then its events.
-      expect(held.rows[0]).toMatchObject({ held: true, id: null, waiting: false });
+      expect(held.rows[0]).toMatchObject({
+        held: true,
+        id: null,
+        data: { waiting: false, failing_tx: null, failing_attempts: 0, redrive: false },
+      });
       const events = held.rows.slice(1);
       expect(events.map((row) => row.held)).toEqual([null, null, null]);
       expect(events.map((row) => row.data.data)).toEqual([1, 2, 3]);

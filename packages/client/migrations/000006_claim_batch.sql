@@ -11,21 +11,19 @@
 --
 -- Rows, each with `held` set only on the first kind:
 -- * one row with held = false when another member holds the lease;
--- * else one row of the group's state (held = true, null event columns), none when the group
+-- * else one row of the group's state (held = true; `data` holds the state as a JSON object with
+--   failing_tx, failing_id, failing_attempts, waiting, wait_ms and redrive), none when the group
 --   does not exist;
 -- * then, unless the group is `waiting` for a retry, up to p_limit events in (tx, id) order
 --   across the group's channels, each channel read from its own cursor, below the horizon (held
---   and the state columns null). With one channel they come straight off the index in order;
---   with several, the per-channel reads are merged.
+--   null). With one channel they come straight off the index in order; with several, the
+--   per-channel reads are merged. Six columns, as few as an event needs: each costs the client
+--   a field to parse per row.
 -- p_lock_key is `schema.group`; p_deadline a duration such as '15000ms', set as the transaction's
 -- statement_timeout and idle_in_transaction_session_timeout (see the client's lease statement).
 CREATE OR REPLACE FUNCTION {{schema}}.postbus_claim_batch(
   p_group varchar, p_limit int, p_channels varchar[], p_lock_key text, p_deadline text
-) RETURNS TABLE (
-  held boolean, failing_tx text, failing_id int, failing_attempts int, failing_since timestamptz,
-  waiting boolean, retry_at timestamptz, wait_ms int, redrive boolean,
-  id int, channel varchar, data jsonb, tx_text text, created_at_tz timestamptz
-)
+) RETURNS TABLE (held boolean, id int, channel varchar, data jsonb, tx_text text, created_at_tz timestamptz)
 LANGUAGE sql VOLATILE AS $$
 SELECT set_config('postbus.lease', pg_try_advisory_xact_lock(1885497202, hashtext(p_lock_key))::text, true),
   set_config('statement_timeout', p_deadline, true),
@@ -33,8 +31,8 @@ SELECT set_config('postbus.lease', pg_try_advisory_xact_lock(1885497202, hashtex
 
 WITH lease AS MATERIALIZED (SELECT current_setting('postbus.lease') = 'true' AS held),
 grp AS MATERIALIZED (
-  SELECT g.name, g.failing_tx, g.failing_id, g.failing_attempts, g.failing_since,
-    (g.retry_at IS NOT NULL AND g.retry_at > now()) AS waiting, g.retry_at,
+  SELECT g.name, g.failing_tx, g.failing_id, g.failing_attempts,
+    (g.retry_at IS NOT NULL AND g.retry_at > now()) AS waiting,
     -- Measured on the server's clock: a client whose clock is off must not spin or oversleep.
     greatest(0, ceil(extract(epoch FROM g.retry_at - now()) * 1000))::int AS wait_ms,
     EXISTS (SELECT 1 FROM {{schema}}.postbus_dead_letters AS d WHERE d.group_name = g.name AND d.status = 'redrive') AS redrive
@@ -44,18 +42,19 @@ cur AS MATERIALIZED (
   SELECT c.tx, c.id FROM {{schema}}.postbus_cursors AS c, grp
   WHERE c.group_name = p_group AND c.channel = p_channels[1] AND cardinality(p_channels) = 1 AND NOT grp.waiting
 )
-SELECT false, NULL::text, NULL::int, NULL::int, NULL::timestamptz, NULL::boolean, NULL::timestamptz, NULL::int,
-  NULL::boolean, NULL::int, NULL::varchar, NULL::jsonb, NULL::text, NULL::timestamptz
+SELECT false, NULL::int, NULL::varchar, NULL::jsonb, NULL::text, NULL::timestamptz
 FROM lease WHERE NOT lease.held
 UNION ALL
-SELECT true, grp.failing_tx::text, grp.failing_id, grp.failing_attempts, grp.failing_since, grp.waiting,
-  grp.retry_at, grp.wait_ms, grp.redrive, NULL::int, NULL::varchar, NULL::jsonb, NULL::text, NULL::timestamptz
+SELECT true, NULL::int, NULL::varchar,
+  jsonb_build_object('failing_tx', grp.failing_tx::text, 'failing_id', grp.failing_id,
+    'failing_attempts', grp.failing_attempts, 'waiting', grp.waiting, 'wait_ms', grp.wait_ms,
+    'redrive', grp.redrive),
+  NULL::text, NULL::timestamptz
 FROM grp
 UNION ALL
 (
   -- One channel: the cursor's values are parameters of one index scan, already in order.
-  SELECT NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::timestamptz, NULL::boolean, NULL::timestamptz,
-    NULL::int, NULL::boolean, e.id, e.channel, e.data, e.tx::text, e.created_at::timestamptz
+  SELECT NULL::boolean, e.id, e.channel, e.data, e.tx::text, e.created_at::timestamptz
   FROM {{schema}}.events AS e
   WHERE e.channel = p_channels[1]
     AND e.tx >= (SELECT cur.tx FROM cur)
@@ -66,8 +65,7 @@ UNION ALL
 UNION ALL
 (
   -- Several channels: each read from its own cursor, merged.
-  SELECT NULL::boolean, NULL::text, NULL::int, NULL::int, NULL::timestamptz, NULL::boolean, NULL::timestamptz,
-    NULL::int, NULL::boolean, ev.id, ev.channel, ev.data, ev.tx::text, ev.created_at::timestamptz
+  SELECT NULL::boolean, ev.id, ev.channel, ev.data, ev.tx::text, ev.created_at::timestamptz
   FROM grp
   CROSS JOIN {{schema}}.postbus_cursors AS c
   CROSS JOIN LATERAL (

@@ -65,9 +65,16 @@ export type BatchResult =
       readonly failure?: { readonly event: StoredEvent; readonly outcome: FailureOutcome };
     };
 
+/**
+ * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,
+ * in `data`), or null (an event).
+ */
 interface BatchRow extends Partial<EventRow> {
-  /** False: another member holds the lease; true on the group's state row; null on event rows. */
   held: boolean | null;
+}
+
+/** The group's state as `claimBatch` returns it, in the `data` of its first row. */
+interface StateJson {
   failing_tx: string | null;
   failing_id: number | null;
   failing_attempts: number;
@@ -105,9 +112,10 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
           [deps.config.group, limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
           { prepared: deps.prepared },
         );
-        const head = rows[0];
-        if (!head) throw missingGroup(deps.config.group);
-        if (head.held === false) return { kind: "busy" };
+        const first = rows[0];
+        if (!first) throw missingGroup(deps.config.group);
+        if (first.held === false) return { kind: "busy" };
+        const head = first.data as StateJson;
         const state: GroupState = {
           failingTx: head.failing_tx,
           failingId: head.failing_id,
@@ -116,8 +124,7 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
         };
         if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
         const events: StoredEvent[] = [];
-        for (const row of rows)
-          if (row.id !== null && row.id !== undefined) events.push(rowToEvent(row as EventRow));
+        for (let index = 1; index < rows.length; index++) events.push(rowToEvent(rows[index] as EventRow));
         if (events.length === 0) return { kind: "handled", count: 0, state };
         if (deps.telemetry !== undefined) deps.telemetry.received(events, receivedFrom);
 
