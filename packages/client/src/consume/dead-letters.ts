@@ -6,7 +6,7 @@ import { rowToEvent } from "../read/row-to-event.js";
 import { monitorStatements } from "../sql/monitor-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import { checkEventName, checkSchemaName, quoteIdentifier } from "../validate/check-name.js";
-import { MAX_WAKE_PAYLOAD, wakeChannel } from "../wake/wake-channel.js";
+import { wakeChannel, wakePayload } from "../wake/wake-channel.js";
 
 /** Where a dead letter is: given up on, asked to be handled again, or handled again. */
 export type DeadLetterStatus = "dead" | "redrive" | "redriven";
@@ -138,12 +138,11 @@ export async function requestRedrive(executor: Executor, options: RequestRedrive
     [group, ids],
   );
   if (rows.length > 0) {
-    const payload = [...new Set(rows.map((row) => row.channel))].join(",");
     // A hint only: the marks are committed, and subscriptions find them by polling too.
     await executor
       .query("SELECT pg_notify($1, $2)", [
         wakeChannel(schemaName),
-        payload.length > MAX_WAKE_PAYLOAD ? "" : payload,
+        wakePayload(rows.map((row) => row.channel)),
       ])
       .catch(() => {});
   }

@@ -5,7 +5,7 @@ import { formatPosition } from "../read/position.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { InsertedRow, InsertStatements } from "../sql/insert-events.js";
 import type { EventRow } from "../sql/select-latest-events.js";
-import { MAX_WAKE_PAYLOAD } from "../wake/wake-channel.js";
+import { wakePayload } from "../wake/wake-channel.js";
 import type { PreparedEvent } from "./prepare-event.js";
 
 /**
@@ -44,7 +44,7 @@ export async function insertPrepared(
       events.map((event) => event.envelope.metadata.event_id),
     ];
   }
-  if (waking) values.push(notify.inTransaction, wakePayload(events));
+  if (waking) values.push(notify.inTransaction, wakePayload(events.map((event) => event.channel)));
   const { rows } = await executor.query<InsertedRow>(text, values, { prepared });
   const inserted = new Map(rows.map((row) => [row.event_id_text, row]));
   const skipped = events.filter((event) => !inserted.has(eventIdOf(event)));
@@ -63,12 +63,6 @@ export async function insertPrepared(
       data: event.envelope.data,
     };
   });
-}
-
-/** The wake-up payload naming the batch's channels ("" for all, when the list is too long). */
-function wakePayload(events: readonly PreparedEvent[]): string {
-  const payload = [...new Set(events.map((event) => event.channel))].join(",");
-  return payload.length > MAX_WAKE_PAYLOAD ? "" : payload;
 }
 
 /** The envelope's event id in PostgreSQL's text form of a uuid. */

@@ -1,6 +1,6 @@
 import type { Executor } from "../driver/executor.js";
 import { emitLocalCommit } from "./local-commits.js";
-import { MAX_WAKE_PAYLOAD } from "./wake-channel.js";
+import { wakePayload } from "./wake-channel.js";
 
 /**
  * The wake-up. A notifying transaction gets a transaction id, so its commit would wait for a WAL
@@ -123,10 +123,8 @@ export class WakeNotifier {
     if (channels.size === 0) return;
     this.#committed = new Set();
     this.#lastSentAt = performance.now();
-    let payload = [...channels].join(",");
-    if (payload.length > MAX_WAKE_PAYLOAD) payload = "";
     try {
-      await this.#executor.query(NOTIFY_SQL, [this.#channel, payload], {
+      await this.#executor.query(NOTIFY_SQL, [this.#channel, wakePayload(channels)], {
         prepared: this.#prepared,
       });
     } catch (error) {
