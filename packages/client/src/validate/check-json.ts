@@ -1,5 +1,5 @@
 import { PostbusError, type PostbusErrorCode, PostbusInputError } from "../errors/postbus-error.js";
-import { isPlainJson } from "./plain-json.js";
+import { isPlainJson, isWellFormed, LONE_SURROGATE } from "./plain-json.js";
 
 /**
  * Limits applied by {@link toCheckedJson}.
@@ -175,19 +175,6 @@ function checkedSize(text: string, context: JsonCheckContext, limits: JsonLimits
 
 /** Objects nested deeper than this switch ancestor lookups from a scan to a Set. */
 const ANCESTOR_SCAN_LIMIT = 32;
-
-interface StringWithWellFormed {
-  isWellFormed(): boolean;
-}
-
-/** Matches a high surrogate not followed by a low one, or a low one not preceded by a high one. */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** `String.prototype.isWellFormed` (Node 20+, ES2024), or a regex where it is missing. */
-const isWellFormed: (text: string) => boolean =
-  typeof (String.prototype as Partial<StringWithWellFormed>).isWellFormed === "function"
-    ? (text) => (text as unknown as StringWithWellFormed).isWellFormed()
-    : (text) => !LONE_SURROGATE.test(text);
 
 type Context = JsonCheckContext;
 

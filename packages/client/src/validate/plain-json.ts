@@ -78,5 +78,33 @@ function plainObject(object: object, depth: number, maxDepth: number): boolean {
 }
 
 function plainString(text: string): boolean {
-  return !text.includes("\u0000") && (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+  return !text.includes("\u0000") && isWellFormed(text);
 }
+
+interface StringWithWellFormed {
+  isWellFormed(): boolean;
+}
+
+/**
+ * Matches a high surrogate not followed by a low one, or a low one not preceded by a high one.
+ *
+ * @example
+ * ```ts
+ * "a\uD800".search(LONE_SURROGATE); // 1
+ * ```
+ */
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Whether a string has no lone surrogate: `String.prototype.isWellFormed` (Node 20+, ES2024), or
+ * {@link LONE_SURROGATE} where it is missing. Shared by the fast check and the checking walk.
+ *
+ * @example
+ * ```ts
+ * isWellFormed("\uD800"); // false
+ * ```
+ */
+export const isWellFormed: (text: string) => boolean =
+  typeof (String.prototype as Partial<StringWithWellFormed>).isWellFormed === "function"
+    ? (text) => (text as unknown as StringWithWellFormed).isWellFormed()
+    : (text) => !LONE_SURROGATE.test(text);
