@@ -12,11 +12,11 @@ import {
   ROOT_CONTEXT,
   type SpanContext,
   SpanKind,
-  SpanStatusCode,
   trace,
 } from "@opentelemetry/api";
 import type { Instruments } from "./instruments.js";
-import { ATTR, errorType, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { ATTR, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { markSpanFailed } from "./span-failure.js";
 import type { ConsumerTelemetry, TracedHandler } from "./telemetry-hooks.js";
 import { readTraceContext } from "./trace-context.js";
 
@@ -99,13 +99,7 @@ export function consumerSpans(instruments: Instruments, group: string): Consumer
         try {
           return await context.with(trace.setSpan(parent, span), () => handler(event, handlerContext));
         } catch (error) {
-          failure = errorType(error);
-          span.recordException(error instanceof Error ? error : String(error));
-          span.setStatus({
-            code: SpanStatusCode.ERROR,
-            message: error instanceof Error ? error.message : undefined,
-          });
-          span.setAttribute(ATTR.errorType, failure);
+          failure = markSpanFailed(span, error);
           throw error;
         } finally {
           span.end();

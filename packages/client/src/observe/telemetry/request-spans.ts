@@ -3,10 +3,11 @@
  * request's send span (so the responder's process span and its reply are in the request's
  * trace), and linked to the reply's creation context when the reply arrives.
  */
-import { context, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { context, SpanKind, trace } from "@opentelemetry/api";
 import type { StoredEvent } from "../../envelope.js";
 import type { Instruments } from "./instruments.js";
-import { ATTR, errorType, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { ATTR, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { markSpanFailed } from "./span-failure.js";
 import { readTraceContext } from "./trace-context.js";
 
 /** Runs `send` (publish the request, wait for the reply) inside a request span. */
@@ -33,12 +34,7 @@ export async function requestWithSpan(
     span.setAttribute("postbus.reply.position", reply.position);
     return reply;
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : undefined,
-    });
-    span.setAttribute(ATTR.errorType, errorType(error));
+    markSpanFailed(span, error);
     throw error;
   } finally {
     span.end();

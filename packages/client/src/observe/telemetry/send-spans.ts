@@ -4,11 +4,12 @@
  * event already carries one (a custom creation context, kept and linked); and
  * `messaging.client.sent.messages`.
  */
-import { type Attributes, context, type Link, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
+import { type Attributes, context, type Link, SpanKind, trace } from "@opentelemetry/api";
 import type { StoredEvent } from "../../envelope.js";
 import type { PublishItem } from "../../publish/publisher.js";
 import type { Instruments } from "./instruments.js";
-import { ATTR, errorType, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { ATTR, MESSAGING_SYSTEM } from "./messaging-attributes.js";
+import { markSpanFailed } from "./span-failure.js";
 import { readTraceContext, traceFields } from "./trace-context.js";
 
 /** Publishes `items` through `write` inside a send span. */
@@ -43,15 +44,10 @@ export async function sendWithSpan(
     countSent(instruments, stored);
     return stored;
   } catch (error) {
-    span.recordException(error instanceof Error ? error : String(error));
-    span.setStatus({
-      code: SpanStatusCode.ERROR,
-      message: error instanceof Error ? error.message : undefined,
-    });
-    span.setAttribute(ATTR.errorType, errorType(error));
+    const failure = markSpanFailed(span, error);
     instruments.sent.add(Array.isArray(items) ? items.length : 0, {
       ...attributes,
-      [ATTR.errorType]: errorType(error),
+      [ATTR.errorType]: failure,
     });
     throw error;
   } finally {
