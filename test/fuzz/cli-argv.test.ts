@@ -23,6 +23,10 @@ beforeAll(async () => {
   url = parsed.toString();
 });
 afterAll(async () => {
+  // A fuzzed command may have created something as the role (a schema named by --schema, say):
+  // hand it to the test's own user, then the role has nothing left and can go.
+  await pool.query(`REASSIGN OWNED BY ${role} TO CURRENT_USER`);
+  await pool.query(`DROP OWNED BY ${role}`);
   await pool.query(`DROP ROLE ${role}`);
 });
 
