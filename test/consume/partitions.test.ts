@@ -66,7 +66,8 @@ async function expectExactlyOnceInKeyOrder(group: string, expectedIds: readonly 
 }
 
 const handledCount = async (group: string) =>
-  (await pool.query("SELECT count(*)::int AS n FROM handled WHERE group_name = $1", [group])).rows[0].n as number;
+  (await pool.query("SELECT count(*)::int AS n FROM handled WHERE group_name = $1", [group])).rows[0]
+    .n as number;
 
 /** Events of `keys` keys, `perKey` each, interleaved, with their key and sequence number. */
 function keyed(type: string, keys: number, perKey: number, prefix = "k") {
@@ -210,10 +211,12 @@ describe("partitioned consumer groups", () => {
     const changes: unknown[] = [];
     const publishing = (async () => {
       for (let round = 0; round < 20; round++) {
-        const batch = await bus.publishMany(keyed("pt.resized", 30, 1).map((item) => ({
-          ...item,
-          data: { key: item.data.key, seq: round },
-        })));
+        const batch = await bus.publishMany(
+          keyed("pt.resized", 30, 1).map((item) => ({
+            ...item,
+            data: { key: item.data.key, seq: round },
+          })),
+        );
         ids.push(...batch.map((event) => event.id));
         await sleep(15);
       }
@@ -246,7 +249,12 @@ describe("partitioned consumer groups", () => {
     const drained = await bus.drain({ group: "convert", channels: "pt.convert", handler: plain.handler });
     expect(drained.handled).toBe(50);
     // A member that still reads the group as one, then another that makes it partitioned.
-    const old = bus.subscribe({ group: "convert", channels: "pt.convert", handler: plain.handler, pollIntervalMs: 100 });
+    const old = bus.subscribe({
+      group: "convert",
+      channels: "pt.convert",
+      handler: plain.handler,
+      pollIntervalMs: 100,
+    });
     await old.ready;
     const converting = bus.subscribe({
       group: "convert",
@@ -255,10 +263,12 @@ describe("partitioned consumer groups", () => {
       handler: plain.handler,
     });
     await converting.ready;
-    const second = await bus.publishMany(keyed("pt.convert", 10, 5).map((item) => ({
-      ...item,
-      data: { key: item.data.key, seq: item.data.seq + 5 },
-    })));
+    const second = await bus.publishMany(
+      keyed("pt.convert", 10, 5).map((item) => ({
+        ...item,
+        data: { key: item.data.key, seq: item.data.seq + 5 },
+      })),
+    );
     await eventually(
       () => handledCount("convert"),
       (n) => n >= 100,
@@ -292,12 +302,61 @@ describe("partitioned consumer groups", () => {
     expect(rows.every((row) => row.n === 2)).toBe(true);
   });
 
+  it("status shows the slowest slot's position, the lag per partition and the failing slot; prune keeps what a slot has not passed", async () => {
+    const published = await bus.publishMany(keyed("pt.watched", 10, 4));
+    const { handler } = recorder("watched");
+    const subscription = bus.subscribe({
+      group: "watched",
+      channels: "pt.watched",
+      partitions: 4,
+      retryDelayMs: () => 60_000,
+      handler: async (event, context) => {
+        if ((event.data as { key: string }).key === "k3") throw new Error("k3 is stuck");
+        await handler(event, context);
+      },
+    });
+    await subscription.ready;
+    await eventually(
+      () => handledCount("watched"),
+      (n) => n >= 36,
+      10_000,
+    );
+    // Keys that share k3's slot wait behind it too.
+    const { rows: same } = await pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM unnest($1::text[]) AS k WHERE hashtext(k) & 63 = hashtext('k3') & 63 AND k <> 'k3'",
+      [Array.from({ length: 10 }, (_, n) => `k${n}`)],
+    );
+    expect(same[0]!.n).toBe(0);
+    await sleep(100);
+    const status = await bus.status();
+    const group = status.groups.find((candidate) => candidate.group === "watched")!;
+    expect(group.partitions).toBe(4);
+    expect(group.failing).toMatchObject({ attempts: 1, lastError: expect.stringContaining("k3 is stuck") });
+    const k3First = published.find((event) => (event.data as { key: string; seq: number }).key === "k3")!;
+    expect(group.failing!.position).toBe(k3First.position);
+    expect(group.channels).toEqual([
+      expect.objectContaining({ channel: "pt.watched", lagEvents: 4, lagCapped: false }),
+    ]);
+    expect(group.partitionLag!.map((partition) => partition.lagEvents).sort()).toEqual([0, 0, 0, 4]);
+    expect(group.partitionLag!.reduce((sum, partition) => sum + partition.failingSlots, 0)).toBe(1);
+    await subscription.close();
+
+    const pruned = await bus.prune({ olderThan: new Date(Date.now() + 60_000), ignoreGroups: [] });
+    const left = await pool.query<{ key: string }>(
+      "SELECT data->'data'->>'key' AS key FROM events WHERE channel = 'pt.watched'",
+    );
+    expect(left.rows.map((row) => row.key)).toEqual(["k3", "k3", "k3", "k3"]);
+    expect(pruned.deleted).toBeGreaterThanOrEqual(36);
+  });
+
   it("refuses a bad number of partitions, naming the option, and a repartition of a group that does not exist", async () => {
     expect(() =>
       bus.subscribe({ group: "bad-parts", channels: "pt.bad", partitions: 65, handler: () => {} }),
     ).toThrow(/partitions must be an integer from 1 to 64/);
     await expect(bus.repartitionGroup("no-such-group", 4)).rejects.toThrow(/does not exist/);
-    await expect(bus.repartitionGroup("basic", 0)).rejects.toThrow(/partitions must be an integer from 1 to 64/);
+    await expect(bus.repartitionGroup("basic", 0)).rejects.toThrow(
+      /partitions must be an integer from 1 to 64/,
+    );
     await expect(bus.publish("pt.bad", {}, { partitionKey: "" })).rejects.toThrow(/partition key/);
   });
 });

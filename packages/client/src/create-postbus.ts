@@ -45,8 +45,8 @@ import { sendRequest } from "./request/send-request.js";
 import { setGroupRetention } from "./retention/group-retention.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
-import { partitionStatements } from "./sql/partition-statements.js";
 import { insertStatements } from "./sql/insert-events.js";
+import { partitionStatements } from "./sql/partition-statements.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -288,7 +288,11 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
 
   /** The statements and lease key of one group. */
   function groupSql(group: string): GroupStatements {
-    return { statements: consumerSql, partitionStatements: partitionSql, lockKey: `${config.schema}.${group}` };
+    return {
+      statements: consumerSql,
+      partitionStatements: partitionSql,
+      lockKey: `${config.schema}.${group}`,
+    };
   }
 
   function subscribe(subscribeOptions: SubscribeOptions): Subscription {

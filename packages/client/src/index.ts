@@ -58,6 +58,7 @@ export type {
   GroupChannelStatus,
   GroupStatus,
   HoldingTransaction,
+  PartitionLag,
   PostbusStatus,
   RequestTypeStatus,
   ServerStatus,

@@ -15,7 +15,13 @@ export interface FailureBook {
   /** Counts the attempt; returns the event's attempts so far. */
   count(tx: Executor, event: StoredEvent, eventTx: string, error: string): Promise<number>;
   /** Moves the event to the dead letters and its cursor past it. */
-  deadLetter(tx: Executor, event: StoredEvent, eventTx: string, error: string, attempts: number): Promise<void>;
+  deadLetter(
+    tx: Executor,
+    event: StoredEvent,
+    eventTx: string,
+    error: string,
+    attempts: number,
+  ): Promise<void>;
   /** Makes the failing event wait `delayMs` (server clock) before its next attempt. */
   retry(tx: Executor, delayMs: number): Promise<void>;
 }
@@ -27,7 +33,11 @@ export interface FailureBook {
  */
 export interface BatchScope {
   /** Takes the lease and reads up to `limit` events, or says why there is nothing to handle. */
-  claim(deps: BatchDeps, tx: Executor, limit: number): Promise<ClaimedBatch | Exclude<BatchResult, { failure: object }>>;
+  claim(
+    deps: BatchDeps,
+    tx: Executor,
+    limit: number,
+  ): Promise<ClaimedBatch | Exclude<BatchResult, { failure: object }>>;
   /**
    * Moves the cursors past the first `count` events of the batch; `clean` when none of them
    * failed, so a failure the group was retrying is over.

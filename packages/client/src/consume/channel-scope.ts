@@ -1,10 +1,8 @@
-import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { BatchScope, FailureBook } from "./batch-scope.js";
-import type { BatchDeps } from "./run-batch.js";
 import { serverDeadline } from "./run-batch.js";
 
 /**
@@ -72,7 +70,8 @@ export const channelScope: BatchScope = {
     );
     if (rows[0]?.moved !== channels.length) throw cursorMoved(deps.config.group);
     // The event that kept failing (always first in the batch) went through this time.
-    if (clean && batch.state.failing.size > 0) await tx.query(deps.statements.clearFailure, [deps.config.group]);
+    if (clean && batch.state.failing.size > 0)
+      await tx.query(deps.statements.clearFailure, [deps.config.group]);
   },
 
   failures(deps): FailureBook {

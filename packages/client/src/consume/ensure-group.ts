@@ -54,7 +54,8 @@ export async function resetGroup(
     await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
     // Holding the group's lease, no repartition runs (it takes that lease first): the number stays.
     const partitions = await storedPartitions(tx, sql, config.group, false);
-    if (partitions !== null) await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, partitions]);
+    if (partitions !== null)
+      await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, partitions]);
     await storedPartitions(tx, sql, config.group, true);
     await placeCursors(tx, sql, partitions, config, "set");
     // A failure being retried belongs to where the group was; it must not hold the new position back.

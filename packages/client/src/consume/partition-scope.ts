@@ -35,7 +35,10 @@ export interface PartitionClaimInfo {
  * (`postbus_claim_partition`, trying `start` first and rotating), reads its slots' events, and
  * books cursors and failures per slot. `info` says what the last claim saw.
  */
-export function partitionScope(start: number, info: PartitionClaimInfo = { partitions: undefined, partition: undefined }) {
+export function partitionScope(
+  start: number,
+  info: PartitionClaimInfo = { partitions: undefined, partition: undefined },
+) {
   let next = start;
   const scope: BatchScope = {
     async claim(deps, tx, limit) {
@@ -56,7 +59,8 @@ export function partitionScope(start: number, info: PartitionClaimInfo = { parti
       for (const slot of head.failing ?? []) failing.set(`${slot.tx}:${slot.id}`, slot.attempts);
       const state = { failing, redrive: head.redrive === true };
       if (rows.length === 1) {
-        if (head.wait_ms !== null && head.wait_ms !== undefined) return { kind: "waiting", waitMs: head.wait_ms, state };
+        if (head.wait_ms !== null && head.wait_ms !== undefined)
+          return { kind: "waiting", waitMs: head.wait_ms, state };
         return { kind: "handled", count: 0, state };
       }
       const events: StoredEvent[] = [];

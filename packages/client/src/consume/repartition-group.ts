@@ -36,7 +36,9 @@ export async function repartitionGroup(
   });
   return inTransaction(executor, async (tx) => {
     await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
-    const { rows } = await tx.query<{ partitions: number | null }>(sql.partitionStatements.partitions, [group]);
+    const { rows } = await tx.query<{ partitions: number | null }>(sql.partitionStatements.partitions, [
+      group,
+    ]);
     if (rows.length === 0) {
       throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Consumer group "${group}" does not exist`, {
         subject: { group },

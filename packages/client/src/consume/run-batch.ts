@@ -9,11 +9,11 @@ import type { ConsumerStatements } from "../sql/consumer-statements.js";
 import type { PartitionStatements } from "../sql/partition-statements.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
+import type { BatchScope } from "./batch-scope.js";
 import { callHandler, handlerTimeout } from "./call-handler.js";
+import { channelScope } from "./channel-scope.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
-import type { BatchScope } from "./batch-scope.js";
-import { channelScope } from "./channel-scope.js";
 import { bookFailure, type FailureOutcome } from "./record-failure.js";
 import { storedEventRejected } from "./stored-event-rejected.js";
 
@@ -127,7 +127,13 @@ export async function runBatch(
         if (count > 0) await scope.advance(deps, tx, claimed, count, failed === undefined);
         if (!failed) return { kind: "handled", count, state };
         const event = events[failed.index]!;
-        const outcome = await bookFailure(deps, tx, event, failed.error, scope.failures(deps, claimed, failed.index));
+        const outcome = await bookFailure(
+          deps,
+          tx,
+          event,
+          failed.error,
+          scope.failures(deps, claimed, failed.index),
+        );
         return { kind: "handled", count, state, failure: { event, outcome } };
       },
       batchTransaction(deps.config),

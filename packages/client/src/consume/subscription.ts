@@ -74,16 +74,15 @@ export function startSubscription(
   const detach = follow(deps.config.signal, abort);
 
   const ready = ensureGroup(deps.executor, deps, deps.config).then((partitions) => {
-    unsubscribe = wakes?.subscribe(
-      (woken) => {
-        if (woken === "all" || woken.some((channel) => channels.has(channel))) wakeAll();
-      },
-      wakeAll,
-    );
+    unsubscribe = wakes?.subscribe((woken) => {
+      if (woken === "all" || woken.some((channel) => channels.has(channel))) wakeAll();
+    }, wakeAll);
     return partitions;
   });
   const running = ready
-    .then((partitions) => runMember(batchDeps, partitions, sleepers, stats, () => abort.signal.aborted, false))
+    .then((partitions) =>
+      runMember(batchDeps, partitions, sleepers, stats, () => abort.signal.aborted, false),
+    )
     .finally(async () => {
       abort.signal.removeEventListener("abort", wakeAll);
       detach();
@@ -123,7 +122,14 @@ export async function drainGroup(deps: Omit<BatchDeps, "signal">): Promise<Drain
   const detach = follow(deps.config.signal, abort);
   try {
     const partitions = await ensureGroup(deps.executor, deps, deps.config);
-    await runMember({ ...deps, signal: abort.signal }, partitions, sleepers, stats, () => abort.signal.aborted, true);
+    await runMember(
+      { ...deps, signal: abort.signal },
+      partitions,
+      sleepers,
+      stats,
+      () => abort.signal.aborted,
+      true,
+    );
   } finally {
     detach();
   }

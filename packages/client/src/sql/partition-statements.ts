@@ -150,23 +150,6 @@ SELECT (SELECT id FROM dl)::text AS dead_letter_id, (SELECT count(*) FROM moved)
 
     /** Forgets every slot's failure (a reset moved the group elsewhere): $1 group. */
     clearFailures: `DELETE FROM ${schema}.postbus_slot_failures WHERE group_name = $1::varchar`,
-
-    /**
-     * Per partition of a group: events waiting after its slot cursors below the horizon (counted
-     * up to $3 per partition), its failing slots and the oldest failure: $1 group, $2 partitions.
-     */
-    partitionLag: `SELECT p.partition,
-  (SELECT count(*) FROM (
-    SELECT 1 FROM ${schema}.postbus_slot_cursors AS c
-    JOIN ${schema}.events AS e ON e.channel = c.channel AND ${slotOf("e")} = c.slot
-      AND e.tx >= c.tx AND (e.tx, e.id) > (c.tx, c.id)
-    WHERE c.group_name = $1 AND c.slot % $2::int = p.partition
-    LIMIT $3::int
-  ) AS w)::int AS lag,
-  (SELECT count(*) FROM ${schema}.postbus_slot_failures AS f WHERE f.group_name = $1 AND f.slot % $2::int = p.partition)::int AS failing_slots,
-  (SELECT min(f.last_error) FROM ${schema}.postbus_slot_failures AS f WHERE f.group_name = $1 AND f.slot % $2::int = p.partition) AS last_error
-FROM generate_series(0, $2::int - 1) AS p(partition)
-ORDER BY p.partition`,
   });
 }
 
