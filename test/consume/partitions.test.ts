@@ -349,6 +349,36 @@ describe("partitioned consumer groups", () => {
     expect(pruned.deleted).toBeGreaterThanOrEqual(36);
   });
 
+  it("a partitioned responder answers requests concurrently, each request its own key", async () => {
+    let running = 0;
+    let maxRunning = 0;
+    const responder = bus.respond({
+      requestType: "pt.quote.requested",
+      responseType: "pt.quote.answered",
+      partitions: 8,
+      handler: async (request) => {
+        running += 1;
+        maxRunning = Math.max(maxRunning, running);
+        await sleep(40);
+        running -= 1;
+        return { n: (request.data as { n: number }).n * 2 };
+      },
+    });
+    await responder.ready;
+    const replies = await Promise.all(
+      Array.from({ length: 24 }, (_, n) => bus.request("pt.quote.requested", { n }, { timeoutMs: 20_000 })),
+    );
+    await responder.close();
+    expect(replies.map((reply) => (reply.data as { n: number }).n)).toEqual(
+      Array.from({ length: 24 }, (_, n) => n * 2),
+    );
+    expect(maxRunning).toBeGreaterThanOrEqual(4);
+    const keys = await pool.query(
+      "SELECT count(DISTINCT data->'metadata'->>'partition_key')::int AS n FROM events WHERE channel = 'pt.quote.requested' AND data->>'event_type' = 'pt.quote.requested'",
+    );
+    expect(keys.rows[0].n).toBe(24);
+  });
+
   it("refuses a bad number of partitions, naming the option, and a repartition of a group that does not exist", async () => {
     expect(() =>
       bus.subscribe({ group: "bad-parts", channels: "pt.bad", partitions: 65, handler: () => {} }),
