@@ -11,26 +11,32 @@ export interface LoadedSources {
 }
 
 /**
- * Reads the sources a scan names, relative to `root`: an entry ending in `.json` is a tsconfig
+ * Reads the sources a scan names, relative to `base`: an entry ending in `.json` is a tsconfig
  * (its files, with its compiler options and `paths`); any other entry is a glob of TypeScript
- * files (`src/**\/*.ts`), checked with the compiler options of `<root>/tsconfig.json` when there
+ * files (`src/**\/*.ts`), checked with the compiler options of `<base>/tsconfig.json` when there
  * is one. Declaration files and `node_modules` are never scanned. A tsconfig that does not exist
- * or a glob that matches nothing is a `POSTBUS_SCAN_SOURCES` diagnostic naming the entry
- * (`origin` says where the entries came from, e.g. `postbus.config.json`).
+ * or a glob that matches nothing is a `POSTBUS_SCAN_SOURCES` diagnostic naming the entry, at
+ * `/sources/<index>` of `origin` (the config file the entries came from, relative to the root;
+ * `undefined` for entries given on the command line).
  *
  * @example
  * ```ts
- * const { files } = loadSources(root, ["demo/tsconfig.json"], "postbus.config.json");
+ * const { files } = loadSources(base, ["demo/tsconfig.json"], "postbus.config.json");
  * ```
  */
-export function loadSources(root: string, sources: readonly string[], origin: string): LoadedSources {
+export function loadSources(
+  base: string,
+  sources: readonly string[],
+  origin: string | undefined,
+): LoadedSources {
   const diagnostics: Diagnostic[] = [];
   const files = new Map<string, SourceFile>();
+  const relativeTo = origin === undefined ? "the current folder" : `the folder of ${origin}`;
   const problem = (index: number, message: string, hint: string) =>
     diagnostics.push(
       diagnostic("POSTBUS_SCAN_SOURCES", message, hint, {
-        file: origin,
-        pointer: origin.endsWith(".json") ? `/sources/${index}` : "",
+        file: origin ?? "(command line)",
+        pointer: origin === undefined ? "" : `/sources/${index}`,
         line: 1,
         column: 1,
       }),
@@ -41,12 +47,12 @@ export function loadSources(root: string, sources: readonly string[], origin: st
       globs.push(entry);
       return;
     }
-    const tsconfig = path.resolve(root, entry);
+    const tsconfig = path.resolve(base, entry);
     if (!existsSync(tsconfig)) {
       problem(
         index,
         `The tsconfig "${entry}" does not exist`,
-        "Name a tsconfig.json of the application, relative to the config file",
+        `Name a tsconfig.json of the application, relative to ${relativeTo}`,
       );
       return;
     }
@@ -57,19 +63,19 @@ export function loadSources(root: string, sources: readonly string[], origin: st
     for (const file of added) if (scannable(file)) files.set(file.getFilePath(), file);
   });
   if (globs.length > 0) {
-    const tsconfig = path.join(root, "tsconfig.json");
+    const tsconfig = path.join(base, "tsconfig.json");
     const project = existsSync(tsconfig)
       ? new Project({ tsConfigFilePath: tsconfig, skipAddingFilesFromTsConfig: true })
       : new Project({ compilerOptions: DEFAULT_OPTIONS });
     for (const glob of globs) {
       const index = sources.indexOf(glob);
-      const pattern = path.posix.join(root.split(path.sep).join("/"), glob);
+      const pattern = path.resolve(base, glob).split(path.sep).join("/");
       const added = project.addSourceFilesAtPaths([pattern, "!**/node_modules/**"]).filter(scannable);
       if (added.length === 0)
         problem(
           index,
           `The glob "${glob}" matches no TypeScript file`,
-          'Give a glob relative to the config file, e.g. "src/**/*.ts"',
+          `Give a glob relative to ${relativeTo}, e.g. "src/**/*.ts"`,
         );
       for (const file of added) files.set(file.getFilePath(), file);
     }

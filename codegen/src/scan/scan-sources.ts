@@ -20,11 +20,13 @@ export interface ScanResult {
 
 /** What to scan. */
 export interface ScanOptions {
-  /** Folder the entries and the reported file names are relative to. */
+  /** Folder the reported file names are relative to (the config's root). */
   readonly root: string;
   /** tsconfig files (`*.json`) and globs of TypeScript files; see {@link loadSources}. */
   readonly sources: readonly string[];
-  /** Where the entries came from, for diagnostics; default `postbus.config.json`. */
+  /** Folder the entries are relative to; default `root`. */
+  readonly base?: string | undefined;
+  /** The config file the entries came from, relative to `root`, for diagnostics; `undefined` for the command line. */
   readonly origin?: string | undefined;
 }
 
@@ -44,8 +46,7 @@ export interface ScanOptions {
  * ```
  */
 export function scanSources(options: ScanOptions): ScanResult {
-  const origin = options.origin ?? "postbus.config.json";
-  const loaded = loadSources(options.root, options.sources, origin);
+  const loaded = loadSources(options.base ?? options.root, options.sources, options.origin);
   const diagnostics = [...loaded.diagnostics];
   const packageOf = packageNames();
   const producers = new Map<string, ProducerSite[]>();
