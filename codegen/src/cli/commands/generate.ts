@@ -16,6 +16,9 @@ import {
 } from "../../generate.js";
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { catalogScan } from "../../scan/catalog-scan.js";
+import { codeParties } from "../../scan/code-parties.js";
+import type { CodeScan } from "../../scan/code-scan.js";
 import { stopOnSignals } from "../stop-on-signals.js";
 import { replaceDist } from "./build.js";
 
@@ -60,7 +63,10 @@ export async function generateCommand(
   const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
-  const emitter = emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage);
+  const scanned = await catalogScan(config, loaded.file);
+  if (scanned !== undefined && scanned.diagnostics.length > 0)
+    return printDiagnostics(scanned.diagnostics, io);
+  const emitter = emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage, scanned?.scan);
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) return watchSchemas(config, emitter, io);
   const result = await generate(config, { emit: emitter });
@@ -249,10 +255,11 @@ function toPosix(file: string): string {
   return file.split(path.sep).join("/");
 }
 
-/** The types package plus the event catalog (`config.docs`), in path order. */
-function withCatalog(emitTypes: EmitTypesPackage): EmitTypesPackage {
+/** The types package plus the event catalog (`config.docs`, with the code's producers and consumers when scanned), in path order. */
+function withCatalog(emitTypes: EmitTypesPackage, scan: CodeScan | undefined): EmitTypesPackage {
   return async (model, config) =>
-    [...(await emitTypes(model, config)), ...emitCatalog(model, config)].sort((a, b) =>
-      a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
-    );
+    [
+      ...(await emitTypes(model, config)),
+      ...emitCatalog(model, config, scan && codeParties(scan, model)),
+    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
