@@ -51,6 +51,13 @@ export function clientMethodCall(
   return undefined;
 }
 
+/** The declarations a node's symbol stands for, through imports and re-exports. */
+export function declarationsOf(node: Node): Node[] {
+  const symbol = node.getSymbol();
+  const target = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+  return target?.getDeclarations() ?? [];
+}
+
 /** The expression under parentheses, `!`, `as`, `satisfies` and `await`. */
 export function unwrap(expression: Node): Node {
   let node = expression;

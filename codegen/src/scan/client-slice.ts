@@ -1,5 +1,11 @@
 import { type CallExpression, type Expression, Node } from "ts-morph";
-import { CLIENT_PACKAGE, type ClientMethodCall, clientMethodCall, unwrap } from "./client-method.js";
+import {
+  CLIENT_PACKAGE,
+  type ClientMethodCall,
+  clientMethodCall,
+  declarationsOf,
+  unwrap,
+} from "./client-method.js";
 import { literalString } from "./literal-strings.js";
 import { objectProperty } from "./object-property.js";
 
@@ -50,7 +56,7 @@ function sliceOfScope(
   if (depth > MAX_DEPTH) return undefined;
   const node = unwrap(receiver);
   if (!Node.isIdentifier(node)) return undefined;
-  for (const declaration of node.getSymbol()?.getDeclarations() ?? []) {
+  for (const declaration of declarationsOf(node)) {
     const callback = enclosingCallback(declaration);
     const giver = callback === undefined ? undefined : callbackOwner(callback);
     if (giver === undefined) continue;
@@ -69,10 +75,7 @@ function producerOption(
   packageOf: (file: string) => string | undefined,
 ): string | undefined {
   const callee = unwrap(call.getExpression());
-  const symbol = callee.getSymbol();
-  const target = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
-  const declarations = target?.getDeclarations() ?? [];
-  const fromClient = declarations.some(
+  const fromClient = declarationsOf(callee).some(
     (declaration) => packageOf(declaration.getSourceFile().getFilePath()) === CLIENT_PACKAGE,
   );
   if (!fromClient) return undefined;
@@ -86,8 +89,9 @@ function producerOption(
 /** What a variable, property or parameter default was initialized with. */
 function initializerOf(node: Node): Node | undefined {
   if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
-  const symbol = Node.isPropertyAccessExpression(node) ? node.getNameNode().getSymbol() : node.getSymbol();
-  for (const declaration of symbol?.getDeclarations() ?? []) {
+  for (const declaration of declarationsOf(
+    Node.isPropertyAccessExpression(node) ? node.getNameNode() : node,
+  )) {
     if (
       Node.isVariableDeclaration(declaration) ||
       Node.isPropertyDeclaration(declaration) ||

@@ -1,5 +1,5 @@
 import { Node } from "ts-morph";
-import { unwrap } from "./client-method.js";
+import { declarationsOf, unwrap } from "./client-method.js";
 
 /**
  * The expression a property of an object literal holds (`{ group: "orders" }`, or shorthand
@@ -28,7 +28,7 @@ export function isObjectLiteral(expression: Node): boolean {
 function objectLiteralOf(node: Node) {
   if (Node.isObjectLiteralExpression(node)) return node;
   if (!Node.isIdentifier(node)) return undefined;
-  for (const declaration of node.getSymbol()?.getDeclarations() ?? []) {
+  for (const declaration of declarationsOf(node)) {
     if (!Node.isVariableDeclaration(declaration)) continue;
     const initializer = declaration.getInitializer();
     const value = initializer === undefined ? undefined : unwrap(initializer);

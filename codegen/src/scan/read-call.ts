@@ -10,7 +10,9 @@ import { type RegistryEntryFacts, registryFacts } from "./registry-facts.js";
 export type CallFact =
   | { readonly kind: "produces"; readonly eventType: string; readonly site: ProducerSite }
   | { readonly kind: "consumes"; readonly eventType: string; readonly site: ConsumerSite }
-  | { readonly kind: "dynamic"; readonly site: DynamicCall };
+  | { readonly kind: "dynamic"; readonly site: DynamicCall }
+  /** The client's registry type has no entries: its channels and reply types cannot be known. */
+  | { readonly kind: "no-registry"; readonly site: CallSite; readonly method: ScannedMethod };
 
 /** Who the call runs for: its place, the client's slice and the file's package. */
 export interface CallContext {
@@ -29,8 +31,9 @@ export interface CallContext {
  * - `respond({ requestType, group })`: the group (default `<requestType>.responders`) consumes
  *   the request and produces its reply and error reply.
  *
- * Reply types and channels come from the client's registry type. An argument that is not a
- * literal is a `dynamic` fact instead. Other methods state nothing.
+ * Reply types and channels come from the client's registry type; when it has no entries (the
+ * types package does not resolve) those calls state `no-registry` instead. An argument that is
+ * not a literal is a `dynamic` fact instead. Other methods state nothing.
  */
 export function readCall(found: ClientMethodCall, context: CallContext): CallFact[] {
   const args = found.call.getArguments();
@@ -59,6 +62,11 @@ export function readCall(found: ClientMethodCall, context: CallContext): CallFac
         candidates: value?.kind === "dynamic" ? value.candidates : [],
       },
     });
+  const registry = () => {
+    const entries = registryFacts(found.receiver);
+    if (entries.size === 0) facts.push({ kind: "no-registry", site: context.site, method });
+    return entries;
+  };
   const first = args[0];
   switch (found.method) {
     case "publish": {
@@ -98,7 +106,7 @@ export function readCall(found: ClientMethodCall, context: CallContext): CallFac
         dynamic("channels", channelsNode ?? first, channels);
         break;
       }
-      for (const entry of registryFacts(found.receiver).values()) {
+      for (const entry of registry().values()) {
         if (entry.channel !== undefined && channels.values.includes(entry.channel))
           consumes(entry.eventType, found.method, group);
       }
@@ -110,10 +118,10 @@ export function readCall(found: ClientMethodCall, context: CallContext): CallFac
         dynamic("eventType", first, type);
         break;
       }
-      const registry = registryFacts(found.receiver);
+      const entries = registry();
       for (const value of type.values) {
         produces(value, "request");
-        for (const reply of replies(registry.get(value))) consumes(reply, "request", undefined);
+        for (const reply of replies(entries.get(value))) consumes(reply, "request", undefined);
       }
       break;
     }
@@ -125,10 +133,10 @@ export function readCall(found: ClientMethodCall, context: CallContext): CallFac
         dynamic("requestType", requestNode ?? first, type);
         break;
       }
-      const registry = registryFacts(found.receiver);
+      const entries = registry();
       for (const value of type.values) {
         consumes(value, "respond", groupOf(first, `${value}.responders`, dynamic));
-        for (const reply of replies(registry.get(value))) produces(reply, "respond");
+        for (const reply of replies(entries.get(value))) produces(reply, "respond");
       }
       break;
     }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { type SourceFile, SyntaxKind } from "ts-morph";
 import { compareText, diagnostic } from "../ir/diagnostic.js";
-import type { Diagnostic } from "../ir/model.js";
+import type { Diagnostic, GeneratedFile } from "../ir/model.js";
 import { CLIENT_PACKAGE, clientMethodCall } from "./client-method.js";
 import { clientSlice } from "./client-slice.js";
 import type { CallSite, CodeScan, ConsumerSite, DynamicCall, EventUsage, ProducerSite } from "./code-scan.js";
@@ -28,6 +28,8 @@ export interface ScanOptions {
   readonly base?: string | undefined;
   /** The config file the entries came from, relative to `root`, for diagnostics; `undefined` for the command line. */
   readonly origin?: string | undefined;
+  /** Files (paths relative to `root`) that replace those on disk: the types package being generated. */
+  readonly overrides?: readonly GeneratedFile[] | undefined;
 }
 
 /**
@@ -37,7 +39,8 @@ export interface ScanOptions {
  * `drain`, `request` and `respond`, with their literal event types and group names. The type
  * checker decides what a receiver is, so another object's `publish` is not counted. Calls whose
  * arguments are not literals are listed as dynamic. A file importing `@postbus/client` that does
- * not resolve is a `POSTBUS_SCAN_UNRESOLVED` diagnostic: its calls could not be told apart.
+ * not resolve is a `POSTBUS_SCAN_UNRESOLVED` diagnostic: its calls could not be told apart; so is
+ * a subscribe, drain, request or respond on a client whose registry type has no entries.
  *
  * @example
  * ```ts
@@ -46,7 +49,10 @@ export interface ScanOptions {
  * ```
  */
 export function scanSources(options: ScanOptions): ScanResult {
-  const loaded = loadSources(options.base ?? options.root, options.sources, options.origin);
+  const overrides = (options.overrides ?? [])
+    .filter((file) => file.path.endsWith(".ts"))
+    .map((file) => ({ file: path.resolve(options.root, file.path), contents: file.contents }));
+  const loaded = loadSources(options.base ?? options.root, options.sources, options.origin, overrides);
   const diagnostics = [...loaded.diagnostics];
   const packageOf = packageNames();
   const producers = new Map<string, ProducerSite[]>();
@@ -74,7 +80,8 @@ export function scanSources(options: ScanOptions): ScanResult {
       })) {
         if (fact.kind === "produces") add(producers, fact.eventType, fact.site);
         else if (fact.kind === "consumes") add(consumers, fact.eventType, fact.site);
-        else dynamic.push(fact.site);
+        else if (fact.kind === "dynamic") dynamic.push(fact.site);
+        else diagnostics.push(noRegistry(fact.site, fact.method));
       }
     }
   }
@@ -111,6 +118,16 @@ function unresolvedClient(file: SourceFile, relative: string): Diagnostic[] {
         { file: relative, pointer: "", line, column },
       );
     });
+}
+
+/** A call whose client's contracts the type checker cannot read. */
+function noRegistry(site: CallSite, method: string): Diagnostic {
+  return diagnostic(
+    "POSTBUS_SCAN_UNRESOLVED",
+    `The client this ${method} runs on has no contracts the type checker can read, so its channels and reply types are unknown`,
+    "Create it with the generated package's contracts (createTypedPostbus({ contracts })) and make that package resolve in the tsconfig",
+    { file: site.file, pointer: "", line: site.line, column: site.column },
+  );
 }
 
 function bySite(a: CallSite, b: CallSite): number {
