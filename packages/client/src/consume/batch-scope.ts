@@ -32,6 +32,8 @@ export interface FailureBook {
  * the savepoint and the retry rules of `runBatch` are the same for both.
  */
 export interface BatchScope {
+  /** Whether a batch covers one partition only (then a short batch does not mean caught up). */
+  readonly partitioned: boolean;
   /** Takes the lease and reads up to `limit` events, or says why there is nothing to handle. */
   claim(
     deps: BatchDeps,

@@ -30,6 +30,7 @@ interface StateJson {
  * the failing event on the group's row.
  */
 export const channelScope: BatchScope = {
+  partitioned: false,
   async claim(deps, tx, limit) {
     const { rows } = await tx.query<BatchRow>(
       deps.statements.claimBatch,

@@ -99,7 +99,9 @@ export async function consumeLoop(
         }
         if (result.count > 0) {
           quickDelay = QUICK_RETRY_MS;
-          if (result.count >= config.batchSize) continue;
+          busyRounds = 0;
+          // A partitioned group's batch is one partition's: a short one says nothing of the others.
+          if (result.count >= config.batchSize || scope?.partitioned === true) continue;
         }
         if (once) {
           const stalled = await stalls.check();

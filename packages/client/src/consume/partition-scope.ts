@@ -41,6 +41,7 @@ export function partitionScope(
 ) {
   let next = start;
   const scope: BatchScope = {
+    partitioned: true,
     async claim(deps, tx, limit) {
       const { rows } = await tx.query<PartitionRow>(
         deps.partitionStatements.claim,
