@@ -1,21 +1,21 @@
 import { parseArgs } from "node:util";
 import { isPostbusError, redactSecrets } from "@postbus/client";
-import { asyncApiCommand } from "./commands/asyncapi.js";
-import { buildCommand } from "./commands/build.js";
-import { checkCommand } from "./commands/check.js";
-import { consumeCommand } from "./commands/consume.js";
-import { dlqCommand } from "./commands/dlq.js";
-import { docsCommand } from "./commands/docs.js";
-import { generateCommand } from "./commands/generate.js";
-import { latestCommand } from "./commands/latest.js";
-import { metricsCommand } from "./commands/metrics.js";
-import { migrateCommand } from "./commands/migrate.js";
-import { pruneCommand } from "./commands/prune.js";
-import { publishCommand } from "./commands/publish.js";
-import { readCommand } from "./commands/read.js";
-import { requestCommand } from "./commands/request.js";
-import { retentionCommand } from "./commands/retention.js";
-import { statusCommand } from "./commands/status.js";
+import { asyncApiCommand } from "./commands/generator/asyncapi.js";
+import { buildCommand } from "./commands/generator/build.js";
+import { checkCommand } from "./commands/generator/check.js";
+import { docsCommand } from "./commands/generator/docs.js";
+import { generateCommand } from "./commands/generator/generate.js";
+import { consumeCommand } from "./commands/runtime/consume.js";
+import { dlqCommand } from "./commands/runtime/dlq.js";
+import { latestCommand } from "./commands/runtime/latest.js";
+import { metricsCommand } from "./commands/runtime/metrics.js";
+import { migrateCommand } from "./commands/runtime/migrate.js";
+import { pruneCommand } from "./commands/runtime/prune.js";
+import { publishCommand } from "./commands/runtime/publish.js";
+import { readCommand } from "./commands/runtime/read.js";
+import { requestCommand } from "./commands/runtime/request.js";
+import { retentionCommand } from "./commands/runtime/retention.js";
+import { statusCommand } from "./commands/runtime/status.js";
 import { usageError } from "./usage-error.js";
 
 const HELP = `postbus — typed events on one PostgreSQL events table

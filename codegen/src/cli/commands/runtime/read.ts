@@ -1,7 +1,7 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { parseLimit } from "../parse-limit.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { parseLimit } from "../../parse-limit.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /**
  * `postbus read <channel>... [--after POSITION] [--limit N]`: replay in

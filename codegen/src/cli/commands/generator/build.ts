@@ -1,11 +1,11 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { packageFolder } from "../../build/package-folder.js";
-import type { ResolvedConfig } from "../../config/config.js";
-import { loadConfig } from "../../config/load-config.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { packageFolder } from "../../../build/package-folder.js";
+import type { ResolvedConfig } from "../../../config/config.js";
+import { loadConfig } from "../../../config/load-config.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
 
 /** Flags of `postbus build`. */
 export interface BuildFlags {
@@ -50,7 +50,7 @@ export async function buildCommand(flags: BuildFlags, io: BuildIo): Promise<numb
       contents: await readFile(path.join(config.root, srcDir, entry), "utf8"),
     })),
   );
-  const built = (await import("../../build/build-package.js")).buildPackage(config, sources);
+  const built = (await import("../../../build/build-package.js")).buildPackage(config, sources);
   if (built.diagnostics.length > 0) return printDiagnostics(built.diagnostics, io);
   const dist = await replaceDist(config, built.files);
   io.out(

@@ -1,8 +1,8 @@
 import { PostbusReplyError } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { type ContractFlags, writeContracts } from "../contract-flags.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { type ContractFlags, writeContracts } from "../../contract-flags.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus request`. */
 export interface RequestFlags extends DatabaseFlags, ContractFlags {

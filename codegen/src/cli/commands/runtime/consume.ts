@@ -7,10 +7,10 @@ import {
   type StartFrom,
   type StoredEvent,
 } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { eventLine } from "../print-event.js";
-import { stopOnSignals } from "../stop-on-signals.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { eventLine } from "../../print-event.js";
+import { stopOnSignals } from "../../stop-on-signals.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus consume`. */
 export interface ConsumeFlags extends DatabaseFlags {

@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../config/load-config.js";
-import { emitAsyncApi } from "../../emit/asyncapi/index.js";
-import { generate } from "../../generate.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic } from "../../ir/model.js";
+import { loadConfig } from "../../../config/load-config.js";
+import { emitAsyncApi } from "../../../emit/asyncapi/index.js";
+import { generate } from "../../../generate.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic } from "../../../ir/model.js";
 
 /** Flags of `postbus asyncapi`. */
 export interface AsyncApiFlags {

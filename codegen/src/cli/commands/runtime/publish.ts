@@ -1,7 +1,7 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { type ContractFlags, writeContracts } from "../contract-flags.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { type ContractFlags, writeContracts } from "../../contract-flags.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus publish`. */
 export interface PublishFlags extends DatabaseFlags, ContractFlags {
