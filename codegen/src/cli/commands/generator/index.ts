@@ -7,9 +7,19 @@ import { buildCommand } from "./build.js";
 import { checkCommand } from "./check.js";
 import { docsCommand } from "./docs.js";
 import { generateCommand } from "./generate.js";
+import { initCommand } from "./init.js";
 
 /** The generator's commands, in the order the help lists them. */
 export const GENERATOR_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: "init",
+    summary: "start a project: a config, an example contract",
+    description:
+      "Scaffolds a new project in the current folder: postbus.config.json, one example contract under schemas/, and a package.json (when there is none) whose workspaces hold the generated package; then runs postbus generate. Refuses, writing nothing, when a postbus.config.json is already there.",
+    options: [{ flags: "--no-build", description: "generate the sources only, not dist/" }],
+    examples: [{ command: "mkdir shop && cd shop && postbus init", says: "a new project, generated" }],
+    run: (_args, flags, io) => initCommand({ build: flags.boolean("no-build") !== true }, io),
+  },
   {
     name: "generate",
     summary: "types package and catalog from the contracts",
