@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { fromPool, migrate } from "@postbus/client";
@@ -20,13 +22,14 @@ let pool: pg.Pool;
 // The ANSI escape that starts every colour sequence.
 const ESC = "\u001b[";
 
-async function cli(argv: string[], colour?: { out: boolean; err: boolean }) {
+async function cli(argv: string[], colour?: { out: boolean; err: boolean }, cwd?: string) {
   const out: string[] = [];
   const err: string[] = [];
   const status = await runCli(argv, {
     out: (line) => out.push(line),
     err: (line) => err.push(line),
     ...(colour === undefined ? {} : { colour }),
+    ...(cwd === undefined ? {} : { cwd }),
   });
   return { status, out: out.join("\n"), err: err.join("\n") };
 }
@@ -292,5 +295,63 @@ describe("colour", () => {
     expect((refused as { stderr: string }).stderr).toBe(
       "postbus: POSTBUS_USAGE: Unknown option --watch for postbus migrate. --watch is an option of postbus generate. Run postbus migrate --help for its options\n",
     );
+  });
+});
+
+describe("without a config", () => {
+  let empty: string;
+  beforeAll(async () => {
+    empty = await mkdtemp(path.join(os.tmpdir(), "postbus-no-config-"));
+  });
+  afterAll(async () => {
+    await rm(empty, { recursive: true, force: true });
+  });
+
+  it.each([["generate"], ["docs"], ["asyncapi"], ["build"], ["check"], ["generate", "--watch"]])(
+    "%s says no config was found, where it looked, and what to do; exit 2, nothing written",
+    async (...argv) => {
+      const result = await cli(argv, undefined, empty);
+      expect(result.status).toBe(2);
+      expect(result.out).toBe("");
+      expect(result.err).not.toContain("postbus.config.json:1:1");
+      const looked = [empty];
+      while (path.dirname(looked.at(-1)!) !== looked.at(-1)) looked.push(path.dirname(looked.at(-1)!));
+      expect(result.err).toBe(
+        `postbus: POSTBUS_USAGE: No postbus.config.json found in ${empty} or any folder above it, and no schemas/ folder there. Looked for postbus.config.json in ${looked.join(", ")}. Run postbus init to start a project here, or pass --config PATH`,
+      );
+      expect(await readdir(empty)).toEqual([]);
+    },
+  );
+
+  it.each([
+    ["generate", "--config", "missing.json"],
+    ["status", "--config", "missing.json", "--database-url", "$URL"],
+    ["publish", "conventions.cfg", "{}", "--config", "missing.json", "--database-url", "$URL"],
+  ])("%s with --config naming no file is a usage error naming the path", async (...argv) => {
+    const before = await count();
+    const result = await cli(
+      argv.map((arg) => (arg === "$URL" ? db.url : arg)),
+      undefined,
+      empty,
+    );
+    expect(result.status).toBe(2);
+    expect(result.err).toBe(
+      `postbus: POSTBUS_USAGE: No config file at ${path.join(empty, "missing.json")} (--config missing.json). Check the path, or run postbus init in the project's folder to create its postbus.config.json`,
+    );
+    expect(await count()).toBe(before);
+    expect(await readdir(empty)).toEqual([]);
+  });
+
+  it("a plain schemas/ folder still generates with the defaults", async () => {
+    const plain = await mkdtemp(path.join(os.tmpdir(), "postbus-plain-"));
+    try {
+      await mkdir(path.join(plain, "schemas"));
+      const result = await cli(["generate", "--no-build"], undefined, plain);
+      expect(result.err).toBe("");
+      expect(result.status).toBe(0);
+      expect(await readdir(path.join(plain, "packages/types/src"))).toContain("index.ts");
+    } finally {
+      await rm(plain, { recursive: true, force: true });
+    }
   });
 });

@@ -3,9 +3,9 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageFolder } from "../../../build/package-folder.js";
 import type { ResolvedConfig } from "../../../config/config.js";
-import { loadConfig } from "../../../config/load-config.js";
 import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 
 /** Flags of `postbus build`. */
 export interface BuildFlags {
@@ -26,7 +26,7 @@ export interface BuildIo {
  * `generate --check`. A compile error prints as `file:line:column: CODE …`, exit 1.
  */
 export async function buildCommand(flags: BuildFlags, io: BuildIo): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
   const started = performance.now();

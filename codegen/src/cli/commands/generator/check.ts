@@ -18,13 +18,13 @@ import { createUpcastRun, type UpcastReport } from "../../../compat/run-upcaster
 import { scanStoredLog } from "../../../compat/scan-stored-log.js";
 import { type StoredLogReport, storedContractCheck } from "../../../compat/stored-log.js";
 import { coverFindings } from "../../../compat/upcaster-coverage.js";
-import { loadConfig } from "../../../config/load-config.js";
 import { createGenerateCache } from "../../../generate.js";
 import { isTransitive } from "../../../ir/compatibility-modes.js";
 import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic } from "../../../ir/model.js";
 import { importUpcasters } from "../../../upcast/import-upcasters.js";
 import { connect, type DatabaseFlags } from "../../connect.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus check`. */
@@ -87,7 +87,7 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
       "Pass --database-url (or set DATABASE_URL) to check stored events",
     );
   }
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return contractErrors(loaded.diagnostics, "the config", io);
   const config = loaded.config;
   const cache = createGenerateCache();

@@ -1,12 +1,12 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../../config/load-config.js";
 import { emitCatalog } from "../../../emit/catalog/index.js";
 import { diffFiles, generate, readGenerated } from "../../../generate.js";
 import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
 import type { DatabaseFlags } from "../../connect.js";
 import { liveCatalog } from "../../live-catalog.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 import { usageError } from "../../usage-error.js";
 
 /** What every generated catalog page carries near its top; such a page that is no longer generated is obsolete. */
@@ -31,7 +31,7 @@ export interface DocsIo {
  * nothing and exits 1 naming stale files. Schema problems print like `generate`'s, exit 1.
  */
 export async function docsCommand(flags: DocsFlags, io: DocsIo): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
   const result = await generate(config);

@@ -4,7 +4,6 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageFolder } from "../../../build/package-folder.js";
 import type { ResolvedConfig } from "../../../config/config.js";
-import { loadConfig } from "../../../config/load-config.js";
 import { emitCatalog } from "../../../emit/catalog/index.js";
 import type { EmitTypesPackage } from "../../../emit/emit-types-package.js";
 import {
@@ -16,6 +15,7 @@ import {
 } from "../../../generate.js";
 import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 import { stopOnSignals } from "../../stop-on-signals.js";
 import { replaceDist } from "./build.js";
 
@@ -57,7 +57,7 @@ export async function generateCommand(
   io: GenerateIo,
   emit?: EmitTypesPackage,
 ): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
   const emitter = emit ?? withCatalog((await import("../../../emit/index.js")).emitTypesPackage);

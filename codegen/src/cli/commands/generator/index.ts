@@ -17,7 +17,10 @@ export const GENERATOR_COMMANDS: readonly CommandSpec[] = [
     description:
       "Scaffolds a new project in the current folder: postbus.config.json, one example contract under schemas/, and a package.json (when there is none) whose workspaces hold the generated package; then runs postbus generate. Refuses, writing nothing, when a postbus.config.json is already there.",
     options: [{ flags: "--no-build", description: "generate the sources only, not dist/" }],
-    examples: [{ command: "mkdir shop && cd shop && postbus init", says: "a new project, generated" }],
+    examples: [
+      { command: "postbus init", says: "in a new project's empty folder: scaffold, generate and build" },
+      { command: "postbus init --no-build", says: "the same without compiling dist/" },
+    ],
     run: (_args, flags, io) => initCommand({ build: flags.boolean("no-build") !== true }, io),
   },
   {

@@ -81,6 +81,7 @@ export const RUNTIME_COMMANDS: readonly CommandSpec[] = [
           producer: flags.string("producer"),
         },
         io.out,
+        io.cwd,
       );
       return 0;
     },
@@ -122,6 +123,7 @@ export const RUNTIME_COMMANDS: readonly CommandSpec[] = [
         },
         io.out,
         io.signal,
+        io.cwd,
       );
       return 0;
     },

@@ -20,6 +20,7 @@ export async function publishCommand(
   args: readonly string[],
   flags: PublishFlags,
   out: (line: string) => void,
+  cwd: string = process.cwd(),
 ): Promise<void> {
   const [eventType, json, ...rest] = args;
   if (eventType === undefined || json === undefined || rest.length > 0) {
@@ -33,7 +34,7 @@ export async function publishCommand(
   ) {
     throw usageError("--metadata must be a JSON object", `For example --metadata '{"correlation_id":"abc"}'`);
   }
-  const contracts = await writeContracts(flags);
+  const contracts = await writeContracts(flags, cwd);
   const channel = flags.channel ?? contracts.channelOf(eventType);
   const connection = connect(flags, process.env, contracts.options);
   try {
