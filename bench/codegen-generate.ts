@@ -14,7 +14,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { generateCommand } from "../codegen/src/cli/commands/generate.js";
+import { generateCommand } from "../codegen/src/cli/commands/generator/generate.js";
 import { loadConfig } from "../codegen/src/config/load-config.js";
 import type { EmitTypesPackage } from "../codegen/src/emit/emit-types-package.js";
 import { createGenerateCache, generate } from "../codegen/src/generate.js";

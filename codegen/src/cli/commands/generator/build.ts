@@ -1,11 +1,11 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { packageFolder } from "../../build/package-folder.js";
-import type { ResolvedConfig } from "../../config/config.js";
-import { loadConfig } from "../../config/load-config.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { packageFolder } from "../../../build/package-folder.js";
+import type { ResolvedConfig } from "../../../config/config.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 
 /** Flags of `postbus build`. */
 export interface BuildFlags {
@@ -26,7 +26,7 @@ export interface BuildIo {
  * `generate --check`. A compile error prints as `file:line:column: CODE …`, exit 1.
  */
 export async function buildCommand(flags: BuildFlags, io: BuildIo): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
   const started = performance.now();
@@ -50,7 +50,7 @@ export async function buildCommand(flags: BuildFlags, io: BuildIo): Promise<numb
       contents: await readFile(path.join(config.root, srcDir, entry), "utf8"),
     })),
   );
-  const built = (await import("../../build/build-package.js")).buildPackage(config, sources);
+  const built = (await import("../../../build/build-package.js")).buildPackage(config, sources);
   if (built.diagnostics.length > 0) return printDiagnostics(built.diagnostics, io);
   const dist = await replaceDist(config, built.files);
   io.out(

@@ -1,8 +1,8 @@
 import { PostbusReplyError } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { type ContractFlags, writeContracts } from "../contract-flags.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { type ContractFlags, writeContracts } from "../../contract-flags.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus request`. */
 export interface RequestFlags extends DatabaseFlags, ContractFlags {
@@ -23,6 +23,7 @@ export async function requestCommand(
   flags: RequestFlags,
   out: (line: string) => void,
   signal?: AbortSignal,
+  cwd: string = process.cwd(),
 ): Promise<void> {
   const [eventType, json, ...rest] = args;
   if (eventType === undefined || json === undefined || rest.length > 0) {
@@ -48,7 +49,7 @@ export async function requestCommand(
       "For example --timeout-ms 5000",
     );
   }
-  const contracts = await writeContracts(flags);
+  const contracts = await writeContracts(flags, cwd);
   const channel = flags.channel ?? contracts.channelOf(eventType);
   const connection = connect(flags, process.env, contracts.options);
   try {

@@ -1,7 +1,7 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { parseLimit } from "../parse-limit.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { parseLimit } from "../../parse-limit.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /** `postbus latest <channel> [--limit N]`: the newest events of a channel, newest first, as JSON lines. */
 export async function latestCommand(

@@ -1,10 +1,10 @@
 import type { AddressInfo } from "node:net";
 import { fromPool, readStatus } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { deprecatedVersions } from "../deprecated-versions.js";
-import { createMetricsServer } from "../metrics-server.js";
-import { stopOnSignals } from "../stop-on-signals.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { deprecatedVersions } from "../../deprecated-versions.js";
+import { createMetricsServer } from "../../metrics-server.js";
+import { stopOnSignals } from "../../stop-on-signals.js";
+import { usageError } from "../../usage-error.js";
 import { readThresholdFlags } from "./status.js";
 
 /** Flags of `postbus metrics`. */

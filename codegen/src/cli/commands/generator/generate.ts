@@ -2,22 +2,22 @@ import { type FSWatcher, watch } from "node:fs";
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
-import { packageFolder } from "../../build/package-folder.js";
-import type { ResolvedConfig } from "../../config/config.js";
-import { loadConfig } from "../../config/load-config.js";
-import { emitCatalog } from "../../emit/catalog/index.js";
-import type { EmitTypesPackage } from "../../emit/emit-types-package.js";
+import { packageFolder } from "../../../build/package-folder.js";
+import type { ResolvedConfig } from "../../../config/config.js";
+import { emitCatalog } from "../../../emit/catalog/index.js";
+import type { EmitTypesPackage } from "../../../emit/emit-types-package.js";
 import {
   createGenerateCache,
   diffFiles,
   type GenerateCache,
   generate,
   readGenerated,
-} from "../../generate.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
-import { scannedParties } from "../../scan/catalog-scan.js";
-import { stopOnSignals } from "../stop-on-signals.js";
+} from "../../../generate.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
+import { scannedParties } from "../../../scan/catalog-scan.js";
+import { loadProjectConfig } from "../../load-project-config.js";
+import { stopOnSignals } from "../../stop-on-signals.js";
 import { replaceDist } from "./build.js";
 
 /** Flags of `postbus generate`. */
@@ -58,11 +58,11 @@ export async function generateCommand(
   io: GenerateIo,
   emit?: EmitTypesPackage,
 ): Promise<number> {
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
   const emitter =
-    emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage, loaded.file, io.err);
+    emit ?? withCatalog((await import("../../../emit/index.js")).emitTypesPackage, loaded.file, io.err);
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) return watchSchemas(config, emitter, io);
   const result = await generate(config, { emit: emitter });
@@ -86,7 +86,7 @@ export async function generateCommand(
 async function buildGeneratedPackage(config: ResolvedConfig, files: readonly GeneratedFile[]) {
   const manifest = `${packageFolder(config)}package.json`;
   return files.some((file) => file.path === manifest)
-    ? (await import("../../build/build-package.js")).buildPackage(config, files)
+    ? (await import("../../../build/build-package.js")).buildPackage(config, files)
     : undefined;
 }
 

@@ -1,31 +1,31 @@
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fromPool, readStatus } from "@postbus/client";
-import { changesetFor } from "../../compat/changeset.js";
-import { checkCompatibility } from "../../compat/check-compatibility.js";
-import type { ContractSide } from "../../compat/contract-side.js";
+import { changesetFor } from "../../../compat/changeset.js";
+import { checkCompatibility } from "../../../compat/check-compatibility.js";
+import type { ContractSide } from "../../../compat/contract-side.js";
 import {
   CHECK_FORMATS,
   type CheckFormat,
   type CheckOutput,
   formatCheck,
   liveGroupsOf,
-} from "../../compat/format-report.js";
-import { openGitRepository } from "../../compat/git-snapshot.js";
-import { loadSide } from "../../compat/load-side.js";
-import { nextVersion, recommendBump } from "../../compat/recommend-bump.js";
-import { createUpcastRun, type UpcastReport } from "../../compat/run-upcasters.js";
-import { scanStoredLog } from "../../compat/scan-stored-log.js";
-import { type StoredLogReport, storedContractCheck } from "../../compat/stored-log.js";
-import { coverFindings } from "../../compat/upcaster-coverage.js";
-import { loadConfig } from "../../config/load-config.js";
-import { createGenerateCache } from "../../generate.js";
-import { isTransitive } from "../../ir/compatibility-modes.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic } from "../../ir/model.js";
-import { importUpcasters } from "../../upcast/import-upcasters.js";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { usageError } from "../usage-error.js";
+} from "../../../compat/format-report.js";
+import { openGitRepository } from "../../../compat/git-snapshot.js";
+import { loadSide } from "../../../compat/load-side.js";
+import { nextVersion, recommendBump } from "../../../compat/recommend-bump.js";
+import { createUpcastRun, type UpcastReport } from "../../../compat/run-upcasters.js";
+import { scanStoredLog } from "../../../compat/scan-stored-log.js";
+import { type StoredLogReport, storedContractCheck } from "../../../compat/stored-log.js";
+import { coverFindings } from "../../../compat/upcaster-coverage.js";
+import { createGenerateCache } from "../../../generate.js";
+import { isTransitive } from "../../../ir/compatibility-modes.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic } from "../../../ir/model.js";
+import { importUpcasters } from "../../../upcast/import-upcasters.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { loadProjectConfig } from "../../load-project-config.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus check`. */
 export interface CheckFlags extends DatabaseFlags {
@@ -87,7 +87,7 @@ export async function checkCommand(args: readonly string[], flags: CheckFlags, i
       "Pass --database-url (or set DATABASE_URL) to check stored events",
     );
   }
-  const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
+  const loaded = await loadProjectConfig(io.cwd ?? process.cwd(), flags.config);
   if (loaded.config === undefined) return contractErrors(loaded.diagnostics, "the config", io);
   const config = loaded.config;
   const cache = createGenerateCache();

@@ -6,9 +6,9 @@ import {
   readStatus,
   statusToPrometheus,
 } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { deprecatedVersions } from "../deprecated-versions.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { deprecatedVersions } from "../../deprecated-versions.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus status`. */
 export interface StatusFlags extends DatabaseFlags {

@@ -1,7 +1,7 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { type ContractFlags, writeContracts } from "../contract-flags.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { type ContractFlags, writeContracts } from "../../contract-flags.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus publish`. */
 export interface PublishFlags extends DatabaseFlags, ContractFlags {
@@ -20,6 +20,7 @@ export async function publishCommand(
   args: readonly string[],
   flags: PublishFlags,
   out: (line: string) => void,
+  cwd: string = process.cwd(),
 ): Promise<void> {
   const [eventType, json, ...rest] = args;
   if (eventType === undefined || json === undefined || rest.length > 0) {
@@ -33,7 +34,7 @@ export async function publishCommand(
   ) {
     throw usageError("--metadata must be a JSON object", `For example --metadata '{"correlation_id":"abc"}'`);
   }
-  const contracts = await writeContracts(flags);
+  const contracts = await writeContracts(flags, cwd);
   const channel = flags.channel ?? contracts.channelOf(eventType);
   const connection = connect(flags, process.env, contracts.options);
   try {

@@ -1,5 +1,5 @@
 import { fromPool, migrate } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
 
 /** `postbus migrate`: creates or upgrades the events table; prints what it applied. */
 export async function migrateCommand(flags: DatabaseFlags, out: (line: string) => void): Promise<void> {

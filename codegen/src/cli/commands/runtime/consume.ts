@@ -7,10 +7,11 @@ import {
   type StartFrom,
   type StoredEvent,
 } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { eventLine } from "../print-event.js";
-import { stopOnSignals } from "../stop-on-signals.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { positionFlag } from "../../parse-position.js";
+import { eventLine } from "../../print-event.js";
+import { stopOnSignals } from "../../stop-on-signals.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus consume`. */
 export interface ConsumeFlags extends DatabaseFlags {
@@ -96,7 +97,14 @@ function parseFrom(value: string | undefined): StartFrom | undefined {
       throw usageError(`--from ${JSON.stringify(value)} is not a valid time`, USAGE);
     return time;
   }
-  return value; // beginning, now, or a position, which subscribe checks
+  if (value === "beginning" || value === "now") return value;
+  if (!/^\d+:\d+$/.test(value)) {
+    throw usageError(
+      `--from ${JSON.stringify(value)} is not a start: give beginning, now, a position (<tx>:<id>) or an ISO time (2025-05-01T00:00:00Z)`,
+      USAGE,
+    );
+  }
+  return positionFlag(value, "--from", USAGE);
 }
 
 /** Prints loop errors (the database unreachable, …) as warnings, each distinct one once in a row. */

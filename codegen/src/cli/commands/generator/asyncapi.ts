@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { loadConfig } from "../../config/load-config.js";
-import { emitAsyncApi } from "../../emit/asyncapi/index.js";
-import { generate } from "../../generate.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic } from "../../ir/model.js";
+import { emitAsyncApi } from "../../../emit/asyncapi/index.js";
+import { generate } from "../../../generate.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic } from "../../../ir/model.js";
+import { loadProjectConfig } from "../../load-project-config.js";
 
 /** Flags of `postbus asyncapi`. */
 export interface AsyncApiFlags {
@@ -26,7 +26,7 @@ export interface AsyncApiIo {
  */
 export async function asyncApiCommand(flags: AsyncApiFlags, io: AsyncApiIo): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
-  const loaded = await loadConfig({ cwd, configPath: flags.config });
+  const loaded = await loadProjectConfig(cwd, flags.config);
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const result = await generate(loaded.config);
   if (result.model === undefined || result.diagnostics.length > 0)

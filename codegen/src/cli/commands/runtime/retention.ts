@@ -1,5 +1,5 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { usageError } from "../../usage-error.js";
 
 const USAGE = "Usage: postbus retention <group> hold|release";
 

@@ -1,12 +1,12 @@
 import path from "node:path";
-import { CONFIG_FILE, loadConfig } from "../../config/load-config.js";
-import { loadModel } from "../../generate.js";
-import { formatDiagnostic } from "../../ir/diagnostic.js";
-import type { Diagnostic } from "../../ir/model.js";
-import { compareDeclarations } from "../../scan/compare-declarations.js";
-import { formatScanJson, formatScanText } from "../../scan/format-scan.js";
-import { scanSources } from "../../scan/scan-sources.js";
-import { usageError } from "../usage-error.js";
+import { CONFIG_FILE, loadConfig } from "../../../config/load-config.js";
+import { loadModel } from "../../../generate.js";
+import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import type { Diagnostic } from "../../../ir/model.js";
+import { compareDeclarations } from "../../../scan/compare-declarations.js";
+import { formatScanJson, formatScanText } from "../../../scan/format-scan.js";
+import { scanSources } from "../../../scan/scan-sources.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus scan`. */
 export interface ScanFlags {

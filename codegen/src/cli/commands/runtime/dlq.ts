@@ -1,7 +1,7 @@
 import { type DeadLetterStatus, fromPool, listDeadLetters, requestRedrive } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { parseLimit } from "../parse-limit.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { parseLimit } from "../../parse-limit.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus dlq`. */
 export interface DlqFlags extends DatabaseFlags {

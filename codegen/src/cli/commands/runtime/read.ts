@@ -1,7 +1,8 @@
-import { connect, type DatabaseFlags } from "../connect.js";
-import { parseLimit } from "../parse-limit.js";
-import { eventLine } from "../print-event.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { parseLimit } from "../../parse-limit.js";
+import { positionFlag } from "../../parse-position.js";
+import { eventLine } from "../../print-event.js";
+import { usageError } from "../../usage-error.js";
 
 /**
  * `postbus read <channel>... [--after POSITION] [--limit N]`: replay in
@@ -19,11 +20,12 @@ export async function readCommand(
     );
   }
   const limit = parseLimit(flags.limit, 100);
+  const after = flags.after === undefined ? undefined : positionFlag(flags.after, "--after");
   const connection = connect(flags);
   try {
     const events = await connection.bus.readEvents(args, {
       limit,
-      ...(flags.after === undefined ? {} : { after: flags.after }),
+      ...(after === undefined ? {} : { after }),
     });
     for (const event of events) out(eventLine(event));
   } finally {

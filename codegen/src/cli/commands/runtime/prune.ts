@@ -1,6 +1,6 @@
 import { fromPool, pruneEvents } from "@postbus/client";
-import { connect, type DatabaseFlags } from "../connect.js";
-import { usageError } from "../usage-error.js";
+import { connect, type DatabaseFlags } from "../../connect.js";
+import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus prune`. */
 export interface PruneFlags extends DatabaseFlags {
