@@ -63,7 +63,7 @@ export async function generateCommand(
       emit: emitter,
       write: writeGenerated,
     };
-    return watchGenerate({ config, file: loaded.file }, { ...options, ...io, signal: stop.signal }).finally(
+    return watchGenerate({ config, file: loaded.file }, { ...io, ...options, signal: stop.signal }).finally(
       stop.dispose,
     );
   }
