@@ -15,6 +15,7 @@ import { publishCommand } from "./commands/publish.js";
 import { readCommand } from "./commands/read.js";
 import { requestCommand } from "./commands/request.js";
 import { retentionCommand } from "./commands/retention.js";
+import { scanCommand } from "./commands/scan.js";
 import { statusCommand } from "./commands/status.js";
 import { usageError } from "./usage-error.js";
 
@@ -82,6 +83,13 @@ Usage:
                                                bump the release needs (--changeset writes it as
                                                a changeset). Exit 0 compatible, 1 breaking, 2
                                                usage or contract errors
+  postbus scan [tsconfig.json | glob...] [--json] [--check] [--config PATH]
+                                               read the application's TypeScript (the arguments,
+                                               else the config's "sources") and list per event
+                                               type the typed publish, subscribe, request and
+                                               respond calls with file:line, then the drift from
+                                               the contracts' x-postbus producers and consumers;
+                                               --check exits 1 on drift
   postbus asyncapi [--config PATH] [--out FILE]
                                                the AsyncAPI 3.0 document of every channel and
                                                message, as JSON (stdout, or FILE)
@@ -229,6 +237,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             "Usage: postbus asyncapi [--config PATH] [--out FILE]",
           );
         return await asyncApiCommand(values, io);
+      case "scan":
+        return await scanCommand(args, values, io);
       case "status":
         return await statusCommand(args, values, io.out);
       case "metrics":

@@ -45,6 +45,12 @@ export interface PostbusConfigFile {
   readonly unknownKeywords?: UnknownKeywords;
   /** Vendor annotation keywords the schemas use (e.g. `"javaType"`): ignored without a diagnostic. */
   readonly annotations?: readonly string[];
+  /**
+   * The application's TypeScript, relative to the config file: tsconfig files (`"tsconfig.json"`)
+   * or globs (`"src/**\/*.ts"`). When set, `postbus scan` reads them without arguments, and
+   * `generate`/`docs` take the catalog's producers and consumers from the code too.
+   */
+  readonly sources?: readonly string[];
 }
 
 /** How keywords that no supported dialect defines are treated; see {@link PostbusConfigFile.unknownKeywords}. */
@@ -75,4 +81,6 @@ export interface ResolvedConfig {
   readonly unknownKeywords: UnknownKeywords;
   /** Vendor annotation keywords ignored silently. */
   readonly annotations: readonly string[];
+  /** tsconfig files and globs of the application's TypeScript, relative to `root`; empty when not scanned. */
+  readonly sources: readonly string[];
 }

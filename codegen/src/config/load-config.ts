@@ -157,6 +157,7 @@ export function resolveConfig(
     compatibility: file.compatibility ?? DEFAULT_COMPATIBILITY,
     unknownKeywords: file.unknownKeywords ?? "annotation",
     annotations: Object.freeze([...(file.annotations ?? [])]),
+    sources: Object.freeze([...(file.sources ?? [])]),
   });
 }
 
@@ -169,6 +170,7 @@ type Shape =
   | "semver"
   | "npm-name"
   | "unknownKeywords"
+  | "sources"
   | { readonly [key: string]: Shape };
 
 const UNKNOWN_KEYWORDS: readonly UnknownKeywords[] = ["annotation", "error"];
@@ -184,6 +186,7 @@ const SHAPE: { readonly [key: string]: Shape } = {
   compatibility: "mode",
   unknownKeywords: "unknownKeywords",
   annotations: "names",
+  sources: "sources",
 };
 
 function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
@@ -246,6 +249,14 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
     } else if (shape === "names") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
         report(pointer, `${label(pointer)} must be an array of keyword names`, 'For example ["javaType"]');
+      }
+    } else if (shape === "sources") {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
+        report(
+          pointer,
+          `${label(pointer)} must be an array of tsconfig files or globs`,
+          'For example ["tsconfig.json"] or ["src/**/*.ts"]',
+        );
       }
     } else if (shape === "strings") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {

@@ -102,6 +102,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       errorResponseType: event.errorResponseType,
       compatibility: event.compatibility,
       renamedFrom: event.renamedFrom,
+      partitionKey: event.partitionKey,
       schema:
         rootName === undefined ? normalizeAt(event.file, "", undefined) : { $ref: `#/$defs/${rootName}` },
       source: locationOf(event.file, ""),

@@ -69,6 +69,8 @@ export interface EventContract {
   readonly compatibility: CompatibilityMode | undefined;
   /** `x-postbus.renamedFrom`: the event types this event was called before (its stored events keep those names). */
   readonly renamedFrom: readonly string[];
+  /** `x-postbus.partitionKey`: the payload field whose value is the event's key, if any. */
+  readonly partitionKey?: string | undefined;
   /** The payload schema (the event's `data`). */
   readonly schema: NormalizedSchema;
   readonly source: SourceLocation;

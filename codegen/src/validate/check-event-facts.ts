@@ -25,6 +25,7 @@ export const POSTBUS_KEYS = [
   "errorResponse",
   "compatibility",
   "renamedFrom",
+  "partitionKey",
 ] as const;
 
 /** What an event file says about its event, checked; the schema itself is not part of it. */
@@ -45,6 +46,8 @@ export interface EventFacts {
   readonly compatibility: CompatibilityMode | undefined;
   /** `x-postbus.renamedFrom`: earlier event types of this event (a string or a list in the file). */
   readonly renamedFrom: readonly string[];
+  /** `x-postbus.partitionKey`: the required top-level payload field whose value is the event's key. */
+  readonly partitionKey: string | undefined;
   /** Pointer of the event type's declaration: `/x-postbus/eventType`, or `""` when derived from the path. */
   readonly eventTypePointer: string;
 }
@@ -192,6 +195,9 @@ export function checkEventFacts(file: SchemaFile): {
         ) ?? [],
     );
   }
+  const partitionKey = readPartitionKey(block.partitionKey, root, (message, hint) =>
+    report("POSTBUS_SCHEMA_BAD_FIELD", at("partitionKey"), message, hint),
+  );
   const facts =
     eventType === undefined ||
     channel === undefined ||
@@ -212,9 +218,57 @@ export function checkEventFacts(file: SchemaFile): {
           errorResponseType,
           compatibility: isCompatibilityMode(compatibility) ? compatibility : undefined,
           renamedFrom,
+          partitionKey,
           eventTypePointer,
         };
   return { facts: diagnostics.length === 0 ? facts : undefined, diagnostics };
+}
+
+/**
+ * Checks `x-postbus.partitionKey`: the name of a top-level payload property that is required and
+ * is a string or a number (or an enum of them), so every event of the contract has a key.
+ */
+function readPartitionKey(
+  value: unknown,
+  root: Record<string, unknown>,
+  report: (message: string, hint: string) => void,
+): string | undefined {
+  if (value === undefined) return undefined;
+  const properties = isObject(root.properties) ? root.properties : {};
+  const names = Object.keys(properties);
+  if (typeof value !== "string" || value === "") {
+    report(
+      "x-postbus.partitionKey must be the name of a payload field",
+      `For example "${names[0] ?? "orderId"}"`,
+    );
+    return undefined;
+  }
+  const property = properties[value];
+  if (!isObject(property)) {
+    report(
+      `x-postbus.partitionKey names "${value}", which is not a top-level property of the payload`,
+      `${didYouMean(value, names)}Properties: ${names.join(", ") || "none"}`,
+    );
+    return undefined;
+  }
+  const required = Array.isArray(root.required) ? root.required : [];
+  if (!required.includes(value)) {
+    report(
+      `x-postbus.partitionKey names "${value}", which is not required: an event without it would have no key`,
+      `Add "${value}" to the schema's required list`,
+    );
+    return undefined;
+  }
+  const types =
+    typeof property.type === "string" ? [property.type] : Array.isArray(property.type) ? property.type : [];
+  if (types.some((type) => type !== "string" && type !== "integer" && type !== "number")) {
+    report(
+      `x-postbus.partitionKey names "${value}", of type ${types.join(" | ")}; a key is a string or a number`,
+      "Name a string or number field (an id), or leave partitionKey out",
+    );
+    return undefined;
+  }
+  return value;
 }
 
 function readDeprecated(value: unknown): EventFacts["deprecated"] | undefined {

@@ -26,6 +26,7 @@ describe("loadConfig", () => {
       compatibility: "BACKWARD",
       unknownKeywords: "annotation",
       annotations: [],
+      sources: [],
     });
   });
 
@@ -48,6 +49,7 @@ describe("loadConfig", () => {
         compatibility: "BACKWARD",
         unknownKeywords: "annotation",
         annotations: [],
+        sources: [],
       });
     } finally {
       await project.remove();

@@ -5,6 +5,8 @@ import { emitCatalog } from "../../emit/catalog/index.js";
 import { diffFiles, generate, readGenerated } from "../../generate.js";
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { catalogScan } from "../../scan/catalog-scan.js";
+import { codeParties } from "../../scan/code-parties.js";
 import type { DatabaseFlags } from "../connect.js";
 import { liveCatalog } from "../live-catalog.js";
 import { usageError } from "../usage-error.js";
@@ -43,7 +45,10 @@ export async function docsCommand(flags: DocsFlags, io: DocsIo): Promise<number>
       "--check and --database-url exclude each other",
       "Live figures change; --check compares the static catalog",
     );
-  const staticFiles = emitCatalog(result.model, config);
+  const scanned = await catalogScan(config, loaded.file);
+  if (scanned !== undefined && scanned.diagnostics.length > 0)
+    return printDiagnostics(scanned.diagnostics, io);
+  const staticFiles = emitCatalog(result.model, config, scanned && codeParties(scanned.scan, result.model));
   // With a database, the live figures are added to the pages (and the groups pages written).
   const files = live ? await liveCatalog(staticFiles, result.model, config, flags) : staticFiles;
   const diff = diffFiles(

@@ -9,6 +9,7 @@ import type { EmitTypesPackage } from "../../emit/emit-types-package.js";
 import { diffFiles, generate, readGenerated } from "../../generate.js";
 import { formatDiagnostic } from "../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../ir/model.js";
+import { scannedParties } from "../../scan/catalog-scan.js";
 import { watchGenerate } from "../../watch/watch-generate.js";
 import { stopOnSignals } from "../stop-on-signals.js";
 import { replaceDist } from "./build.js";
@@ -53,7 +54,8 @@ export async function generateCommand(
   const loaded = await loadConfig({ cwd: io.cwd ?? process.cwd(), configPath: flags.config });
   if (loaded.config === undefined) return printDiagnostics(loaded.diagnostics, io);
   const config = loaded.config;
-  const emitter = emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage);
+  const emitter =
+    emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage, loaded.file, io.err);
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) {
     const stop = stopOnSignals(io.signal);
@@ -175,10 +177,20 @@ function printDiagnostics(diagnostics: readonly Diagnostic[], io: GenerateIo): n
   return 1;
 }
 
-/** The types package plus the event catalog (`config.docs`), in path order. */
-function withCatalog(emitTypes: EmitTypesPackage): EmitTypesPackage {
-  return async (model, config) =>
-    [...(await emitTypes(model, config)), ...emitCatalog(model, config)].sort((a, b) =>
+/**
+ * The types package plus the event catalog (`config.docs`; with the config's `sources`, the code's
+ * producers and consumers, scanned against the types being generated), in path order.
+ */
+function withCatalog(
+  emitTypes: EmitTypesPackage,
+  configFile: string | undefined,
+  warn: (line: string) => void,
+): EmitTypesPackage {
+  return async (model, config) => {
+    const types = await emitTypes(model, config);
+    const parties = await scannedParties(config, configFile, model, types, warn);
+    return [...types, ...emitCatalog(model, config, parties)].sort((a, b) =>
       a.path < b.path ? -1 : a.path > b.path ? 1 : 0,
     );
+  };
 }

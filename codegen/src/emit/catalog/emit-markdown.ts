@@ -11,6 +11,7 @@ import {
 } from "./catalog-entries.js";
 import { escapeMarkdownCell } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
+import { markedParties } from "./party-marks.js";
 import { renamedMarkdownIndex, renamedMarkdownPages } from "./renamed-pages.js";
 import {
   constraintsOf,
@@ -100,8 +101,8 @@ function eventPage(
     ...(entry.transitions.length === 0
       ? []
       : [["Compatibility", entry.transitions.map(transitionSummary).join("<br>")] as [string, string]]),
-    ["Producers", cell(listOrNone(entry.producers))],
-    ["Consumers", cell(listOrNone(entry.consumers))],
+    ["Producers", cell(listOrNone(markedParties(entry.producers, entry.origins?.producers)))],
+    ["Consumers", cell(listOrNone(markedParties(entry.consumers, entry.origins?.consumers)))],
     ["TypeScript type", code(latest.typeName)],
     ...(latest.renamedFrom.length === 0
       ? []

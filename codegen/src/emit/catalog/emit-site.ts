@@ -1,5 +1,6 @@
 import type { Finding } from "../../compat/check-compatibility.js";
 import type { ResolvedConfig } from "../../config/config.js";
+import type { PartyOrigin } from "../../ir/code-parties.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
 import {
   type CatalogEntry,
@@ -14,6 +15,7 @@ import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
 import { graphSvg } from "./graph-svg.js";
 import { htmlPage, link } from "./html-page.js";
+import { partyMark } from "./party-marks.js";
 import { renamedListItems, renamedSearchData, renamedSitePages } from "./renamed-pages.js";
 import {
   constraintsOf,
@@ -169,8 +171,8 @@ function eventPage(
   const facts: [string, string][] = [
     ["Channel", `<code id="channel">${escapeHtml(latest.channel)}</code>`],
     ["Domain", escapeHtml(latest.domain)],
-    ["Producers", sliceLinks(entry.producers, "producer")],
-    ["Consumers", sliceLinks(entry.consumers, "consumer")],
+    ["Producers", sliceLinks(entry.producers, "producer", entry.origins?.producers)],
+    ["Consumers", sliceLinks(entry.consumers, "consumer", entry.origins?.consumers)],
     ["TypeScript type", `<code>${escapeHtml(latest.typeName)}</code>`],
   ];
   if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries)]);
@@ -360,10 +362,17 @@ function definitionAnchor(name: string): string {
   return `def-${name}`;
 }
 
-function sliceLinks(slices: readonly string[], filter: "producer" | "consumer"): string {
+function sliceLinks(
+  slices: readonly string[],
+  filter: "producer" | "consumer",
+  origins?: ReadonlyMap<string, PartyOrigin>,
+): string {
   if (slices.length === 0) return "none declared";
   return slices
-    .map((slice) => link(`../index.html#${filter}=${encodeURIComponent(slice)}`, slice))
+    .map(
+      (slice) =>
+        `${link(`../index.html#${filter}=${encodeURIComponent(slice)}`, slice)}${escapeHtml(partyMark(slice, origins))}`,
+    )
     .join(", ");
 }
 

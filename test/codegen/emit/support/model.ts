@@ -113,6 +113,7 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     compatibility: "BACKWARD",
     unknownKeywords: "annotation",
     annotations: [],
+    sources: [],
     ...overrides,
   };
 }
