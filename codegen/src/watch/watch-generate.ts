@@ -92,6 +92,9 @@ export async function watchGenerate(start: StartingConfig, options: WatchGenerat
       }
       const writes: string[] = [];
       await options.write(config.root, result.files, (line) => writes.push(line), onDisk);
+      // What it wrote itself is no news: the generated package.json, or code a `sources` glob covers.
+      const own = writes.map((line) => path.join(config.root, line.slice(line.indexOf(" ") + 1)));
+      await snapshot.seed(own.filter((file) => inputs.kindOf(file) !== undefined));
       out(`postbus: generated in ${took()} ms${cause}; ${describeWrites(writes)}`);
     } catch (error) {
       err(
@@ -143,17 +146,14 @@ export async function watchGenerate(start: StartingConfig, options: WatchGenerat
     const relevant = files.filter((file) => inputs.kindOf(file) !== undefined);
     const changes = await snapshot.compare(relevant);
     if (changes.length === 0) return;
-    const configChanged = changes.some((change) => {
-      const kind = inputs.kindOf(change.file);
-      return kind === "config" || kind === "package-version";
-    });
-    const schemaChanged = changes.some((change) => {
-      const kind = inputs.kindOf(change.file);
-      return kind === "schema" || kind === "upcaster";
-    });
+    const kinds = new Set(changes.map((change) => inputs.kindOf(change.file)));
+    const configChanged = kinds.has("config") || kinds.has("package-version");
+    const inputChanged = kinds.has("schema") || kinds.has("upcaster") || kinds.has("source");
+    // The code is read by the emitter (the catalog's scan), not by the model: emit again.
+    if (kinds.has("source")) cache.lastEmit = undefined;
     if (configChanged) {
       const swapped = await reloadConfig(watcher);
-      if (!swapped && !schemaChanged) return;
+      if (!swapped && !inputChanged) return;
     }
     await regenerate(changes);
   }, TIMING);

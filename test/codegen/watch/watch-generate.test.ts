@@ -265,6 +265,20 @@ describe("postbus generate --watch", () => {
     expect(JSON.parse(await project.read("out/types/package.json")).name).toBe("@acme/fixed");
   });
 
+  it("with the config's sources, regenerates on a change to the application's code, never on its own output", async () => {
+    await project.write("app/publish.ts", "export const channel = 'orders';\n");
+    // A glob over the whole project: the generated package and catalog lie inside it too.
+    await project.write("postbus.config.json", json({ ...CONFIG, sources: ["**/*.ts"] }));
+    watch = await startWatch();
+    await atomicSave("app/publish.ts", "export const channel = 'signals';\n");
+    expect(await watch.generation(2)).toMatch(/ after app\/publish\.ts changed; /);
+    await atomicSave("schemas/orders/order.placed.yaml", orderWith("coded"));
+    expect(await watch.generation(3)).toMatch(/ after schemas\/orders\/order\.placed\.yaml changed; wrote /);
+    await settle();
+    expect(watch.generations()).toHaveLength(3);
+    expect(await project.read(TYPES)).toContain("coded");
+  });
+
   it("stops with status 0 when its signal aborts", async () => {
     const started = await startWatch();
     expect(await started.stop()).toBe(0);
