@@ -106,7 +106,7 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
 };
 
 /** The folder a glob's matches all sit under: its path up to the first segment with a wildcard. */
-function staticFolder(pattern: string): string {
+export function staticFolder(pattern: string): string {
   const segments = pattern.split(/[\\/]/);
   const wild = segments.findIndex((segment) => /[*?[\]{}]/.test(segment));
   const fixed = wild < 0 ? segments.slice(0, -1) : segments.slice(0, wild);
