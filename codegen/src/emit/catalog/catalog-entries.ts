@@ -15,6 +15,8 @@ export interface CatalogEntry {
   /** Sorted producers and consumers over all versions. */
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
+  /** Sorted owners (`x-postbus.owners`) over all versions. */
+  readonly owners: readonly string[];
   /** Every version is deprecated. */
   readonly deprecated: boolean;
   /** Each version against the one before it, newest first (empty for a single version). */
@@ -56,6 +58,7 @@ export function catalogEntries(
       versions,
       producers: sortedUnion(versions.map((event) => event.producers)),
       consumers: sortedUnion(versions.map((event) => event.consumers)),
+      owners: sortedUnion(versions.map((event) => event.owners)),
       deprecated: versions.every((event) => event.deprecated !== false),
       transitions,
       breakingVersions: transitions

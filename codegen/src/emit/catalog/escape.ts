@@ -16,19 +16,6 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Escapes a description for HTML and renders its Markdown code spans (`` `x` ``) as `<code>`,
- * the one piece of Markdown schema descriptions commonly use.
- *
- * @example
- * ```ts
- * proseHtml("An instrument, `BASE-QUOTE` <b>"); // "An instrument, <code>BASE-QUOTE</code> &lt;b&gt;"
- * ```
- */
-export function proseHtml(text: string): string {
-  return escapeHtml(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
-}
-
-/**
  * Makes text safe inside one Markdown table cell: no line breaks, pipes and angle brackets escaped.
  *
  * @example
