@@ -1,4 +1,5 @@
 import { describe, expect, it, test } from "vitest";
+import { escapeMarkdownCell } from "../../codegen/src/emit/catalog/escape.js";
 import {
   emitCatalog,
   type FieldRow,
@@ -146,5 +147,16 @@ describe("descriptions are Markdown, with raw HTML escaped", () => {
     );
     expect(markdownCellHtml("One.\n\nTwo.")).toBe("<p>One.</p>\n<p>Two.</p>");
     expect(markdownHtml("One.")).toBe("<p>One.</p>\n");
+  });
+
+  it.each([
+    ["a | b\nc", "a \\| b c"],
+    [
+      "Reasons:\n\n- `user`\n- `risk-limit`\n  and more",
+      "Reasons:<br><br>- `user`<br>- `risk-limit` and more",
+    ],
+    ["1. first\n2. second <b>", "1. first<br>2. second &lt;b&gt;"],
+  ])("keeps the shape of a description in a Markdown table cell: %j", (input, output) => {
+    expect(escapeMarkdownCell(input)).toBe(output);
   });
 });
