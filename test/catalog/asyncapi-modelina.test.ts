@@ -53,8 +53,10 @@ async function generateModels(document: Document): Promise<Map<string, OutputMod
  * adds to an object that does not forbid other properties.
  */
 function propertiesOf(model: OutputModel | undefined): string[] {
-  const properties = (model?.model as { properties?: Record<string, { unconstrainedPropertyName: string }> })
-    .properties;
+  const meta = model?.model as
+    | { properties?: Record<string, { unconstrainedPropertyName: string }> }
+    | undefined;
+  const properties = meta?.properties;
   return Object.values(properties ?? {})
     .map((property) => property.unconstrainedPropertyName)
     .filter((name) => name !== "additionalProperties")
