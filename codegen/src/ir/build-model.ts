@@ -96,6 +96,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       description: typeof root.description === "string" ? root.description : undefined,
       producers: event.producers,
       consumers: event.consumers,
+      owners: event.owners,
       deprecated: event.deprecated,
       examples: Array.isArray(root.examples) ? root.examples : [],
       responseType: event.responseType,

@@ -54,6 +54,8 @@ export interface EventContract {
   readonly producers: readonly string[];
   /** Services or slices that consume it. */
   readonly consumers: readonly string[];
+  /** Teams or people who own the contract (`x-postbus.owners`), as written; empty when none are declared. */
+  readonly owners: readonly string[];
   /** Deprecated, with the reason when one is given. */
   readonly deprecated: false | { readonly reason: string | undefined };
   /** Example payloads (from `examples`), each valid against `schema`. */

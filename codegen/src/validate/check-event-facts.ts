@@ -20,6 +20,7 @@ export const POSTBUS_KEYS = [
   "domain",
   "producers",
   "consumers",
+  "owners",
   "deprecated",
   "response",
   "errorResponse",
@@ -37,6 +38,8 @@ export interface EventFacts {
   readonly domain: string;
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
+  /** `x-postbus.owners`: the teams or people who own the contract, as written (see {@link readOwners}). */
+  readonly owners: readonly string[];
   readonly deprecated: false | { readonly reason: string | undefined };
   /** `x-postbus.response`: the event type of the reply, for a request event. */
   readonly responseType: string | undefined;
@@ -148,6 +151,9 @@ export function checkEventFacts(file: SchemaFile): {
   };
   const producers = names("producers", "producer");
   const consumers = names("consumers", "consumer group");
+  const owners = readOwners(block.owners, at("owners"), (pointer, message, hint) =>
+    report("POSTBUS_SCHEMA_BAD_FIELD", pointer, message, hint),
+  );
   const deprecated = readDeprecated(block.deprecated ?? root.deprecated);
   if (deprecated === undefined) {
     report(
@@ -213,6 +219,7 @@ export function checkEventFacts(file: SchemaFile): {
           domain,
           producers,
           consumers,
+          owners,
           deprecated,
           responseType,
           errorResponseType,
@@ -269,6 +276,57 @@ function readPartitionKey(
     return undefined;
   }
   return value;
+}
+
+/** The longest owner name: a team, a person or an address, not a paragraph. */
+export const MAX_OWNER_LENGTH = 100;
+
+/**
+ * Reads `x-postbus.owners`: a list of owner names (teams or people, e.g. `"payments-team"`,
+ * `"@acme/orders"`, `"ana@example.com"`), each a non-empty string of at most
+ * {@link MAX_OWNER_LENGTH} characters with no line breaks or control characters and no space at
+ * either end, listed once. Each problem is reported at its own pointer; the valid names are kept.
+ */
+function readOwners(
+  value: unknown,
+  pointer: string,
+  report: (pointer: string, message: string, hint: string) => void,
+): string[] {
+  if (value === undefined) return [];
+  const hint = 'For example "owners": ["payments-team", "ana@example.com"]';
+  if (!Array.isArray(value)) {
+    report(pointer, "x-postbus.owners must be an array of owner names (teams or people)", hint);
+    return [];
+  }
+  const seen = new Set<string>();
+  const owners: string[] = [];
+  value.forEach((item, index) => {
+    const at = appendPointer(pointer, index);
+    const problem = ownerProblem(item);
+    if (problem !== undefined) {
+      report(at, `x-postbus.owners[${index}] ${problem}`, hint);
+      return;
+    }
+    const owner = item as string;
+    if (seen.has(owner)) {
+      report(at, `x-postbus.owners lists "${owner}" twice`, "List each owner once");
+      return;
+    }
+    seen.add(owner);
+    owners.push(owner);
+  });
+  return owners;
+}
+
+function ownerProblem(item: unknown): string | undefined {
+  if (typeof item !== "string") return `must be a string, not ${item === null ? "null" : typeof item}`;
+  if (item.trim() === "") return "is empty";
+  if (item.length > MAX_OWNER_LENGTH)
+    return `is ${item.length} characters long; at most ${MAX_OWNER_LENGTH} are allowed`;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds.
+  if (/[\u0000-\u001f\u007f]/.test(item)) return "contains a line break or control character";
+  if (item.trim() !== item) return `has a space at its start or end: ${JSON.stringify(item)}`;
+  return undefined;
 }
 
 function readDeprecated(value: unknown): EventFacts["deprecated"] | undefined {

@@ -141,7 +141,7 @@ describe("postbus generate", () => {
     const result = await run({});
     expect(await result.status).toBe(1);
     expect(result.err).toEqual([
-      'schemas/orders/order.placed.yaml:3:3: POSTBUS_SCHEMA_UNKNOWN_KEY Unknown x-postbus key "chanel" at /x-postbus/chanel (Did you mean "channel"? Known keys: eventType, version, channel, domain, producers, consumers, deprecated, response, errorResponse, compatibility, renamedFrom, partitionKey)',
+      'schemas/orders/order.placed.yaml:3:3: POSTBUS_SCHEMA_UNKNOWN_KEY Unknown x-postbus key "chanel" at /x-postbus/chanel (Did you mean "channel"? Known keys: eventType, version, channel, domain, producers, consumers, owners, deprecated, response, errorResponse, compatibility, renamedFrom, partitionKey)',
       "postbus: 1 problem found; nothing was written",
     ]);
   });

@@ -21,6 +21,8 @@ export interface CatalogEntry {
     readonly producers: ReadonlyMap<string, PartyOrigin>;
     readonly consumers: ReadonlyMap<string, PartyOrigin>;
   };
+  /** Sorted owners (`x-postbus.owners`) over all versions. */
+  readonly owners: readonly string[];
   /** Every version is deprecated. */
   readonly deprecated: boolean;
   /** Each version against the one before it, newest first (empty for a single version). */
@@ -78,6 +80,7 @@ export function catalogEntries(
               consumers: partyOrigins(declared.consumers, inCode.consumers),
             },
           }),
+      owners: sortedUnion(versions.map((event) => event.owners)),
       deprecated: versions.every((event) => event.deprecated !== false),
       transitions,
       breakingVersions: transitions

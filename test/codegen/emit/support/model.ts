@@ -66,6 +66,7 @@ export function event(
     description: undefined,
     producers: [domain],
     consumers: [],
+    owners: [],
     deprecated: false,
     examples: [],
     responseType: undefined,
