@@ -22,8 +22,8 @@ describe("postbus scan", () => {
   it("lets generate's first run on a fresh project mark the catalog from the code (the scan reads the types being generated)", async () => {
     // beforeAll ran `generate` once, before any types package existed on disk.
     const page = await app.read("docs/events/risk.check.requested.md");
-    expect(page).toContain("| Producers | orders (declared, in code) |");
-    expect(page).toContain("| Consumers | risk (declared, in code) |");
+    expect(page).toContain("| Producers | [orders](../slices/orders.md) (declared, in code) |");
+    expect(page).toContain("| Consumers | [risk](../slices/risk.md) (declared, in code) |");
   });
 
   it("prints each event type's producers and consumers with file:line, and no drift for true declarations", async () => {
@@ -111,12 +111,14 @@ describe("postbus scan", () => {
     expect(docs.err).toEqual([]);
     expect(docs.status).toBe(0);
     const page = await app.read("docs/events/order.placed.md");
-    expect(page).toContain("| Producers | legacy-shop (declared, not in code), orders (declared, in code) |");
     expect(page).toContain(
-      "| Consumers | analytics (declared, not in code), fills (in code, not declared) |",
+      "| Producers | [legacy-shop](../slices/legacy-shop.md) (declared, not in code), [orders](../slices/orders.md) (declared, in code) |",
+    );
+    expect(page).toContain(
+      "| Consumers | [analytics](../slices/analytics.md) (declared, not in code), [fills](../slices/fills.md) (in code, not declared) |",
     );
     const html = await app.read("docs/site/events/order.placed.html");
-    expect(html).toContain('<a href="../index.html#consumer=fills">fills</a> (in code, not declared)</dd>');
+    expect(html).toContain('<a href="../slices/fills.html">fills</a> (in code, not declared)</span></dd>');
   }, 60_000);
 });
 
@@ -150,7 +152,9 @@ describe("postbus scan without sources", () => {
       'postbus.config.json:1:1: POSTBUS_SCAN_SOURCES The tsconfig "web/tsconfig.json" does not exist at /sources/0 (Name a tsconfig.json of the application, relative to the folder of postbus.config.json)',
       "postbus: the catalog lists the declared producers and consumers only; fix the sources above",
     ]);
-    expect(await bare.read("docs/events/order.placed.md")).toContain("| Producers | orders |");
+    expect(await bare.read("docs/events/order.placed.md")).toContain(
+      "| Producers | [orders](../slices/orders.md) |",
+    );
     const docs = await bare.cli("docs");
     expect(docs.status).toBe(1);
   }, 60_000);

@@ -82,7 +82,8 @@ function groupLinker(groups: CatalogGroups): GroupLinker {
       : names
           .map((name) => {
             const target = find(kind, name);
-            const mark = cell(partyMark(name, origins));
+            const marked = partyMark(name, origins);
+            const mark = marked === "" ? "" : ` ${cell(marked.trim())}`;
             return `${target === undefined ? cell(name) : `[${cell(name)}](${root}${groupPath(target)}.md)`}${mark}`;
           })
           .join(", ");
