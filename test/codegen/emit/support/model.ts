@@ -113,6 +113,8 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     compatibility: "BACKWARD",
     unknownKeywords: "annotation",
     annotations: [],
+    eventType: { from: "path", pattern: "<file-stem>" },
+    idBase: "file",
     ...overrides,
   };
 }
