@@ -63,7 +63,10 @@ export async function generateCommand(
   const emitter = emit ?? withCatalog((await import("../../emit/index.js")).emitTypesPackage);
   if (flags.check) return check(config, emitter, io);
   if (flags.watch) return watchSchemas(config, emitter, io);
+  const formatCache = await import("../../cache/format-cache.js");
+  await formatCache.restoreFormatCache(config.root);
   const result = await generate(config, { emit: emitter });
+  await formatCache.keepFormatCache(config.root);
   for (const note of result.notes) io.err(formatDiagnostic(note));
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
   const started = performance.now();
