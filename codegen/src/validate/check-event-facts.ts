@@ -51,7 +51,7 @@ export interface EventFacts {
   readonly renamedFrom: readonly string[];
   /** `x-postbus.partitionKey`: the required top-level payload field whose value is the event's key. */
   readonly partitionKey: string | undefined;
-  /** Pointer of the event type's declaration: `/x-postbus/eventType`, or `""` when derived from the path. */
+  /** Pointer of the event type's declaration: `/x-postbus/eventType`, the field it was derived from (`/$id`, `/title`), or `""` for the path. */
   readonly eventTypePointer: string;
 }
 
@@ -99,24 +99,41 @@ export function checkEventFacts(file: SchemaFile): {
     kind: NameKind,
     code: DiagnosticCode,
     pointer: string,
+    derivedFrom = "",
   ): string | undefined => {
     try {
       return checkEventName(value, kind);
     } catch (error) {
       if (!isPostbusError(error)) throw error;
-      const fromPath =
-        pointer === "" ? " (derived from the file name; set x-postbus.eventType or rename the file)" : "";
-      report(code, pointer, `${error.reason}${fromPath}`, error.hint ?? `At most ${MAX_NAME_BYTES} bytes`);
+      report(code, pointer, `${error.reason}${derivedFrom}`, error.hint ?? `At most ${MAX_NAME_BYTES} bytes`);
       return undefined;
     }
   };
-  const eventTypePointer = at("eventType");
-  const eventType = name(
-    block.eventType ?? file.defaults.eventType,
-    "event type",
-    "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
-    eventTypePointer,
-  );
+  const derived = file.defaults.eventTypeFrom;
+  const eventTypePointer = block.eventType === undefined ? derived.pointer : at("eventType");
+  let eventType: string | undefined;
+  if (block.eventType !== undefined) {
+    eventType = name(block.eventType, "event type", "POSTBUS_SCHEMA_BAD_EVENT_TYPE", eventTypePointer);
+  } else if (file.defaults.eventType === undefined) {
+    report(
+      "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+      eventTypePointer,
+      derived.problem ?? "No event type could be derived",
+      'Set x-postbus.eventType, or change "eventType" in postbus.config.json',
+    );
+  } else {
+    const source =
+      derived.pointer === ""
+        ? "the file name; set x-postbus.eventType or rename the file"
+        : `${derived.label}; set x-postbus.eventType`;
+    eventType = name(
+      file.defaults.eventType,
+      "event type",
+      "POSTBUS_SCHEMA_BAD_EVENT_TYPE",
+      eventTypePointer,
+      ` (derived from ${source})`,
+    );
+  }
   const channel =
     block.channel === undefined
       ? eventType

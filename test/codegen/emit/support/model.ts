@@ -115,6 +115,8 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     unknownKeywords: "annotation",
     annotations: [],
     sources: [],
+    eventType: { from: "path", pattern: "<file-stem>" },
+    idBase: "file",
     ...overrides,
   };
 }

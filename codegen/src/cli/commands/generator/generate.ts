@@ -69,7 +69,10 @@ export async function generateCommand(
       stop.dispose,
     );
   }
+  const formatCache = await import("../../../cache/format-cache.js");
+  await formatCache.restoreFormatCache(config.root);
   const result = await generate(config, { emit: emitter });
+  await formatCache.keepFormatCache(config.root);
   for (const note of result.notes) io.err(formatDiagnostic(note));
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
   const started = performance.now();
@@ -78,9 +81,11 @@ export async function generateCommand(
   const written = await writeGenerated(config.root, result.files, io.out);
   io.out(`postbus: wrote ${written.wrote.length} files, ${written.unchanged} unchanged`);
   if (built !== undefined) {
-    const dist = await replaceDist(config, built.files);
+    // A cached build is the dist/ on disk, checked file by file: nothing to write.
+    const dist = built.cached ? `${packageFolder(config)}dist/` : await replaceDist(config, built.files);
+    const cached = built.cached ? ", the same as the last build" : "";
     io.out(
-      `postbus: built ${dist} (${built.files.length} files) in ${Math.round(performance.now() - started)} ms`,
+      `postbus: built ${dist} (${built.files.length} files${cached}) in ${Math.round(performance.now() - started)} ms`,
     );
   }
   return 0;
@@ -90,7 +95,7 @@ export async function generateCommand(
 async function buildGeneratedPackage(config: ResolvedConfig, files: readonly GeneratedFile[]) {
   const manifest = `${packageFolder(config)}package.json`;
   return files.some((file) => file.path === manifest)
-    ? (await import("../../../build/build-package.js")).buildPackage(config, files)
+    ? (await import("../../../build/build-cache.js")).buildPackageCached(config, files)
     : undefined;
 }
 
