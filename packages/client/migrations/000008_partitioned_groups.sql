@@ -126,7 +126,9 @@ BEGIN
   END IF;
   IF v_partition IS NULL THEN
     -- Nothing deliverable now; when a slot waits for a retry, say how long.
-    SELECT greatest(0, ceil(extract(epoch FROM min(f.retry_at) - now()) * 1000))::int INTO v_wait
+    -- (greatest() skips a NULL: no waiting slot must stay NULL, not become 0.)
+    SELECT CASE WHEN min(f.retry_at) IS NULL THEN NULL
+      ELSE greatest(0, ceil(extract(epoch FROM min(f.retry_at) - now()) * 1000))::int END INTO v_wait
     FROM {{schema}}.postbus_slot_failures AS f WHERE f.group_name = p_group AND f.retry_at > now();
     RETURN QUERY SELECT true, NULL::int, NULL::varchar,
       jsonb_build_object('partitioned', true, 'partitions', v_partitions, 'partition', NULL, 'failing', '[]'::jsonb,

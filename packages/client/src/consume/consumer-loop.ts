@@ -128,7 +128,8 @@ export async function consumeLoop(
         lastWake = await sleeper.sleep(Math.min(Math.max(result.waitMs, 5), config.pollIntervalMs));
         continue;
       case "busy":
-        if (once && ++busyRounds > 3) return "stopped";
+        // A drain's partition worker: whoever holds the partitions with work is draining them.
+        if (once && (scope?.partitioned === true || ++busyRounds > 3)) return "stopped";
         lastWake = await sleeper.sleep(config.pollIntervalMs);
         continue;
       case "partitioned":
