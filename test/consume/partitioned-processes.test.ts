@@ -79,7 +79,7 @@ const handledCount = async (group: string) =>
 describe("partitioned groups across processes", () => {
   it("a member SIGKILLed mid-batch: its partition is taken over, and every handler row is written once", async () => {
     const steady = await startMember("killed", "pp.kill", 2);
-    const doomed = await startMember("killed", "pp.kill", 4, "hang-at-15");
+    const doomed = await startMember("killed", "pp.kill", 4, "hang-at-5");
     const ids = await publishRounds("pp.kill", 16, 10, 5);
     await eventually(async () => doomed.lines.some((line) => line.startsWith("hanging")), Boolean, 20_000);
     doomed.child.kill("SIGKILL");
@@ -100,7 +100,7 @@ describe("partitioned groups across processes", () => {
 
   it("members joining, leaving and dying while events flow share the partitions and lose nothing", async () => {
     const members = [await startMember("churn", "pp.churn", 4)];
-    const publishing = publishRounds("pp.churn", 24, 40, 20);
+    const publishing = publishRounds("pp.churn", 24, 80, 80);
     await sleep(200);
     members.push(await startMember("churn", "pp.churn", 4));
     await sleep(200);
