@@ -1,4 +1,5 @@
 import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
+import { runCli } from "@postbus/codegen";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverable } from "../support/deliverable.js";
@@ -377,6 +378,34 @@ describe("partitioned consumer groups", () => {
       "SELECT count(DISTINCT data->'metadata'->>'partition_key')::int AS n FROM events WHERE channel = 'pt.quote.requested' AND data->>'event_type' = 'pt.quote.requested'",
     );
     expect(keys.rows[0].n).toBe(24);
+  });
+
+  it("postbus partitions <group> <n> repartitions, and refuses bad arguments with exit 2", async () => {
+    await bus.drain({ group: "cli-parts", channels: "pt.cli", handler: () => {} });
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(["partitions", ...args, "--database-url", db.url], {
+        out: (line) => out.push(line),
+        err: (line) => err.push(line),
+      });
+      return { code, out, err };
+    };
+    expect(await run("cli-parts", "4")).toMatchObject({
+      code: 0,
+      out: ["cli-parts: unpartitioned → 4 partitions"],
+    });
+    expect(await run("cli-parts", "1")).toMatchObject({
+      code: 0,
+      out: ["cli-parts: 4 partitions → 1 partition"],
+    });
+    expect((await run("cli-parts", "four")).code).toBe(2);
+    expect((await run("cli-parts")).code).toBe(2);
+    const missing = await run("no-such-group", "4");
+    expect(missing.code).toBe(1);
+    expect(missing.err.join("\n")).toMatch(/does not exist/);
+    const { rows } = await pool.query("SELECT partitions FROM postbus_groups WHERE name = 'cli-parts'");
+    expect(rows[0].partitions).toBe(1);
   });
 
   it("refuses a bad number of partitions, naming the option, and a repartition of a group that does not exist", async () => {

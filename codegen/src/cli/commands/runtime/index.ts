@@ -14,6 +14,7 @@ import { dlqCommand } from "./dlq.js";
 import { latestCommand } from "./latest.js";
 import { metricsCommand } from "./metrics.js";
 import { migrateCommand } from "./migrate.js";
+import { partitionsCommand } from "./partitions.js";
 import { pruneCommand } from "./prune.js";
 import { publishCommand } from "./publish.js";
 import { readCommand } from "./read.js";
@@ -295,6 +296,19 @@ export const RUNTIME_COMMANDS: readonly CommandSpec[] = [
         },
         io.out,
       );
+      return 0;
+    },
+  },
+  {
+    name: "partitions",
+    arguments: "<group> <n>",
+    summary: "set a consumer group's number of partitions",
+    description:
+      "Sets the number of partitions (1…64) of a consumer group, making a plain group partitioned. Waits for the batches in flight; cursors are kept per slot, so no event is handled twice or skipped and each key keeps its order. Running members follow at their next batch.",
+    options: DATABASE_OPTIONS,
+    examples: [{ command: "postbus partitions billing 16", says: "billing: 8 partitions → 16 partitions" }],
+    run: async (args, flags, io) => {
+      await partitionsCommand(args, databaseFlags(flags), io.out);
       return 0;
     },
   },
