@@ -195,6 +195,17 @@ describe("partitioned consumer groups", () => {
     const dead = await bus.listDeadLetters({ group: "poisoned" });
     expect(dead.map((letter) => letter.eventId)).toEqual([poison.id]);
     await expectExactlyOnceInKeyOrder("poisoned", [after.id, ...others.map((event) => event.id)]);
+
+    // Fixed: a redrive hands the dead letter to the partitioned group again, once.
+    expect(await bus.requestRedrive("poisoned")).toBe(1);
+    const redriven = await bus.drain({ group: "poisoned", channels: "pt.poison", partitions: 4, handler });
+    expect(redriven.redriven).toBe(1);
+    const again = await pool.query(
+      "SELECT count(*)::int AS n FROM handled WHERE group_name = 'poisoned' AND event_id = $1",
+      [poison.id],
+    );
+    expect(again.rows[0].n).toBe(1);
+    expect((await bus.listDeadLetters({ group: "poisoned" }))[0]!.status).toBe("redriven");
   });
 
   it("repartitioning while events flow loses and duplicates nothing, and keeps each key in order", async () => {
