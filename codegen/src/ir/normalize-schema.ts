@@ -38,6 +38,8 @@ const SINGLE_SCHEMAS = new Set([
   "else",
   "contains",
   "propertyNames",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 /**
@@ -58,6 +60,8 @@ const GUARDING = new Set([
   "propertyNames",
   "dependentSchemas",
   "dependencies",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);
 
 /**

@@ -141,6 +141,8 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["maxItems", { kind: "data", check: isCount }],
   ["uniqueItems", { kind: "data", check: isBoolean }],
   ["contains", { kind: "schema" }],
+  ["unevaluatedProperties", { kind: "schema", dialects: ["2020-12"] }],
+  ["unevaluatedItems", { kind: "schema", dialects: ["2020-12"] }],
   ["minContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
   ["maxContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
   ["minLength", { kind: "data", check: isCount }],
@@ -177,13 +179,7 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
  * specification makes an unknown keyword an annotation.
  */
 export const UNSUPPORTED_ASSERTIONS: Readonly<Record<Dialect, ReadonlySet<string>>> = {
-  "2020-12": new Set([
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$vocabulary",
-  ]),
+  "2020-12": new Set(["$dynamicRef", "$dynamicAnchor", "$vocabulary"]),
   "draft-07": new Set(),
 };
 
@@ -218,4 +214,6 @@ export const STRUCTURAL: ReadonlySet<string> = new Set([
   "items",
   "prefixItems",
   "additionalItems",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);

@@ -39,8 +39,6 @@ const HINTS: ReadonlyMap<string, string> = new Map(
     dependentSchemas: 'Use "dependencies" in draft-07 (dependentSchemas is 2020-12)',
     dependentRequired: 'Use "dependencies" in draft-07 (dependentRequired is 2020-12)',
     dependencies: "Use dependentRequired and dependentSchemas in 2020-12",
-    unevaluatedProperties: "Use additionalProperties: false on the object schema instead",
-    unevaluatedItems: "Use prefixItems with items: false instead",
   }),
 );
 

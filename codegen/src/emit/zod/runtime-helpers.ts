@@ -1,3 +1,4 @@
+import { EVALUATION_HELPERS } from "./evaluation-helpers.js";
 import { STRING_FORMATS } from "./format-checks.js";
 
 /**
@@ -198,6 +199,7 @@ const patternProperties =
     }
   };`,
   },
+  ...EVALUATION_HELPERS,
 };
 
 /** Every helper name a schema expression may ask for: the fixed helpers and the format checks. */
