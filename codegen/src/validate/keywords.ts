@@ -9,7 +9,7 @@ export interface KeywordSpec {
   readonly kind: KeywordKind;
   /** Dialects where it exists; both when absent. */
   readonly dialects?: readonly Dialect[];
-  readonly check?: (value: unknown) => string | undefined;
+  readonly check?: (value: unknown, dialect: Dialect) => string | undefined;
 }
 
 /** The formats the emitters turn into checks: ajv-formats' "full" set, with its definitions. */
@@ -112,7 +112,11 @@ function checkMultipleOf(value: unknown): string | undefined {
  */
 export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, KeywordSpec>([
   ["type", { kind: "data", check: checkType }],
-  ["enum", { kind: "data", check: isNonEmptyArray }],
+  // draft-07's meta-schema wants at least one value; 2020-12 allows none (then nothing is valid).
+  [
+    "enum",
+    { kind: "data", check: (value, dialect) => (dialect === "draft-07" ? isNonEmptyArray : isArray)(value) },
+  ],
   ["const", { kind: "data" }],
   ["oneOf", { kind: "schemaArray", check: isNonEmptyArray }],
   ["anyOf", { kind: "schemaArray", check: isNonEmptyArray }],
@@ -132,7 +136,9 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["propertyNames", { kind: "schema" }],
   ["dependentRequired", { kind: "data", dialects: ["2020-12"], check: checkDependentRequired }],
   ["dependentSchemas", { kind: "schemaMap", dialects: ["2020-12"], check: isSchemaMap }],
-  ["dependencies", { kind: "dependencies", dialects: ["draft-07"], check: checkDependencies }],
+  // draft-07's keyword; 2020-12 split it in two but, like ajv, still reads it (the suite's optional
+  // dependencies-compatibility tests).
+  ["dependencies", { kind: "dependencies", check: checkDependencies }],
   ["additionalProperties", { kind: "schema" }],
   ["items", { kind: "items" }],
   ["prefixItems", { kind: "schemaArray", dialects: ["2020-12"], check: isArray }],

@@ -38,7 +38,6 @@ const HINTS: ReadonlyMap<string, string> = new Map(
   Object.entries({
     dependentSchemas: 'Use "dependencies" in draft-07 (dependentSchemas is 2020-12)',
     dependentRequired: 'Use "dependencies" in draft-07 (dependentRequired is 2020-12)',
-    dependencies: "Use dependentRequired and dependentSchemas in 2020-12",
   }),
 );
 
@@ -120,8 +119,9 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       return;
     }
     schemaPointers.add(pointer);
-    const base = declareResources(node, pointer, parentBase);
     const hasRef = typeof node.$ref === "string";
+    // In draft-07 every keyword beside "$ref" is ignored, "$id" included: it changes no base.
+    const base = dialect === "draft-07" && hasRef ? parentBase : declareResources(node, pointer, parentBase);
     if (hasRef) refs.push({ pointer, ref: node.$ref as string, base });
     for (const [keyword, value] of Object.entries(node)) {
       const at = appendPointer(pointer, keyword);
@@ -175,7 +175,7 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
         );
         continue;
       }
-      const problem = spec.check?.(value);
+      const problem = spec.check?.(value, dialect);
       if (problem !== undefined) {
         report("POSTBUS_SCHEMA_BAD_KEYWORD", at, `"${keyword}" ${problem}`, "See the JSON Schema reference");
         continue;

@@ -30,6 +30,8 @@ export interface KeywordCase {
   readonly invalid: readonly unknown[];
   /** Where ajv's verdict differs from the specification's (and Postbus follows the specification). */
   readonly ajvDiffers?: readonly unknown[];
+  /** Why ajv cannot compile the schema at all (then only the generated validator is judged). */
+  readonly ajvRefuses?: string;
 }
 
 type Verdict = (value: unknown) => boolean;
@@ -62,7 +64,7 @@ export function ajvVerdict(testCase: KeywordCase): Verdict {
   const Ajv = (dialect === "2020-12" ? Ajv2020Module.default : Ajv7Module.default) as unknown as new (
     options: object,
   ) => AjvInstance;
-  const ajv = new Ajv({ strict: false, logger: false });
+  const ajv = new Ajv({ strict: false, logger: false, ownProperties: true });
   addFormatsModule.default(ajv as never);
   for (const schema of Object.values(testCase.shared ?? {})) ajv.addSchema(schema);
   const validate = ajv.compile({ $schema: DIALECTS[dialect], ...testCase.schema });
@@ -75,7 +77,8 @@ export function describeKeywordCases(title: string, cases: readonly KeywordCase[
     for (const testCase of cases) {
       it(testCase.name, async () => {
         const generated = await generatedVerdict(testCase);
-        const ajv = ajvVerdict(testCase);
+        const ajv = testCase.ajvRefuses === undefined ? ajvVerdict(testCase) : undefined;
+        if (ajv === undefined) expect(() => ajvVerdict(testCase)).toThrow();
         const differs = new Set((testCase.ajvDiffers ?? []).map((value) => JSON.stringify(value)));
         for (const [values, want] of [
           [testCase.valid, true],
@@ -84,7 +87,7 @@ export function describeKeywordCases(title: string, cases: readonly KeywordCase[
           for (const value of values) {
             const shown = JSON.stringify(value);
             expect(generated(value), `generated validator on ${shown}`).toBe(want);
-            expect(ajv(value), `ajv on ${shown}`).toBe(differs.has(shown) ? !want : want);
+            if (ajv) expect(ajv(value), `ajv on ${shown}`).toBe(differs.has(shown) ? !want : want);
           }
         }
       });
