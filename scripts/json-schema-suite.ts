@@ -238,7 +238,7 @@ async function writeRemotes(
   for (const url of included) {
     const remote = remotes.get(url);
     const relative = url.slice(REMOTE_BASE.length);
-    const body = isRecord(remote) ? { ...remote } : { allOf: [remote] };
+    const body: Record<string, unknown> = isRecord(remote) ? { ...remote } : { allOf: [remote] };
     if (body.$schema === undefined) body.$schema = DRAFTS[draft].uri;
     const ownId = typeof body.$id === "string" ? new URL(body.$id, url).href.replace(/#$/, "") : undefined;
     if (ownId === undefined) body.$id = url;

@@ -101,6 +101,12 @@ function checkExclusive(value: unknown): string | undefined {
   return typeof value === "boolean" ? undefined : isNumber(value);
 }
 
+function checkVocabulary(value: unknown): string | undefined {
+  return isObject(value) && Object.values(value).every((entry) => typeof entry === "boolean")
+    ? undefined
+    : "must be an object of vocabulary URIs to true or false";
+}
+
 function checkMultipleOf(value: unknown): string | undefined {
   return typeof value === "number" && value > 0 ? undefined : "must be a number greater than 0";
 }
@@ -172,6 +178,9 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["$schema", { kind: "data", check: isString }],
   ["$id", { kind: "data", check: isString }],
   ["$anchor", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$dynamicRef", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$dynamicAnchor", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$vocabulary", { kind: "data", dialects: ["2020-12"], check: checkVocabulary }],
   ["$comment", { kind: "data", check: isString }],
   // Annotations only (draft-07 and 2020-12 alike): never asserted, left out of the model.
   ["contentEncoding", { kind: "data", check: isString }],
@@ -185,7 +194,7 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
  * specification makes an unknown keyword an annotation.
  */
 export const UNSUPPORTED_ASSERTIONS: Readonly<Record<Dialect, ReadonlySet<string>>> = {
-  "2020-12": new Set(["$dynamicRef", "$dynamicAnchor", "$vocabulary"]),
+  "2020-12": new Set(),
   "draft-07": new Set(),
 };
 

@@ -23,12 +23,16 @@ export interface RefSite {
 export interface Resource {
   readonly uri: string;
   readonly pointer: string;
+  /** Declared by `$dynamicAnchor` (also a plain anchor for `$ref`): a `$dynamicRef` may land here instead. */
+  readonly dynamic?: true;
 }
 
 /** What walking one file's schemas found; depends only on the file, so it is cached with it. */
 export interface FileScan {
   readonly diagnostics: readonly Diagnostic[];
   readonly refs: readonly RefSite[];
+  /** `$dynamicRef`s (2020-12), resolved first as a `$ref` would be. */
+  readonly dynamicRefs: readonly RefSite[];
   readonly resources: readonly Resource[];
   /** Pointers of every (sub)schema in the file: what a `$ref` may point at. */
   readonly schemaPointers: ReadonlySet<string>;
@@ -74,6 +78,7 @@ export function scanSchemaFile(file: SchemaFile, options: ScanOptions = DEFAULT_
 function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
   const diagnostics: Diagnostic[] = [];
   const refs: RefSite[] = [];
+  const dynamicRefs: RefSite[] = [];
   const resources: Resource[] = [{ uri: file.uri, pointer: "" }];
   const schemaPointers = new Set<string>();
   const dialect: Dialect = file.dialect ?? "2020-12";
@@ -123,6 +128,8 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
     // In draft-07 every keyword beside "$ref" is ignored, "$id" included: it changes no base.
     const base = dialect === "draft-07" && hasRef ? parentBase : declareResources(node, pointer, parentBase);
     if (hasRef) refs.push({ pointer, ref: node.$ref as string, base });
+    if (dialect === "2020-12" && typeof node.$dynamicRef === "string")
+      dynamicRefs.push({ pointer, ref: node.$dynamicRef, base });
     for (const [keyword, value] of Object.entries(node)) {
       const at = appendPointer(pointer, keyword);
       if (keyword === "x-postbus") {
@@ -243,6 +250,8 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       }
     }
     if (typeof node.$anchor === "string") resources.push({ uri: `${base}#${node.$anchor}`, pointer });
+    if (dialect === "2020-12" && typeof node.$dynamicAnchor === "string")
+      resources.push({ uri: `${base}#${node.$dynamicAnchor}`, pointer, dynamic: true });
     return base;
   };
 
@@ -284,7 +293,7 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       walk(file.parsed.value, "", file.uri);
     }
   }
-  return { diagnostics, refs, resources, schemaPointers };
+  return { diagnostics, refs, dynamicRefs, resources, schemaPointers };
 }
 
 function checkRegExp(source: string): string | undefined {

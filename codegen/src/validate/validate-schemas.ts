@@ -3,7 +3,7 @@ import type { Diagnostic } from "../ir/model.js";
 import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
-import { type RefTarget, resolveRefs } from "./resolve-refs.js";
+import { type DynamicRefTarget, type RefTarget, resolveRefs } from "./resolve-refs.js";
 import { DEFAULT_SCAN_OPTIONS, type FileScan, type ScanOptions, scanSchemaFile } from "./scan-schema.js";
 
 /** The loaded files, checked: what the IR is built from. */
@@ -13,6 +13,12 @@ export interface ValidatedSchemas {
   readonly scans: ReadonlyMap<SchemaFile, FileScan>;
   /** Resolved `$ref`s by {@link siteKey}. */
   readonly refs: ReadonlyMap<string, RefTarget>;
+  /** Resolved `$dynamicRef`s by {@link siteKey}: their first target and, when dynamic, the anchor name. */
+  readonly dynamicRefs: ReadonlyMap<string, DynamicRefTarget>;
+  /** Every `$id`, `$anchor` and `$dynamicAnchor` URI → the schema it names. */
+  readonly registry: ReadonlyMap<string, RefTarget>;
+  /** The URIs in {@link registry} declared by `$dynamicAnchor`. */
+  readonly dynamicAnchors: ReadonlySet<string>;
   /** One per event file whose facts are valid, in path order. */
   readonly events: readonly EventFacts[];
   readonly diagnostics: readonly Diagnostic[];
@@ -45,7 +51,16 @@ export function validateSchemas(
     if (checked.facts !== undefined) events.push(checked.facts);
   }
   diagnostics.push(...checkDuplicates(events), ...checkResponses(events));
-  return { files, scans, refs: resolved.targets, events, diagnostics };
+  return {
+    files,
+    scans,
+    refs: resolved.targets,
+    dynamicRefs: resolved.dynamicTargets,
+    registry: resolved.registry,
+    dynamicAnchors: resolved.dynamicAnchors,
+    events,
+    diagnostics,
+  };
 }
 
 /**
@@ -58,7 +73,7 @@ function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFil
   );
   const needed = new Map<string, SchemaFile>();
   for (const scan of scans.values()) {
-    for (const site of scan.refs) {
+    for (const site of [...scan.refs, ...scan.dynamicRefs]) {
       let uri: string;
       try {
         const url = new URL(site.ref, site.base);
