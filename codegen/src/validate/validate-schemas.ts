@@ -36,7 +36,7 @@ export function validateSchemas(
 ): ValidatedSchemas {
   const files = loaded.filter((file) => file.parsed.value !== undefined);
   const scans = new Map(files.map((file) => [file, scanSchemaFile(file, options)] as const));
-  for (const file of bundledFilesNeeded(scans)) {
+  for (const file of bundledFilesNeeded(scans, options)) {
     files.push(file);
     scans.set(file, scanSchemaFile(file, options));
   }
@@ -65,14 +65,16 @@ export function validateSchemas(
 
 /**
  * The bundled meta-schemas (see {@link bundledSchemaFile}) that some `$ref` names and no loaded file
- * declares, e.g. `http://json-schema.org/draft-07/schema#`. Added after the loaded files.
+ * declares, e.g. `http://json-schema.org/draft-07/schema#`, and those they refer to in turn. Added
+ * after the loaded files.
  */
-function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFile[] {
+function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>, options: ScanOptions): SchemaFile[] {
   const declared = new Set(
     [...scans.values()].flatMap((scan) => scan.resources.map((resource) => resource.uri)),
   );
   const needed = new Map<string, SchemaFile>();
-  for (const scan of scans.values()) {
+  const pending = [...scans.values()];
+  for (let scan = pending.pop(); scan !== undefined; scan = pending.pop()) {
     for (const site of [...scan.refs, ...scan.dynamicRefs]) {
       let uri: string;
       try {
@@ -84,7 +86,9 @@ function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFil
       }
       if (declared.has(uri) || needed.has(uri)) continue;
       const bundled = bundledSchemaFile(uri);
-      if (bundled !== undefined) needed.set(uri, bundled);
+      if (bundled === undefined) continue;
+      needed.set(uri, bundled);
+      pending.push(scanSchemaFile(bundled, options)); // a meta-schema refers to others
     }
   }
   return [...needed.values()];
