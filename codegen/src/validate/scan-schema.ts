@@ -1,7 +1,7 @@
 import { type DiagnosticCode, diagnostic, infoDiagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import type { Dialect } from "../load/detect-dialect.js";
-import { appendPointer, isObject } from "../load/json-pointer.js";
+import { appendPointer, isObject, valueAt } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import {
   ANNOTATIONS,
@@ -291,9 +291,36 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       );
     } else {
       walk(file.parsed.value, "", file.uri);
+      walkReferencedData(file, refs, schemaPointers, walk);
     }
   }
   return { diagnostics, refs, dynamicRefs, resources, schemaPointers };
+}
+
+/**
+ * A local `$ref` (`#/…`) may point into a value that is no schema by its keyword: an annotation's or an
+ * unknown keyword's (`#/examples/0`, `#/x-shapes/point`). The specification lets it be used as a schema
+ * when it is one (an object or a boolean), so such targets are walked as schemas too, with the file's base.
+ */
+function walkReferencedData(
+  file: SchemaFile,
+  refs: readonly RefSite[],
+  schemaPointers: ReadonlySet<string>,
+  walk: (node: unknown, pointer: string, base: string) => void,
+): void {
+  for (let index = 0; index < refs.length; index++) {
+    const site = refs[index] as RefSite;
+    if (!site.ref.startsWith("#/") || site.base !== file.uri) continue;
+    let pointer: string;
+    try {
+      pointer = decodeURIComponent(site.ref.slice(1));
+    } catch {
+      continue;
+    }
+    if (schemaPointers.has(pointer)) continue;
+    const value = valueAt(file.parsed.value, pointer);
+    if (typeof value === "boolean" || isObject(value)) walk(value, pointer, file.uri); // may add refs
+  }
 }
 
 function checkRegExp(source: string): string | undefined {
