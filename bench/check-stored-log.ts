@@ -53,6 +53,7 @@ try {
       description: undefined,
       producers: [],
       consumers: [],
+      owners: [],
       deprecated: false,
       examples: [],
       responseType: undefined,

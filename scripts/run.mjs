@@ -23,7 +23,10 @@ const isWindows = process.platform === "win32";
 /** @type {Record<string, { describe: string, command: (args: string[]) => string[] }>} */
 const TASKS = {
   test: { describe: "run the test suite (vitest)", command: (args) => ["exec", "vitest", "run", ...args] },
-  demo: { describe: "generate the contracts, then run the demo", command: () => ["run", "demo:run"] },
+  demo: {
+    describe: "generate the contracts, scan the demo's code against them, then run the demo",
+    command: () => ["run", "demo:run"],
+  },
   postbus: {
     describe: "run the postbus CLI",
     command: (args) => ["exec", "tsx", "codegen/src/cli.ts", ...args],

@@ -48,7 +48,8 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
 /**
  * The raw baseline's tables: `raw_events` has the events table's columns and index
  * but no wake-up trigger; `raw_cursors` is a durable cursor per reader;
- * `bench_orders` is the "business write" of the transactional scenario.
+ * `bench_orders` is the "business write" of the transactional scenario; `bench_partition_handled`
+ * what the partitions scenario's handlers write.
  */
 const RAW_TABLES = `
 CREATE TABLE raw_events (
@@ -61,12 +62,13 @@ CREATE TABLE raw_events (
 CREATE INDEX raw_events_channel_id_idx ON raw_events (channel, id);
 CREATE TABLE raw_cursors (reader TEXT PRIMARY KEY, last_id INT NOT NULL);
 CREATE TABLE bench_orders (id SERIAL PRIMARY KEY, customer TEXT NOT NULL, amount NUMERIC NOT NULL, placed_at TIMESTAMPTZ NOT NULL DEFAULT now());
+CREATE TABLE bench_partition_handled (n BIGSERIAL PRIMARY KEY, group_name TEXT NOT NULL, event_id INT NOT NULL, key TEXT NOT NULL, seq INT NOT NULL, at TIMESTAMPTZ NOT NULL);
 `;
 
 /** Empties every table the benchmarks write (fresh state for a cell). */
 export async function resetTables(pool: pg.Pool): Promise<void> {
   await pool.query(
-    `TRUNCATE events, raw_events, raw_cursors, bench_orders, postbus_cursors, postbus_groups, postbus_dead_letters RESTART IDENTITY CASCADE`,
+    `TRUNCATE events, raw_events, raw_cursors, bench_orders, bench_partition_handled, postbus_cursors, postbus_groups, postbus_dead_letters RESTART IDENTITY CASCADE`,
   );
 }
 

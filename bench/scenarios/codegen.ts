@@ -10,6 +10,8 @@ interface CodegenSamples {
   readonly full: number[];
   readonly incremental: number[];
   readonly watch: number[];
+  /** `postbus generate` as a fresh process (build included); absent when the CLI is not built. */
+  readonly process?: { readonly edited: number[]; readonly unchanged: number[] };
 }
 
 /**
@@ -52,6 +54,26 @@ export const codegenScenario: Scenario = {
         holds: undefined,
       },
       absolute("--watch, one file changed", watch, 300, "< 300 ms"),
+      ...(samples.process === undefined
+        ? []
+        : [
+            absolute(
+              `postbus generate, fresh process, ${samples.schemas} schemas unchanged (build and format caches)`,
+              summarize(samples.process.unchanged),
+              3000,
+              "< 3 s",
+            ),
+            {
+              ...absolute(
+                `postbus generate, fresh process, after a one-file edit (dist/ rebuilt: reference)`,
+                summarize(samples.process.edited),
+                3000,
+                "–",
+              ),
+              target: undefined,
+              holds: undefined,
+            },
+          ]),
     ];
     context.log(
       `codegen: cold ${Math.round(samples.cold)} ms, warm median ${Math.round(full.median)} ms, watch median ${Math.round(watch.median)} ms`,

@@ -4,6 +4,7 @@ import { codegenScenario } from "./codegen.js";
 import { correctnessScenario } from "./correctness.js";
 import { fanOutScenario } from "./fan-out.js";
 import { latencyScenario } from "./latency.js";
+import { partitionsScenario } from "./partitions.js";
 import { peersScenario } from "./peers.js";
 import { publishScenario } from "./publish.js";
 import { publishInTransactionScenario } from "./publish-in-transaction.js";
@@ -19,6 +20,7 @@ export const scenarios: readonly Scenario[] = [
   latencyScenario,
   fanOutScenario,
   catchUpScenario,
+  partitionsScenario,
   requestReplyScenario,
   correctnessScenario,
   peersScenario,

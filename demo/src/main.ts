@@ -28,6 +28,7 @@ import {
 import { contracts, type SignalTriggered } from "@postbus/types";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../scripts/embedded-postgres.js";
+import { endPool } from "../../scripts/end-pool.js";
 
 const log = (line = "") => process.stdout.write(`${line}\n`);
 
@@ -46,7 +47,9 @@ async function main(): Promise<void> {
   try {
     await run(pool);
   } finally {
-    await pool.end();
+    // Every connection closed before the server stops: otherwise the server's shutdown reaches
+    // connections still saying goodbye, and the handler above reports them as lost.
+    await endPool(pool);
     await embedded?.stop();
   }
 }

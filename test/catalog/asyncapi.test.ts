@@ -36,7 +36,7 @@ describe("emitAsyncApi", () => {
     expect(parsed?.operations().all().length).toBe(model.events.length * 2);
   });
 
-  test("places shared definitions under components/schemas and points refs at them", async () => {
+  test("places shared definitions, payloads and nested enums under components/schemas and points refs at them", async () => {
     const { model } = await exampleModel();
     const document = emitAsyncApi(model) as {
       components: {
@@ -44,9 +44,13 @@ describe("emitAsyncApi", () => {
         messages: Record<string, { payload: unknown; "x-postbus": unknown }>;
       };
     };
-    expect(Object.keys(document.components.schemas)).toEqual(
-      model.definitions.map((definition) => definition.name),
-    );
+    const names = Object.keys(document.components.schemas);
+    expect(names).toEqual(expect.arrayContaining(model.definitions.map((definition) => definition.name)));
+    expect(names).toEqual(expect.arrayContaining(model.events.map((event) => event.typeName)));
+    expect(names).toContain("OrderCancelledReason");
+    expect(document.components.messages.OrderPlacedV1?.payload).toEqual({
+      $ref: "#/components/schemas/OrderPlacedV1",
+    });
     const text = JSON.stringify(document);
     expect(text).not.toContain("#/$defs/");
     const refs = [...text.matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((match) => match[1]);
@@ -56,6 +60,7 @@ describe("emitAsyncApi", () => {
       eventType: "order.placed",
       version: 1,
       channel: "orders",
+      owners: ["execution-team"],
       deprecated: "Publish version 2: it names the order type and the time in force.",
     });
   });
@@ -99,7 +104,7 @@ describe("emitAsyncApi", () => {
           ?.messages()
           .all()
           .map((message) => message.name()),
-      ).toEqual(["risk.check.completed", "risk.check.rejected"]);
+      ).toEqual(["RiskCheckCompleted", "RiskCheckRejected"]);
       expect(reply?.channel()?.id()).toBe("RiskCheckRequested__reply");
       expect(reply?.channel()?.address()).toBeNull();
       expect(reply?.address()?.location()).toBe("$message.header#/reply_to");
@@ -109,7 +114,7 @@ describe("emitAsyncApi", () => {
     const request = parsed
       ?.messages()
       .all()
-      .find((message) => message.name() === "risk.check.requested");
+      .find((message) => message.name() === "RiskCheckRequested");
     expect(Object.keys(request?.headers()?.properties() ?? {})).toEqual(["reply_to", "expires_at"]);
     expect(document.components.messages.RiskCheckRequested?.["x-postbus"]).toMatchObject({
       responseType: "risk.check.completed",

@@ -1,5 +1,12 @@
 import { describe, expect, it, test } from "vitest";
-import { emitCatalog, type FieldRow, fieldRows, proseHtml } from "../../codegen/src/emit/catalog/index.js";
+import { escapeMarkdownCell } from "../../codegen/src/emit/catalog/escape.js";
+import {
+  emitCatalog,
+  type FieldRow,
+  fieldRows,
+  markdownCellHtml,
+  markdownHtml,
+} from "../../codegen/src/emit/catalog/index.js";
 import type { NormalizedSchema } from "../../codegen/src/ir/model.js";
 import { contractModel, definition, event, ref, resolvedConfig } from "../codegen/emit/support/model.js";
 
@@ -120,13 +127,36 @@ describe("the HTML catalog escapes schema text", () => {
   });
 });
 
-describe("proseHtml", () => {
+describe("descriptions are Markdown, with raw HTML escaped", () => {
   it.each([
     ["An instrument, `BASE-QUOTE`.", "An instrument, <code>BASE-QUOTE</code>."],
     ["`<b>` stays text", "<code>&lt;b&gt;</code> stays text"],
     ["<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"],
+    ['<img src=x onerror="alert(1)">', "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"],
     ["an unpaired ` backtick", "an unpaired ` backtick"],
-  ])("%s", (input, output) => {
-    expect(proseHtml(input)).toBe(output);
+    ["Filled **in full**, _never_ above it", "Filled <strong>in full</strong>, <em>never</em> above it"],
+    ["See [the ADR](https://example.com/adr)", 'See <a href="https://example.com/adr">the ADR</a>'],
+    ["[click](javascript:alert(1))", "[click](javascript:alert(1))"],
+  ])("in a cell: %s", (input, output) => {
+    expect(markdownCellHtml(input)).toBe(output);
+  });
+
+  it("renders lists and code blocks as blocks, and keeps a single paragraph's <p> on a page", () => {
+    expect(markdownHtml('Reasons:\n\n- `user`\n- `risk-limit` <i>\n\n```\n{ "a": 1 }\n```')).toBe(
+      "<p>Reasons:</p>\n<ul>\n<li><code>user</code></li>\n<li><code>risk-limit</code> &lt;i&gt;</li>\n</ul>\n<pre><code>{ &quot;a&quot;: 1 }\n</code></pre>\n",
+    );
+    expect(markdownCellHtml("One.\n\nTwo.")).toBe("<p>One.</p>\n<p>Two.</p>");
+    expect(markdownHtml("One.")).toBe("<p>One.</p>\n");
+  });
+
+  it.each([
+    ["a | b\nc", "a \\| b c"],
+    [
+      "Reasons:\n\n- `user`\n- `risk-limit`\n  and more",
+      "Reasons:<br><br>- `user`<br>- `risk-limit` and more",
+    ],
+    ["1. first\n2. second <b>", "1. first<br>2. second &lt;b&gt;"],
+  ])("keeps the shape of a description in a Markdown table cell: %j", (input, output) => {
+    expect(escapeMarkdownCell(input)).toBe(output);
   });
 });

@@ -47,12 +47,11 @@ describe("a renamed event type's old name in the catalog", () => {
     expect(index).toContain(
       '<li id="event-order.placed"><a class="name" href="events/order.placed.html">order.placed</a>',
     );
-    const data = JSON.parse(
-      /<script id="catalog-data" type="application\/json">(.*?)<\/script>/s.exec(index)?.[1] ?? "[]",
+    const { events: data } = JSON.parse(
+      /<script id="catalog-data" type="application\/json">(.*?)<\/script>/s.exec(index)?.[1] ?? "{}",
     ) as {
-      slug: string;
-      text: string;
-    }[];
+      events: { slug: string; text: string }[];
+    };
     expect(data.find((entry) => entry.slug === "order.placed")?.text).toBe(
       "order.placed renamed order.submitted",
     );

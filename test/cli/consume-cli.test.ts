@@ -219,7 +219,7 @@ describe("bad usage", () => {
     [["consume", "--channel", "x"], "POSTBUS_USAGE", 2],
     [["consume", "g", "h", "--channel", "x"], "POSTBUS_USAGE", 2],
     [["consume", "g", "--channel", "x", "--from", "2024-13-45"], "POSTBUS_USAGE", 2],
-    [["consume", "g", "--channel", "x", "--from", "yesterday", "--once"], "POSTBUS_POSITION_INVALID", 1],
+    [["consume", "g", "--channel", "x", "--from", "yesterday", "--once"], "POSTBUS_USAGE", 2],
     [["consume", "bad group", "--channel", "x", "--once"], "POSTBUS_NAME_INVALID", 1],
     [["dlq"], "POSTBUS_USAGE", 2],
     [["dlq", "purge"], "POSTBUS_USAGE", 2],

@@ -22,6 +22,7 @@ describe("migrate", () => {
       "000005_row_wake_trigger",
       "000006_claim_batch",
       "000007_group_retention",
+      "000008_partitioned_groups",
     ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
@@ -35,6 +36,7 @@ describe("migrate", () => {
       { id: 5, name: "000005_row_wake_trigger" },
       { id: 6, name: "000006_claim_batch" },
       { id: 7, name: "000007_group_retention" },
+      { id: 8, name: "000008_partitioned_groups" },
     ]);
   });
 
@@ -52,6 +54,7 @@ describe("migrate", () => {
       "000005_row_wake_trigger",
       "000006_claim_batch",
       "000007_group_retention",
+      "000008_partitioned_groups",
     ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);

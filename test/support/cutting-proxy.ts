@@ -6,6 +6,7 @@
  * const proxy = await startCuttingProxy(5432);
  * proxy.cut = { after: "INSERT" }; // the next INSERT completes and commits on the server, its reply is never delivered
  * proxy.cut = { before: "INSERT" }; // the next INSERT never reaches the server
+ * proxy.holdTerminate = true; // clients' goodbyes never reach the server
  * await proxy.close();
  * ```
  */
@@ -25,14 +26,21 @@ export interface CuttingProxy {
   cut: Cut | undefined;
   /** How many cuts were made. */
   readonly cuts: number;
+  /**
+   * Keep the client's goodbye (its Terminate, 'X', and the end of its socket) from the server,
+   * as when the server shuts down before it reads it: the backend lives on until it is
+   * terminated, and what it says then still reaches the client.
+   */
+  holdTerminate: boolean;
   close(): Promise<void>;
 }
 
 /** Starts a proxy on a free port of 127.0.0.1 to `targetPort` on 127.0.0.1. */
 export async function startCuttingProxy(targetPort: number): Promise<CuttingProxy> {
   const sockets = new Set<net.Socket>();
-  const state = { cut: undefined as Cut | undefined, cuts: 0 };
-  const server = net.createServer((client) => {
+  const state = { cut: undefined as Cut | undefined, cuts: 0, holdTerminate: false };
+  // Half-open: a client that ended its side may still be read to (see `holdTerminate`).
+  const server = net.createServer({ allowHalfOpen: true }, (client) => {
     const upstream = net.connect(targetPort, "127.0.0.1");
     sockets.add(client).add(upstream);
     const drop = () => {
@@ -40,12 +48,17 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
       upstream.destroy();
     };
     client.on("error", drop).on("close", () => sockets.delete(client) && drop());
+    // The client's goodbye: passed on as a close, unless held (then the server's answer still reaches it).
+    client.on("end", () => {
+      if (!state.holdTerminate) drop();
+    });
     upstream.on("error", drop).on("close", () => sockets.delete(upstream) && drop());
     let armedAfter = false;
     // Client → server: the startup message has no type byte; every later message does.
     client.on(
       "data",
       frames(true, (frame) => {
+        if (state.holdTerminate && frame.type === 0x58) return;
         const cut = state.cut;
         if (cut !== undefined && frame.type !== 0) {
           const text = statementText(frame);
@@ -99,6 +112,12 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
     },
     get cuts() {
       return state.cuts;
+    },
+    get holdTerminate() {
+      return state.holdTerminate;
+    },
+    set holdTerminate(value) {
+      state.holdTerminate = value;
     },
     async close() {
       for (const socket of sockets) socket.destroy();

@@ -18,6 +18,8 @@ export interface BuiltPackage {
   /** `<types.dir>/dist/…`, sorted by path; empty when there are diagnostics. */
   readonly files: GeneratedFile[];
   readonly diagnostics: Diagnostic[];
+  /** Absolute paths of the files the compiler read from disk (TypeScript's lib, zod's declarations). */
+  readonly inputs?: readonly string[];
 }
 
 const COMPILER_OPTIONS: ts.CompilerOptions = {
@@ -90,7 +92,11 @@ export function buildPackage(config: ResolvedConfig, files: readonly GeneratedFi
     });
   }
   out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files: out, diagnostics: [] };
+  const inputs = program
+    .getSourceFiles()
+    .map((file) => path.resolve(file.fileName))
+    .filter((file) => !inMemory.has(file));
+  return { files: out, diagnostics: [], inputs };
 }
 
 /** One module on its own (no type information needed: the program above checked it). */

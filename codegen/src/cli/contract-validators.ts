@@ -9,6 +9,7 @@ import { loadConfig } from "../config/load-config.js";
 import { loadModel } from "../generate.js";
 import type { ContractModel } from "../ir/model.js";
 import { createAjv } from "../validate/check-examples.js";
+import { loadProjectConfig } from "./load-project-config.js";
 import { usageError } from "./usage-error.js";
 
 /** What the CLI validates with, and where the contracts came from. */
@@ -32,7 +33,9 @@ export async function loadContractValidators(
   cwd: string,
   configPath: string | undefined,
 ): Promise<ContractValidators | undefined> {
-  const loaded = await loadConfig({ cwd, configPath });
+  // A --config that names no file is a usage error; no config found upward means nothing to check.
+  const loaded =
+    configPath === undefined ? await loadConfig({ cwd }) : await loadProjectConfig(cwd, configPath);
   if (loaded.file === undefined) return undefined;
   const fail = (problem: { message: string; file?: string; line?: number }, count: number) =>
     usageError(

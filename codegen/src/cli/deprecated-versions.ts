@@ -7,6 +7,7 @@
 import type { ContractVersionRef } from "@postbus/client";
 import { loadConfig } from "../config/load-config.js";
 import { loadModel } from "../generate.js";
+import { loadProjectConfig } from "./load-project-config.js";
 import { usageError } from "./usage-error.js";
 
 /** The deprecated versions and the config they came from, or undefined when no config is found. */
@@ -29,7 +30,9 @@ export async function deprecatedVersions(
   cwd: string,
   configPath: string | undefined,
 ): Promise<DeprecatedVersions | undefined> {
-  const loaded = await loadConfig({ cwd, configPath });
+  // A --config that names no file is a usage error; no config found upward means nothing to check.
+  const loaded =
+    configPath === undefined ? await loadConfig({ cwd }) : await loadProjectConfig(cwd, configPath);
   if (loaded.file === undefined) return undefined;
   const problems = loaded.config === undefined ? loaded.diagnostics : undefined;
   const model =

@@ -130,7 +130,14 @@ function structure(event: EventContract): string {
 
 /** The text of a contract that documents it: schema (annotations included), title, description, owners. */
 function documentation(event: EventContract): string {
-  return JSON.stringify([event.schema, event.title, event.description, event.producers, event.consumers]);
+  return JSON.stringify([
+    event.schema,
+    event.title,
+    event.description,
+    event.producers,
+    event.consumers,
+    event.owners,
+  ]);
 }
 
 function stripAnnotations(schema: unknown): unknown {

@@ -45,7 +45,44 @@ export interface PostbusConfigFile {
   readonly unknownKeywords?: UnknownKeywords;
   /** Vendor annotation keywords the schemas use (e.g. `"javaType"`): ignored without a diagnostic. */
   readonly annotations?: readonly string[];
+  /**
+   * The application's TypeScript, relative to the config file: tsconfig files (`"tsconfig.json"`)
+   * or globs (`"src/**\/*.ts"`). When set, `postbus scan` reads them without arguments, and
+   * `generate`/`docs` take the catalog's producers and consumers from the code too.
+   */
+  readonly sources?: readonly string[];
+  /**
+   * How an event file's event type is derived when its `x-postbus.eventType` does not say:
+   * from its path (the default, `{ "from": "path", "pattern": "<file-stem>" }`), from its `$id`
+   * (the same pattern applied to the id's path), or from a root field such as `title`.
+   *
+   * ```json
+   * { "eventType": { "from": "path", "pattern": "<folder>.<file-stem>" } }
+   * ```
+   * `orders/created.schema.json` → `orders.created`.
+   */
+  readonly eventType?: EventTypeRule;
+  /**
+   * What a relative `$id` is resolved against: `"file"` (the default: the file's own URL, as the
+   * specification's retrieval URI) or `"none"` (ajv's base-less id space: `common/money.json` is
+   * that id, wherever the file lies, and `$ref`s resolve against such ids).
+   */
+  readonly idBase?: IdBase;
 }
+
+/**
+ * Where event types come from (see {@link PostbusConfigFile.eventType}). A pattern's placeholders:
+ * `<file-stem>` (the file name without extension, `.schema` and `.v<N>` suffixes), `<folder>` (the
+ * folder holding the file) and `<folders>` (every folder below the schema folder, or of the `$id`'s
+ * path, joined with `.`).
+ */
+export type EventTypeRule =
+  | { readonly from: "path"; readonly pattern?: string }
+  | { readonly from: "id"; readonly pattern?: string }
+  | { readonly from: "field"; readonly field: string };
+
+/** What a relative `$id` resolves against; see {@link PostbusConfigFile.idBase}. */
+export type IdBase = "file" | "none";
 
 /** How keywords that no supported dialect defines are treated; see {@link PostbusConfigFile.unknownKeywords}. */
 export type UnknownKeywords = "annotation" | "error";
@@ -75,4 +112,10 @@ export interface ResolvedConfig {
   readonly unknownKeywords: UnknownKeywords;
   /** Vendor annotation keywords ignored silently. */
   readonly annotations: readonly string[];
+  /** tsconfig files and globs of the application's TypeScript, relative to `root`; empty when not scanned. */
+  readonly sources: readonly string[];
+  /** How event types are derived when `x-postbus.eventType` does not say (a pattern always set, except for `field`). */
+  readonly eventType: EventTypeRule;
+  /** What relative `$id`s resolve against. */
+  readonly idBase: IdBase;
 }

@@ -7,10 +7,11 @@ import {
 } from "../ir/compatibility-modes.js";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
+import { checkPattern, DEFAULT_EVENT_TYPE_RULE, PATTERN_PLACEHOLDERS } from "../load/derive-event-type.js";
 import { isObject } from "../load/json-pointer.js";
 import { type ParsedText, parseText } from "../load/parse-file.js";
 import { didYouMean } from "../validate/suggest-name.js";
-import type { PostbusConfigFile, ResolvedConfig, UnknownKeywords } from "./config.js";
+import type { IdBase, PostbusConfigFile, ResolvedConfig, UnknownKeywords } from "./config.js";
 
 /** The config file's name, looked up from the working folder upward. */
 export const CONFIG_FILE = "postbus.config.json";
@@ -157,6 +158,13 @@ export function resolveConfig(
     compatibility: file.compatibility ?? DEFAULT_COMPATIBILITY,
     unknownKeywords: file.unknownKeywords ?? "annotation",
     annotations: Object.freeze([...(file.annotations ?? [])]),
+    sources: Object.freeze([...(file.sources ?? [])]),
+    eventType: Object.freeze(
+      file.eventType === undefined || file.eventType.from === "field"
+        ? (file.eventType ?? DEFAULT_EVENT_TYPE_RULE)
+        : { from: file.eventType.from, pattern: file.eventType.pattern ?? "<file-stem>" },
+    ),
+    idBase: file.idBase ?? "file",
   });
 }
 
@@ -169,9 +177,14 @@ type Shape =
   | "semver"
   | "npm-name"
   | "unknownKeywords"
+  | "sources"
+  | "eventTypeRule"
+  | "idBase"
   | { readonly [key: string]: Shape };
 
 const UNKNOWN_KEYWORDS: readonly UnknownKeywords[] = ["annotation", "error"];
+const ID_BASES: readonly IdBase[] = ["file", "none"];
+const EVENT_TYPE_SOURCES = ["path", "id", "field"] as const;
 
 const SHAPE: { readonly [key: string]: Shape } = {
   $schema: "string",
@@ -184,6 +197,9 @@ const SHAPE: { readonly [key: string]: Shape } = {
   compatibility: "mode",
   unknownKeywords: "unknownKeywords",
   annotations: "names",
+  sources: "sources",
+  eventType: "eventTypeRule",
+  idBase: "idBase",
 };
 
 function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
@@ -243,9 +259,27 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
           '"annotation" ignores a keyword no dialect defines (with an info diagnostic); "error" refuses it',
         );
       }
+    } else if (shape === "idBase") {
+      if (!ID_BASES.includes(value as IdBase)) {
+        report(
+          pointer,
+          `${label(pointer)} must be one of ${ID_BASES.map((base) => `"${base}"`).join(", ")}`,
+          '"file" resolves a relative $id against the file\'s own URL; "none" keeps relative $ids in a base-less id space, as ajv does',
+        );
+      }
+    } else if (shape === "eventTypeRule") {
+      checkEventTypeRule(value, pointer, report);
     } else if (shape === "names") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
         report(pointer, `${label(pointer)} must be an array of keyword names`, 'For example ["javaType"]');
+      }
+    } else if (shape === "sources") {
+      if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
+        report(
+          pointer,
+          `${label(pointer)} must be an array of tsconfig files or globs`,
+          'For example ["tsconfig.json"] or ["src/**/*.ts"]',
+        );
       }
     } else if (shape === "strings") {
       if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item === "")) {
@@ -267,6 +301,58 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
   };
   check(parsed.value, SHAPE, "");
   return diagnostics;
+}
+
+/** `eventType`: `{ from: "path" | "id", pattern? }` or `{ from: "field", field }`. */
+function checkEventTypeRule(
+  value: unknown,
+  pointer: string,
+  report: (pointer: string, message: string, hint: string) => void,
+): void {
+  const example =
+    'For example { "from": "path", "pattern": "<folder>.<file-stem>" }, { "from": "id" } or { "from": "field", "field": "title" }';
+  if (!isObject(value)) {
+    report(pointer, `${label(pointer)} must be an object`, example);
+    return;
+  }
+  const from = value.from;
+  if (!(EVENT_TYPE_SOURCES as readonly unknown[]).includes(from)) {
+    report(
+      `${pointer}/from`,
+      `${label(`${pointer}/from`)} must be one of ${EVENT_TYPE_SOURCES.map((source) => `"${source}"`).join(", ")}`,
+      example,
+    );
+    return;
+  }
+  const keys = from === "field" ? ["from", "field"] : ["from", "pattern"];
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) {
+      report(
+        `${pointer}/${key}`,
+        `Unknown config key "${key}" for "from": "${from}"`,
+        `${didYouMean(key, keys)}Known keys here: ${keys.join(", ")}`,
+      );
+    }
+  }
+  if (from === "field") {
+    if (typeof value.field !== "string" || value.field === "") {
+      report(
+        `${pointer}/field`,
+        `${label(`${pointer}/field`)} must name a root field of the schemas`,
+        'For example "title" or "x-event-type"',
+      );
+    }
+    return;
+  }
+  if (value.pattern === undefined) return;
+  const problem = typeof value.pattern === "string" ? checkPattern(value.pattern) : "is not a string";
+  if (problem !== undefined) {
+    report(
+      `${pointer}/pattern`,
+      `${label(`${pointer}/pattern`)} ${problem}`,
+      `Placeholders: ${PATTERN_PLACEHOLDERS.join(", ")}; for example "<folder>.<file-stem>"`,
+    );
+  }
 }
 
 function label(pointer: string): string {

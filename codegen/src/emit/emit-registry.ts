@@ -113,6 +113,9 @@ function contractFacts(group: EventVersions): [string, string][] {
       "errorResponseType",
       latest.errorResponseType === undefined ? "null" : JSON.stringify(latest.errorResponseType),
     ],
+    ...(latest.partitionKey === undefined
+      ? []
+      : ([["partitionKey", JSON.stringify(latest.partitionKey)]] as [string, string][])),
   ];
 }
 

@@ -1,4 +1,5 @@
-import { format } from "prettier";
+import { createHash } from "node:crypto";
+import { format, version as prettierVersion } from "prettier";
 import { ContentMemo } from "./memo.js";
 
 /** Prettier options matching the repository's Biome formatter, so generated files pass `biome check`. */
@@ -32,9 +33,51 @@ export function formatTypeScript(source: string): Promise<string> {
   return format(source, PRETTIER_OPTIONS);
 }
 
+/**
+ * Formatted chunks an earlier process left (see {@link restoreFormattedChunks}), by the hash of the
+ * unformatted text, and those this process used: what {@link formattedChunksToKeep} hands back.
+ */
+const restored = new Map<string, string>();
+const used = new Map<string, string>();
+
+const chunkHash = (source: string) => createHash("sha256").update(source).digest("base64");
+
+/** What the formatted output depends on besides the text: Prettier's version and the options. */
+export const FORMAT_KEY = createHash("sha256")
+  .update(JSON.stringify([prettierVersion, PRETTIER_OPTIONS]))
+  .digest("hex")
+  .slice(0, 16);
+
+/**
+ * Takes formatted chunks remembered by an earlier process (`hash of the unformatted text → formatted
+ * text`, as {@link formattedChunksToKeep} returned them under the same {@link FORMAT_KEY}): a fresh
+ * `postbus generate` then formats only what changed since.
+ */
+export function restoreFormattedChunks(entries: Readonly<Record<string, string>>): void {
+  for (const [hash, text] of Object.entries(entries)) if (typeof text === "string") restored.set(hash, text);
+}
+
+/** The formatted chunks this process used, to remember for the next one. */
+export function formattedChunksToKeep(): Record<string, string> {
+  return Object.fromEntries(used);
+}
+
+/** Whether `source` is formatted already, in this process or a restored one. */
+function isRemembered(source: string): boolean {
+  return formattedChunks.has(source) || restored.has(chunkHash(source));
+}
+
 /** {@link formatTypeScript}, remembered by the source text (for chunks that recur between runs). */
 export function formatTypeScriptCached(source: string): Promise<string> {
-  return formattedChunks.get(source, () => formatTypeScript(source));
+  const hash = chunkHash(source);
+  const formatted = formattedChunks.get(source, () => {
+    const text = restored.get(hash);
+    return text === undefined ? formatTypeScript(source) : Promise.resolve(text);
+  });
+  return formatted.then((text) => {
+    used.set(hash, text);
+    return text;
+  });
 }
 
 /** A line that can begin a top-level statement of a generated module (or its doc comment). */
@@ -89,7 +132,7 @@ export async function formatByStatement(source: string): Promise<string> {
 export async function formatMembers(members: readonly string[], kind: "const" | "type"): Promise<string[]> {
   const open = kind === "const" ? "const __member = {" : "type __Member = {";
   const wrap = (text: string) => `${open}\n${text}\n};\n`;
-  const missing = [...new Set(members)].filter((member) => !formattedChunks.has(wrap(member)));
+  const missing = [...new Set(members)].filter((member) => !isRemembered(wrap(member)));
   if (missing.length > 1) {
     // One Prettier call for all of them (a cold run), cut apart at separator comments.
     try {
@@ -124,7 +167,7 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
  * one by one when the output cannot be cut apart exactly.
  */
 export async function formatMissing(chunks: readonly string[]): Promise<void> {
-  const missing = [...new Set(chunks)].filter((chunk) => !formattedChunks.has(chunk));
+  const missing = [...new Set(chunks)].filter((chunk) => !isRemembered(chunk));
   if (missing.length < 2 || !missing.every(isClosed)) return;
   let formatted: string;
   try {

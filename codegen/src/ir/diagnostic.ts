@@ -25,7 +25,9 @@ export type DiagnosticCode =
   | "POSTBUS_UPCASTER_FILE"
   | "POSTBUS_UPCASTER_SIGNATURE"
   | "POSTBUS_UPCASTER_TYPE_ERROR"
-  | "POSTBUS_UPCASTER_CHAIN";
+  | "POSTBUS_UPCASTER_CHAIN"
+  | "POSTBUS_SCAN_SOURCES"
+  | "POSTBUS_SCAN_UNRESOLVED";
 
 /** Builds a {@link Diagnostic}. */
 export function diagnostic(

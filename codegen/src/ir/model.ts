@@ -54,6 +54,8 @@ export interface EventContract {
   readonly producers: readonly string[];
   /** Services or slices that consume it. */
   readonly consumers: readonly string[];
+  /** Teams or people who own the contract (`x-postbus.owners`), as written; empty when none are declared. */
+  readonly owners: readonly string[];
   /** Deprecated, with the reason when one is given. */
   readonly deprecated: false | { readonly reason: string | undefined };
   /** Example payloads (from `examples`), each valid against `schema`. */
@@ -69,6 +71,8 @@ export interface EventContract {
   readonly compatibility: CompatibilityMode | undefined;
   /** `x-postbus.renamedFrom`: the event types this event was called before (its stored events keep those names). */
   readonly renamedFrom: readonly string[];
+  /** `x-postbus.partitionKey`: the payload field whose value is the event's key, if any. */
+  readonly partitionKey?: string | undefined;
   /** The payload schema (the event's `data`). */
   readonly schema: NormalizedSchema;
   readonly source: SourceLocation;

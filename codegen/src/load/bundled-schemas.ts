@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { DEFAULT_EVENT_TYPE_RULE, eventDefaults } from "./derive-event-type.js";
 import { detectDialect } from "./detect-dialect.js";
 import type { SchemaFile } from "./load-schemas.js";
 import { parseText } from "./parse-file.js";
-import { pathDefaults } from "./path-defaults.js";
 
 /**
  * The JSON Schema draft-07 meta-schema (© the JSON Schema authors, as bundled by ajv), so that
@@ -60,11 +60,12 @@ export function bundledSchemaFile(uri: string): SchemaFile | undefined {
   const loaded: SchemaFile = Object.freeze({
     file,
     uri,
+    idBase: uri,
     role: "definitions",
     text,
     parsed,
     dialect: detectDialect(parsed.value),
-    defaults: pathDefaults(bundledName(uri)),
+    defaults: eventDefaults(bundledName(uri), DEFAULT_EVENT_TYPE_RULE, parsed.value),
   });
   files.set(uri, loaded);
   return loaded;

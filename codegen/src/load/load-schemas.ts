@@ -5,23 +5,30 @@ import type { ResolvedConfig } from "../config/config.js";
 import { matchGlob } from "../config/match-glob.js";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
+import { type EventDefaults, eventDefaults } from "./derive-event-type.js";
 import { type Dialect, detectDialect } from "./detect-dialect.js";
+import { BASELESS_ROOT } from "./id-space.js";
 import { type ParsedText, parseText } from "./parse-file.js";
-import { type PathDefaults, pathDefaults } from "./path-defaults.js";
 
 /** One schema file, read and parsed. Immutable; reused across runs while its text is unchanged. */
 export interface SchemaFile {
   /** Path relative to the config's root, `/`-separated. */
   readonly file: string;
-  /** `file:` URL of the file: the base of its relative `$ref`s unless it declares an `$id`. */
+  /**
+   * The file's URI: the base of its relative `$ref`s unless it declares an `$id`. Its `file:` URL, or
+   * with `idBase: "none"` its path below the schema folder in the base-less id space ({@link BASELESS_ROOT}).
+   */
   readonly uri: string;
+  /** What a relative `$id` at the root resolves against: {@link uri}, or with `idBase: "none"` the id space's root. */
+  readonly idBase: string;
   /** `definitions`: matched by a definitions glob, holds only shared definitions. */
   readonly role: "event" | "definitions";
   readonly text: string;
   readonly parsed: ParsedText;
   /** `undefined` when `$schema` names a dialect Postbus does not read. */
   readonly dialect: Dialect | undefined;
-  readonly defaults: PathDefaults;
+  /** Domain, event type and version as the path (and the config's `eventType` rule) say. */
+  readonly defaults: EventDefaults;
 }
 
 /** Parsed files by absolute path: pass the same map to every run (watch mode) to parse only what changed. */
@@ -72,6 +79,8 @@ export async function loadSchemas(
     };
   }
   const seen = new Set<string>();
+  const options: LoadOptions = { eventType: config.eventType, idBase: config.idBase };
+  const optionsKey = JSON.stringify(options);
   const files = await Promise.all(
     relativePaths.map(async (relative) => {
       const absolute = path.join(config.schemasDir, relative);
@@ -80,10 +89,17 @@ export async function loadSchemas(
       const file = toPosix(path.relative(config.root, absolute));
       const role = config.definitions.some((glob) => matchGlob(glob, file)) ? "definitions" : "event";
       const cached = cache.get(absolute);
-      if (cached !== undefined && cached.text === text && cached.role === role && cached.file === file) {
+      if (
+        cached !== undefined &&
+        cached.text === text &&
+        cached.role === role &&
+        cached.file === file &&
+        loadedWith.get(cached) === optionsKey
+      ) {
         return cached;
       }
-      const loaded = loadFile(absolute, file, relative, role, text);
+      const loaded = loadFile({ absolute, file, relativeToSchemas: relative, role, text }, options);
+      loadedWith.set(loaded, optionsKey);
       cache.set(absolute, loaded);
       return loaded;
     }),
@@ -92,22 +108,40 @@ export async function loadSchemas(
   return { files, diagnostics: files.flatMap((file) => file.parsed.diagnostics) };
 }
 
+/** The {@link LoadOptions} each cached file was loaded with, as JSON. */
+const loadedWith = new WeakMap<SchemaFile, string>();
+
+/** The config's keys that change how a file is loaded. */
+interface LoadOptions {
+  readonly eventType: ResolvedConfig["eventType"];
+  readonly idBase: ResolvedConfig["idBase"];
+}
+
 function loadFile(
-  absolute: string,
-  file: string,
-  relativeToSchemas: string,
-  role: SchemaFile["role"],
-  text: string,
+  where: {
+    readonly absolute: string;
+    readonly file: string;
+    readonly relativeToSchemas: string;
+    readonly role: SchemaFile["role"];
+    readonly text: string;
+  },
+  options: LoadOptions,
 ): SchemaFile {
+  const { file, role, text } = where;
   const parsed = parseText(text, file);
+  const uri =
+    options.idBase === "none"
+      ? new URL(where.relativeToSchemas.split("/").map(encodeURIComponent).join("/"), BASELESS_ROOT).href
+      : pathToFileURL(where.absolute).href;
   return Object.freeze({
     file,
-    uri: pathToFileURL(absolute).href,
+    uri,
+    idBase: options.idBase === "none" ? BASELESS_ROOT : uri,
     role,
     text,
     parsed,
     dialect: detectDialect(parsed.value),
-    defaults: pathDefaults(relativeToSchemas),
+    defaults: eventDefaults(where.relativeToSchemas, options.eventType, parsed.value),
   });
 }
 

@@ -2,18 +2,19 @@
 export interface PathDefaults {
   /** First folder under the schema folder, or the event type's first `.`-segment for files at the top. */
   readonly domain: string;
-  /** The file name without its extension and version suffix. */
+  /** The file name without its extension, `.schema` and version suffixes. */
   readonly eventType: string;
   /** From a `.v<N>` suffix; 1 without one. */
   readonly version: number;
 }
 
 const EXTENSION = /\.(json|ya?ml)$/i;
+const SCHEMA_SUFFIX = /\.schema$/i;
 const VERSION_SUFFIX = /\.v([1-9][0-9]*)$/;
 
 /**
  * Derives domain, event type and version from a path relative to the schema folder:
- * `<domain>/<event.type>[.v<N>].json`.
+ * `<domain>/<event.type>[.v<N>][.schema].json`.
  *
  * @example
  * ```ts
@@ -22,17 +23,25 @@ const VERSION_SUFFIX = /\.v([1-9][0-9]*)$/;
  */
 export function pathDefaults(relativeToSchemas: string): PathDefaults {
   const segments = relativeToSchemas.split("/");
-  const fileName = segments.at(-1) ?? relativeToSchemas;
-  const stem = fileName.replace(EXTENSION, "");
-  const versioned = VERSION_SUFFIX.exec(stem);
-  const eventType = versioned === null ? stem : stem.slice(0, versioned.index);
-  const version = versioned?.[1] === undefined ? 1 : Number(versioned[1]);
+  const { stem: eventType, version } = splitFileName(segments.at(-1) ?? relativeToSchemas);
   const domain = segments.length > 1 ? (segments[0] ?? "") : (eventType.split(/[._:-]/)[0] ?? eventType);
   return { domain, eventType, version };
 }
 
-/** The file name without folders, extension and version suffix: `shared/money.v2.yaml` → `money`. */
+/**
+ * A file name's stem and version: `created.v2.schema.json` → `{ stem: "created", version: 2 }`.
+ * The extension (`.json`, `.yaml`, `.yml`) and a `.schema` suffix go first, then a `.v<N>` suffix.
+ */
+export function splitFileName(name: string): { stem: string; version: number } {
+  const bare = name.replace(EXTENSION, "").replace(SCHEMA_SUFFIX, "");
+  const versioned = VERSION_SUFFIX.exec(bare);
+  return {
+    stem: versioned === null ? bare : bare.slice(0, versioned.index),
+    version: versioned?.[1] === undefined ? 1 : Number(versioned[1]),
+  };
+}
+
+/** The file name without folders, extension, `.schema` and version suffix: `shared/money.v2.yaml` → `money`. */
 export function fileStem(file: string): string {
-  const name = file.split("/").at(-1) ?? file;
-  return name.replace(EXTENSION, "").replace(VERSION_SUFFIX, "");
+  return splitFileName(file.split("/").at(-1) ?? file).stem;
 }

@@ -203,13 +203,22 @@ function hash(value: unknown): string {
 }
 
 /**
- * The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats. Other
+ * The tolerance of `multipleOf` for binary floating point, as ajv's `multipleOfPrecision`: 19.99 is a
+ * multiple of 0.01 although `19.99 / 0.01` is 1998.9999999999998. The generated zod validators apply the
+ * same one (`MULTIPLE_OF_PRECISION` of `emit/zod/`), so an example the generator accepts is one they accept.
+ */
+export const MULTIPLE_OF_PRECISION = 9;
+
+/**
+ * The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats, the
+ * generated validators' `multipleOf` tolerance. Other
  * formats are annotations (validate/ reported them), so ajv's "unknown format ignored" warning is off.
  */
 export function createAjv(): Ajv2020 {
   const ajv = new Ajv2020({
     strict: false,
     allErrors: true,
+    multipleOfPrecision: MULTIPLE_OF_PRECISION,
     validateFormats: true,
     validateSchema: false,
     logger: false,

@@ -1,5 +1,6 @@
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
+import { displayUri, isRelativeReference } from "../load/id-space.js";
 import { appendPointer } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import type { FileScan, RefSite } from "./scan-schema.js";
@@ -52,7 +53,7 @@ export function resolveRefs(
         diagnostics.push(
           diagnostic(
             "POSTBUS_SCHEMA_BAD_KEYWORD",
-            `The id ${resource.uri} is also declared by ${existing.file.file}`,
+            `The id ${displayUri(resource.uri)} is also declared by ${existing.file.file}`,
             "Give every schema its own $id",
             { file: file.file, pointer, line, column },
           ),
@@ -143,7 +144,7 @@ function resolveOne(
   if (resource === undefined) {
     return {
       message: `The $ref ${quoted} names a schema that was not found`,
-      hint: "Check the path (relative to this file) or the $id; only files under the schema folder are loaded",
+      hint: `Check the path (relative to this file) or the $id; only files under the schema folder are loaded${baseLessHint(file)}`,
     };
   }
   let fragment: string;
@@ -172,4 +173,15 @@ function resolveOne(
     };
   }
   return { target };
+}
+
+/**
+ * For a file whose root `$id` is relative while ids resolve against file URLs: the config switch
+ * that puts such ids in ajv's base-less id space, which is what they were usually written for.
+ */
+function baseLessHint(file: SchemaFile): string {
+  const root = file.parsed.value;
+  const id = typeof root === "object" && root !== null ? (root as Record<string, unknown>).$id : undefined;
+  if (file.idBase !== file.uri || typeof id !== "string" || id === "" || !isRelativeReference(id)) return "";
+  return `. This file's $id ${JSON.stringify(id)} is relative: if the ids were written for a base-less id space (as ajv resolves them), set "idBase": "none" in postbus.config.json`;
 }

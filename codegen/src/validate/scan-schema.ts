@@ -231,7 +231,8 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
     let base = parentBase;
     if (typeof node.$id === "string" && !(pointer === "" && node.$id === "")) {
       try {
-        const url = new URL(node.$id, parentBase);
+        // A root $id resolves against the file's id base: its URL, or the root of the base-less id space.
+        const url = new URL(node.$id, pointer === "" ? file.idBase : parentBase);
         const fragment = url.hash;
         url.hash = "";
         if (fragment.length > 1 && node.$id.startsWith("#")) {

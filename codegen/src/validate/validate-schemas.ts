@@ -109,12 +109,22 @@ function checkDuplicates(events: readonly EventFacts[]): Diagnostic[] {
       diagnostic(
         "POSTBUS_SCHEMA_DUPLICATE_EVENT",
         `Event type "${event.eventType}" version ${event.version} is also defined by ${earlier.file.file}`,
-        "Give one of them another version (x-postbus.version or a .v<N> file suffix), or remove it",
+        duplicateHint(event, earlier),
         { file: event.file.file, pointer: event.eventTypePointer, line, column },
       ),
     );
   }
   return diagnostics;
+}
+
+/** How to tell two events of one type and version apart; a path rule that ignores their folders says so. */
+function duplicateHint(event: EventFacts, earlier: EventFacts): string {
+  const hint = "Give one of them another version (x-postbus.version or a .v<N> file suffix), or remove it";
+  const folder = (facts: EventFacts) => facts.file.file.split("/").slice(0, -1).join("/");
+  const fromPath = (facts: EventFacts) =>
+    facts.eventTypePointer === "" && facts.file.defaults.eventTypeFrom.pointer === "";
+  if (!fromPath(event) || !fromPath(earlier) || folder(event) === folder(earlier)) return hint;
+  return `${hint}; if the folder names the event (orders/created.schema.json), derive event types from it: "eventType": { "from": "path", "pattern": "<folder>.<file-stem>" } in postbus.config.json`;
 }
 
 /**

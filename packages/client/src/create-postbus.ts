@@ -8,7 +8,8 @@ import {
   listDeadLetters,
   requestRedrive,
 } from "./consume/dead-letters.js";
-import { resetGroup } from "./consume/ensure-group.js";
+import { type GroupStatements, resetGroup } from "./consume/ensure-group.js";
+import { type RepartitionResult, repartitionGroup } from "./consume/repartition-group.js";
 import type { BatchDeps } from "./consume/run-batch.js";
 import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
 import type { Executor } from "./driver/executor.js";
@@ -45,6 +46,7 @@ import { setGroupRetention } from "./retention/group-retention.js";
 import { type PruneOptions, type PruneResult, pruneEvents } from "./retention/prune-events.js";
 import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertStatements } from "./sql/insert-events.js";
+import { partitionStatements } from "./sql/partition-statements.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
 import { selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
@@ -97,6 +99,18 @@ export interface Postbus {
    * `DRAIN_TRANSIENT_RETRIES` (8) times in a row; never retries forever.
    */
   drain(options: SubscribeOptions): Promise<DrainResult>;
+  /**
+   * Sets a consumer group's number of partitions (1…64), making an unpartitioned group
+   * partitioned. Waits for the batches in flight; cursors are per slot and do not move, so no
+   * event is handled twice or skipped and each key keeps its order. Running members pick the new
+   * number up at their next batch.
+   *
+   * @example
+   * ```ts
+   * await bus.repartitionGroup("billing", 16); // { from: 8, to: 16 }
+   * ```
+   */
+  repartitionGroup(group: string, partitions: number): Promise<RepartitionResult>;
   /** Moves a group's cursors on `channels` back (replay) or forward (skip) to `to`. */
   resetGroup(
     group: string,
@@ -213,6 +227,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
   const publisher =
     telemetry === undefined ? untracedPublisher : tracedPublisher(untracedPublisher, telemetry);
   const consumerSql = consumerStatements(schema);
+  const partitionSql = partitionStatements(schema);
   const events = new EventHub<PostbusEventMap>(POSTBUS_EVENTS, config.logger);
   const subscriptions = new Set<Subscription>();
   let closed = false;
@@ -257,6 +272,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
     return {
       executor,
       statements: consumerSql,
+      partitionStatements: partitionSql,
       lockKey: `${config.schema}.${consumer.group}`,
       config: traced === undefined ? consumer : { ...consumer, handler: traced.process(consumer.handler) },
       telemetry: traced,
@@ -267,6 +283,15 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       logger: config.logger,
       events: new EventHub(SUBSCRIPTION_EVENTS, config.logger, events),
       prepared: config.prepared,
+    };
+  }
+
+  /** The statements and lease key of one group. */
+  function groupSql(group: string): GroupStatements {
+    return {
+      statements: consumerSql,
+      partitionStatements: partitionSql,
+      lockKey: `${config.schema}.${group}`,
     };
   }
 
@@ -394,7 +419,13 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
         from: resetOptions.to,
         handler: () => {},
       });
-      await resetGroup(executor, consumerSql, `${config.schema}.${consumer.group}`, consumer);
+      await resetGroup(executor, groupSql(consumer.group), consumer);
+    },
+
+    async repartitionGroup(group: string, partitions: number) {
+      assertOpen();
+      const name = checkEventName(group, "consumer group", { field: "group" });
+      return repartitionGroup(executor, groupSql(name), name, partitions);
     },
 
     async status(statusOptions = {}) {

@@ -23,6 +23,8 @@ export interface EventMetadata {
   readonly causation_id?: string | null;
   /** Name of the publishing service or slice, or null when not configured. */
   readonly producer?: string | null;
+  /** The event's key: a partitioned consumer group keeps the order of the events of one key. */
+  readonly partition_key?: string;
   readonly [key: string]: unknown;
 }
 

@@ -14,6 +14,7 @@ export {
   type RequestRedriveOptions,
   requestRedrive,
 } from "./consume/dead-letters.js";
+export type { RepartitionResult } from "./consume/repartition-group.js";
 export type { Subscription, WakeChannels, WakeSource } from "./consume/subscription.js";
 export {
   createPostbus,
@@ -57,6 +58,7 @@ export type {
   GroupChannelStatus,
   GroupStatus,
   HoldingTransaction,
+  PartitionLag,
   PostbusStatus,
   RequestTypeStatus,
   ServerStatus,

@@ -135,6 +135,7 @@ export type Contracts = {
     readonly deprecated: false;
     readonly responseType: null;
     readonly errorResponseType: null;
+    readonly partitionKey: "orderId";
     readonly schema: z.ZodType<OrderCancelled, OrderCancelled>;
     readonly jsonSchema: typeof OrderCancelledJsonSchema;
   };
@@ -154,6 +155,7 @@ export type Contracts = {
     readonly deprecated: false;
     readonly responseType: null;
     readonly errorResponseType: null;
+    readonly partitionKey: "orderId";
     readonly schema: z.ZodType<OrderPlaced | OrderPlacedV1, OrderPlaced | OrderPlacedV1>;
     readonly readSchema: z.ZodType<OrderPlaced, OrderPlaced>;
     readonly contractVersions: readonly [
@@ -376,6 +378,7 @@ export const contracts: Contracts = {
     deprecated: false,
     responseType: null,
     errorResponseType: null,
+    partitionKey: "orderId",
     schema: OrderCancelledSchema as z.ZodType<OrderCancelled, OrderCancelled>,
     jsonSchema: OrderCancelledJsonSchema,
   },
@@ -395,6 +398,7 @@ export const contracts: Contracts = {
     deprecated: false,
     responseType: null,
     errorResponseType: null,
+    partitionKey: "orderId",
     schema: z.union([OrderPlacedSchema, OrderPlacedV1Schema]) as z.ZodType<
       OrderPlaced | OrderPlacedV1,
       OrderPlaced | OrderPlacedV1

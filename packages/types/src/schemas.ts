@@ -55,7 +55,7 @@ export const MoneyJsonSchema: JsonSchemaDocument = {
       "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
     },
     "currency": {
-      "description": "ISO 4217 code or a stablecoin ticker.",
+      "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
       "type": "string",
       "enum": [
         "USD",
@@ -224,7 +224,7 @@ export const FillReceivedJsonSchema: JsonSchemaDocument = {
           "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
         "currency": {
-          "description": "ISO 4217 code or a stablecoin ticker.",
+          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
           "type": "string",
           "enum": [
             "USD",
@@ -309,7 +309,7 @@ export const OrderCancelledJsonSchema: JsonSchemaDocument = {
       "format": "uuid"
     },
     "reason": {
-      "description": "Who or what cancelled it.",
+      "description": "Who or what cancelled it:\n\n- `user`: the trader, from the UI;\n- `expired`: its time in force ran out;\n- `risk-limit`: risk closed it (see `risk.check.completed`);\n- `exchange`: the exchange, e.g. on a halt.",
       "type": "string",
       "enum": [
         "user",
@@ -646,7 +646,7 @@ export const PositionUpdatedJsonSchema: JsonSchemaDocument = {
           "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
         "currency": {
-          "description": "ISO 4217 code or a stablecoin ticker.",
+          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
           "type": "string",
           "enum": [
             "USD",
@@ -867,7 +867,7 @@ export const RiskCheckRequestedJsonSchema: JsonSchemaDocument = {
           "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
         },
         "currency": {
-          "description": "ISO 4217 code or a stablecoin ticker.",
+          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
           "type": "string",
           "enum": [
             "USD",

@@ -76,7 +76,7 @@ export interface Money {
    */
   amount: string;
   /**
-   * ISO 4217 code or a stablecoin ticker.
+   * An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.
    */
   currency: "USD" | "EUR" | "USDT";
 }
@@ -145,7 +145,12 @@ export interface OrderCancelled {
    */
   orderId: string;
   /**
-   * Who or what cancelled it.
+   * Who or what cancelled it:
+   *
+   * - `user`: the trader, from the UI;
+   * - `expired`: its time in force ran out;
+   * - `risk-limit`: risk closed it (see `risk.check.completed`);
+   * - `exchange`: the exchange, e.g. on a halt.
    */
   reason: "user" | "expired" | "risk-limit" | "exchange";
   remainingQuantity?: Quantity;

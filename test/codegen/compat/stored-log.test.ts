@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { createPostbus, fromPool, migrate } from "@postbus/client";
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkCommand } from "../../../codegen/src/cli/commands/check.js";
+import { checkCommand } from "../../../codegen/src/cli/commands/generator/check.js";
 import { checkCompatibility } from "../../../codegen/src/compat/check-compatibility.js";
 import { checkStoredEvents } from "../../../codegen/src/compat/stored-log.js";
 import { deliverable } from "../../support/deliverable.js";

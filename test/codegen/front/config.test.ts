@@ -26,6 +26,9 @@ describe("loadConfig", () => {
       compatibility: "BACKWARD",
       unknownKeywords: "annotation",
       annotations: [],
+      sources: [],
+      eventType: { from: "path", pattern: "<file-stem>" },
+      idBase: "file",
     });
   });
 
@@ -48,6 +51,9 @@ describe("loadConfig", () => {
         compatibility: "BACKWARD",
         unknownKeywords: "annotation",
         annotations: [],
+        sources: [],
+        eventType: { from: "path", pattern: "<file-stem>" },
+        idBase: "file",
       });
     } finally {
       await project.remove();
@@ -88,6 +94,38 @@ describe("loadConfig", () => {
       given: { "postbus.config.json": "{}", "packages/types/package.json": json({ version: "latest" }) },
       want: 'packages/types/package.json has the version "latest", which is not a semver version',
     },
+    {
+      name: "an eventType source that does not exist",
+      given: { "postbus.config.json": json({ eventType: { from: "filename" } }) },
+      want: '"eventType.from" must be one of "path", "id", "field"',
+    },
+    {
+      name: "an eventType pattern with an unknown placeholder",
+      given: { "postbus.config.json": json({ eventType: { from: "path", pattern: "<dir>.<file-stem>" } }) },
+      want: '"eventType.pattern" uses the unknown placeholder <dir>',
+    },
+    {
+      name: "an eventType pattern without a placeholder",
+      given: { "postbus.config.json": json({ eventType: { from: "id", pattern: "orders" } }) },
+      want: '"eventType.pattern" uses no placeholder, so every file would get the same event type',
+    },
+    {
+      name: "an eventType field rule without its field",
+      given: { "postbus.config.json": json({ eventType: { from: "field" } }) },
+      want: '"eventType.field" must name a root field of the schemas',
+    },
+    {
+      name: "a pattern given to a field rule",
+      given: {
+        "postbus.config.json": json({ eventType: { from: "field", field: "title", pattern: "<folder>" } }),
+      },
+      want: 'Unknown config key "pattern" for "from": "field"',
+    },
+    {
+      name: "an idBase that does not exist",
+      given: { "postbus.config.json": json({ idBase: "relative" }) },
+      want: '"idBase" must be one of "file", "none"',
+    },
   ] as { name: string; given: Record<string, string>; want: string }[])(
     "refuses $name, naming it",
     async ({ given, want }) => {
@@ -101,6 +139,26 @@ describe("loadConfig", () => {
       }
     },
   );
+
+  it("resolves an eventType rule, filling in the default pattern, and idBase", async () => {
+    const project = await tempProject({
+      "postbus.config.json": json({ eventType: { from: "id" }, idBase: "none" }),
+    });
+    try {
+      const { config } = await loadConfig({ cwd: project.root });
+      expect(config).toMatchObject({ eventType: { from: "id", pattern: "<file-stem>" }, idBase: "none" });
+      await project.write(
+        "postbus.config.json",
+        json({ eventType: { from: "field", field: "x-event-type" } }),
+      );
+      expect((await loadConfig({ cwd: project.root })).config?.eventType).toEqual({
+        from: "field",
+        field: "x-event-type",
+      });
+    } finally {
+      await project.remove();
+    }
+  });
 
   it("uses the defaults with the working folder as root when no config file exists", async () => {
     const root = await mkdtemp(path.join(os.tmpdir(), "postbus-front-noconfig-"));

@@ -333,6 +333,35 @@ describe("schema problems are diagnostics with code, file, line, pointer and hin
     });
   });
 
+  it("an x-postbus.partitionKey that is not a required string or number field", async () => {
+    const schema = (partitionKey: unknown, required: string[]) =>
+      object(
+        { orderId: { type: "string" }, lines: { type: "array" } },
+        { required, "x-postbus": { partitionKey } },
+      );
+    const diagnostics = await problemsOf({
+      "schemas/a/x.missing.json": schema("orderid", ["orderId"]),
+      "schemas/a/x.optional.json": schema("orderId", []),
+      "schemas/a/x.array.json": schema("lines", ["lines"]),
+      "schemas/a/x.fine.json": schema("orderId", ["orderId"]),
+    });
+    for (const [file, message] of [
+      ["schemas/a/x.missing.json", /not a top-level property/],
+      ["schemas/a/x.optional.json", /not required/],
+      ["schemas/a/x.array.json", /a key is a string or a number/],
+    ] as const) {
+      expect(diagnostics).toContainEqual(
+        expect.objectContaining({
+          code: "POSTBUS_SCHEMA_BAD_FIELD",
+          message: expect.stringMatching(message),
+          location: expect.objectContaining({ file, pointer: "/x-postbus/partitionKey" }),
+        }),
+      );
+    }
+    expect(diagnostics.filter((d) => d.location?.file === "schemas/a/x.fine.json")).toEqual([]);
+    expect(diagnostics.find((d) => d.location?.file === "schemas/a/x.missing.json")?.hint).toMatch(/orderId/);
+  });
+
   it("a $ref to a file that does not exist", async () => {
     const diagnostics = await problemsOf({
       "schemas/a/x.done.json": object({ money: { $ref: "../shared/missing.json" } }),

@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { runCli } from "@postbus/codegen";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateCommand } from "../../../codegen/src/cli/commands/generate.js";
+import { generateCommand } from "../../../codegen/src/cli/commands/generator/generate.js";
 import type { EmitTypesPackage } from "../../../codegen/src/emit/emit-types-package.js";
 import { createGenerateCache, diffFiles, generate, readGenerated } from "../../../codegen/src/generate.js";
 import { fakeEmitter, json, type TempProject, tempProject } from "./support/project.js";
@@ -141,7 +141,7 @@ describe("postbus generate", () => {
     const result = await run({});
     expect(await result.status).toBe(1);
     expect(result.err).toEqual([
-      'schemas/orders/order.placed.yaml:3:3: POSTBUS_SCHEMA_UNKNOWN_KEY Unknown x-postbus key "chanel" at /x-postbus/chanel (Did you mean "channel"? Known keys: eventType, version, channel, domain, producers, consumers, deprecated, response, errorResponse, compatibility, renamedFrom)',
+      'schemas/orders/order.placed.yaml:3:3: POSTBUS_SCHEMA_UNKNOWN_KEY Unknown x-postbus key "chanel" at /x-postbus/chanel (Did you mean "channel"? Known keys: eventType, version, channel, domain, producers, consumers, owners, deprecated, response, errorResponse, compatibility, renamedFrom, partitionKey)',
       "postbus: 1 problem found; nothing was written",
     ]);
   });
@@ -182,10 +182,14 @@ describe("postbus generate on the command line", () => {
     expect(err.join("\n")).toMatch(/POSTBUS_USAGE/);
   });
 
-  it("lists generate in --help", async () => {
+  it("lists generate in --help, and its options in generate --help", async () => {
     const out: string[] = [];
     await runCli(["--help"], { out: (line) => out.push(line), err: () => {} });
-    expect(out.join("\n")).toMatch(/postbus generate \[--config PATH\] \[--check\] \[--watch\]/);
+    expect(out.join("\n")).toMatch(/^ {2}generate +\S/m);
+    out.length = 0;
+    expect(await runCli(["generate", "--help"], { out: (line) => out.push(line), err: () => {} })).toBe(0);
+    for (const flag of ["--config <path>", "--check", "--watch", "--no-build"])
+      expect(out.join("\n")).toContain(flag);
   });
 
   it("reports config problems without loading the emitter", async () => {

@@ -12,6 +12,8 @@ describe("defaults derived from a schema file's path", () => {
     ["setup.received.json", { domain: "setup", eventType: "setup.received", version: 1 }],
     ["billing/invoice.v0.json", { domain: "billing", eventType: "invoice.v0", version: 1 }],
     ["billing/orders:v2.json", { domain: "billing", eventType: "orders:v2", version: 1 }],
+    ["orders/order.placed.schema.json", { domain: "orders", eventType: "order.placed", version: 1 }],
+    ["orders/order.placed.v3.schema.yaml", { domain: "orders", eventType: "order.placed", version: 3 }],
   ])("%s → %o", (given, want) => {
     expect(pathDefaults(given)).toEqual(want);
   });

@@ -241,6 +241,7 @@ const orderModel = (): ContractModel => ({
       description: "A customer placed an order.",
       producers: ["checkout"],
       consumers: [],
+      owners: [],
       deprecated: { reason: "Use order.placed v2." },
       examples: [{ orderId: "o-1", total: { amount: "9.99", currency: "EUR" } }],
       responseType: undefined,

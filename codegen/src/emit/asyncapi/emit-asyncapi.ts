@@ -1,26 +1,24 @@
-import type { ContractModel, EventContract, NormalizedSchema } from "../../ir/model.js";
+import type { ContractModel, EventContract } from "../../ir/model.js";
+import { componentSchemas } from "./component-schemas.js";
 import { aliasMessages } from "./renamed-messages.js";
 
 /** Options of {@link emitAsyncApi}. */
 export interface AsyncApiOptions {
   /** `info.title`; default `Postbus events`. */
   readonly title?: string | undefined;
-  /** `info.version`; default `1.0.0`. */
+  /** `info.version`: the contracts package's version (`postbus asyncapi` passes the config's); default `1.0.0`. */
   readonly version?: string | undefined;
 }
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 
-const DEFS_PREFIX = "#/$defs/";
-const COMPONENT_SCHEMAS = "#/components/schemas/";
-/** Keywords of a standalone schema file that mean nothing inside a components section. */
-const DROPPED_ROOT_KEYWORDS = new Set(["$schema", "$id", "$defs"]);
-
 /**
  * An AsyncAPI 3.0.0 document of every channel and message of the model: one message per event
- * version (payload = the event's `data` schema, shared definitions under `components.schemas` with
- * refs rewritten), a `send` and a `receive` operation per message, and Postbus's facts under
- * `x-postbus`. A request (an event with a `response`) has `headers` for the envelope's
+ * version, named and keyed by its TypeScript type name (`OrderPlacedV1`, `OrderPlaced`), so every
+ * version's name is unique; its payload (the event's `data` schema), the shared definitions and every
+ * nested object or enum are named schemas under `components.schemas` (`component-schemas.ts`); a
+ * `send` and a `receive` operation per message, and Postbus's facts (event type, version, owners…)
+ * under `x-postbus`. A request (an event with a `response`) has `headers` for the envelope's
  * `metadata.reply_to` and `metadata.expires_at`, and both its operations a `reply`: the messages of
  * every version of its reply and error reply event types, on a channel of its own with no fixed
  * address (the requester names it in `reply_to`). A renamed event type keeps its old name as a
@@ -42,6 +40,7 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
 
   const versionsOf = (eventType: string | undefined) =>
     model.events.filter((event) => event.eventType === eventType);
+  const components = componentSchemas(model, (event) => event.typeName);
 
   for (const channel of [...byChannel.keys()].sort()) {
     const events = byChannel.get(channel) ?? [];
@@ -53,7 +52,7 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
       messages: Object.fromEntries(
         events.flatMap((event) => [
           [event.typeName, { $ref: `#/components/messages/${event.typeName}` }],
-          ...aliasMessages(event, event.typeName).map((alias) => [
+          ...aliasMessages(event, event.typeName, null).map((alias) => [
             alias.key,
             { $ref: `#/components/messages/${alias.key}` },
           ]),
@@ -61,8 +60,9 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
       ),
     };
     for (const event of events) {
-      messages[event.typeName] = message(event);
-      const aliases = aliasMessages(event, event.typeName);
+      const payload = components.payloadOf(event);
+      messages[event.typeName] = message(event, payload);
+      const aliases = aliasMessages(event, event.typeName, payload);
       for (const alias of aliases) messages[alias.key] = alias.message;
       const channelRef = { $ref: `#/channels/${channelId}` };
       const messageRef = [{ $ref: `#/channels/${channelId}/messages/${event.typeName}` }];
@@ -115,9 +115,6 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
     }
   }
 
-  const schemas = Object.fromEntries(
-    model.definitions.map((definition) => [definition.name, toComponentSchema(definition.schema)]),
-  );
   return {
     asyncapi: "3.0.0",
     info: {
@@ -129,11 +126,11 @@ export function emitAsyncApi(model: ContractModel, options: AsyncApiOptions = {}
     defaultContentType: "application/json",
     channels,
     operations,
-    components: { messages: sortKeys(messages), schemas },
+    components: { messages: sortKeys(messages), schemas: components.schemas },
   };
 }
 
-function message(event: EventContract): Json {
+function message(event: EventContract, payload: Json): Json {
   const facts: Record<string, Json> = {
     eventType: event.eventType,
     version: event.version,
@@ -141,15 +138,16 @@ function message(event: EventContract): Json {
     domain: event.domain,
     producers: [...event.producers],
     consumers: [...event.consumers],
+    owners: [...event.owners],
     deprecated: event.deprecated === false ? false : (event.deprecated.reason ?? true),
   };
   if (event.responseType !== undefined) facts.responseType = event.responseType;
   if (event.errorResponseType !== undefined) facts.errorResponseType = event.errorResponseType;
-  const result: Record<string, Json> = { name: event.eventType, contentType: "application/json" };
+  const result: Record<string, Json> = { name: event.typeName, contentType: "application/json" };
   if (event.title !== undefined) result.title = event.title;
   if (event.description !== undefined) result.summary = event.description;
   if (event.responseType !== undefined) result.headers = REQUEST_HEADERS;
-  result.payload = toComponentSchema(event.schema);
+  result.payload = payload;
   if (event.examples.length > 0) {
     result.examples = event.examples.map((example, index) => ({
       name: `example${index + 1}`,
@@ -180,27 +178,6 @@ const REQUEST_HEADERS: Json = {
  */
 function replyChannelKey(event: EventContract): string {
   return `${event.typeName}__reply`;
-}
-
-/** The schema with `#/$defs/<Name>` refs pointing at `components.schemas` and file-level keywords dropped. */
-function toComponentSchema(schema: NormalizedSchema): Json {
-  if (typeof schema === "boolean") return schema;
-  const root: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(schema)) if (!DROPPED_ROOT_KEYWORDS.has(key)) root[key] = value;
-  return rewriteRefs(root);
-}
-
-function rewriteRefs(value: unknown): Json {
-  if (Array.isArray(value)) return value.map(rewriteRefs);
-  if (typeof value !== "object" || value === null) return value as Json;
-  const out: Record<string, Json> = {};
-  for (const [key, child] of Object.entries(value)) {
-    out[key] =
-      key === "$ref" && typeof child === "string" && child.startsWith(DEFS_PREFIX)
-        ? `${COMPONENT_SCHEMAS}${child.slice(DEFS_PREFIX.length)}`
-        : rewriteRefs(child);
-  }
-  return out;
 }
 
 /** A components/channels key (`^[A-Za-z0-9._-]+$`): other characters, such as `:`, become `_`. */

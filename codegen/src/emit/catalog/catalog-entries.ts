@@ -1,4 +1,5 @@
 import { contractSide } from "../../compat/contract-side.js";
+import type { CodeParties, PartyOrigin } from "../../ir/code-parties.js";
 import { type CompatibilityMode, DEFAULT_COMPATIBILITY } from "../../ir/compatibility-modes.js";
 import type { ContractModel, EventContract } from "../../ir/model.js";
 import { type VersionTransition, versionTransitions } from "./version-transitions.js";
@@ -12,9 +13,16 @@ export interface CatalogEntry {
   readonly latest: EventContract;
   /** Every version, newest first. */
   readonly versions: readonly EventContract[];
-  /** Sorted producers and consumers over all versions. */
+  /** Sorted producers and consumers over all versions (and, with the code's parties, those the code names). */
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
+  /** With the code's parties: where each producer and consumer is known from. */
+  readonly origins?: {
+    readonly producers: ReadonlyMap<string, PartyOrigin>;
+    readonly consumers: ReadonlyMap<string, PartyOrigin>;
+  };
+  /** Sorted owners (`x-postbus.owners`) over all versions. */
+  readonly owners: readonly string[];
   /** Every version is deprecated. */
   readonly deprecated: boolean;
   /** Each version against the one before it, newest first (empty for a single version). */
@@ -26,7 +34,9 @@ export interface CatalogEntry {
 /**
  * Groups the model's events by event type, sorted by event type, versions newest first, and
  * checks each version against the one before it under its mode (`x-postbus.compatibility`, else
- * `defaultMode`).
+ * `defaultMode`). With `parties` (what `postbus scan` found in the code, when the config lists
+ * `sources`), each entry's producers and consumers are the declared ones and the code's, and
+ * `origins` says which is which.
  *
  * @example
  * ```ts
@@ -36,6 +46,7 @@ export interface CatalogEntry {
 export function catalogEntries(
   model: ContractModel,
   defaultMode: CompatibilityMode = DEFAULT_COMPATIBILITY,
+  parties?: CodeParties,
 ): CatalogEntry[] {
   const side = contractSide("the contracts", model, new Map());
   const describe = definitionDescriber(model);
@@ -49,13 +60,27 @@ export function catalogEntries(
     const versions = [...(byType.get(eventType) ?? [])].sort((a, b) => b.version - a.version);
     const latest = versions[0] as EventContract;
     const transitions = versionTransitions(versions, side, defaultMode, describe);
+    const declared = {
+      producers: sortedUnion(versions.map((event) => event.producers)),
+      consumers: sortedUnion(versions.map((event) => event.consumers)),
+    };
+    const inCode = parties?.get(eventType) ?? { producers: [], consumers: [] };
     return {
       eventType,
       slug: eventSlug(eventType),
       latest,
       versions,
-      producers: sortedUnion(versions.map((event) => event.producers)),
-      consumers: sortedUnion(versions.map((event) => event.consumers)),
+      producers: sortedUnion([declared.producers, inCode.producers]),
+      consumers: sortedUnion([declared.consumers, inCode.consumers]),
+      ...(parties === undefined
+        ? {}
+        : {
+            origins: {
+              producers: partyOrigins(declared.producers, inCode.producers),
+              consumers: partyOrigins(declared.consumers, inCode.consumers),
+            },
+          }),
+      owners: sortedUnion(versions.map((event) => event.owners)),
       deprecated: versions.every((event) => event.deprecated !== false),
       transitions,
       breakingVersions: transitions
@@ -126,6 +151,15 @@ export function sliceNames(entries: readonly CatalogEntry[]): string[] {
 /** Code-unit order: the same on every machine and locale. */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function partyOrigins(declared: readonly string[], inCode: readonly string[]): Map<string, PartyOrigin> {
+  return new Map(
+    sortedUnion([declared, inCode]).map((name) => [
+      name,
+      declared.includes(name) ? (inCode.includes(name) ? "both" : "declared") : "code",
+    ]),
+  );
 }
 
 function sortedUnion(lists: readonly (readonly string[])[]): string[] {

@@ -1,5 +1,6 @@
 import type { Finding } from "../../compat/check-compatibility.js";
 import type { ResolvedConfig } from "../../config/config.js";
+import type { PartyOrigin } from "../../ir/code-parties.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
 import {
   type CatalogEntry,
@@ -10,11 +11,22 @@ import {
   replyProtocolText,
   replyRoles,
 } from "./catalog-entries.js";
-import { escapeHtml, proseHtml, scriptJson } from "./escape.js";
+import {
+  type CatalogGroup,
+  type CatalogGroups,
+  catalogGroups,
+  type GroupKind,
+  groupLookup,
+} from "./catalog-groups.js";
+import { escapeHtml, scriptJson } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
-import { graphSvg } from "./graph-svg.js";
-import { htmlPage, link } from "./html-page.js";
-import { renamedListItems, renamedSearchData, renamedSitePages } from "./renamed-pages.js";
+import { graphSvg, neighbourhood } from "./graph-svg.js";
+import { groupPath, groupSitePages } from "./group-pages.js";
+import { badgesHtml, htmlPage, link } from "./html-page.js";
+import { markdownCellHtml, markdownHtml } from "./markdown-html.js";
+import { listOrNone } from "./markdown-text.js";
+import { partyMark } from "./party-marks.js";
+import { renamedListItems, renamedSitePages } from "./renamed-pages.js";
 import {
   constraintsOf,
   type DescribeDefinition,
@@ -23,6 +35,7 @@ import {
   type TypePart,
   typeOf,
 } from "./schema-fields.js";
+import { definitionAnchor, searchIndex } from "./search-index.js";
 import { CATALOG_CSS, CATALOG_JS } from "./site-assets.js";
 import { snippetHeading, typedSnippet } from "./snippet.js";
 import {
@@ -35,10 +48,11 @@ import {
 import type { VersionTransition } from "./version-transitions.js";
 
 /**
- * The static HTML catalog under `<docs>/site/`: a searchable index with the graph, a page per event
- * type, a definitions page, `graph.svg`, one stylesheet and one script. Relative links only, no
- * network at view time, so it works from file:// and from any static host. Each event page shows
- * what changed from one version to the next and the checker's verdict.
+ * The static HTML catalog under `<docs>/site/`: a searchable index with the graph (filterable to one
+ * event's neighbourhood), a page per event type, per domain, per slice and per owner, a definitions
+ * page, `graph.svg`, one stylesheet and one script. Relative links only, no network at view time, so
+ * it works from file:// and from any static host. Descriptions are Markdown (`markdown-html.ts`).
+ * Each event page shows what changed from one version to the next and the checker's verdict.
  */
 export function emitSite(
   model: ContractModel,
@@ -47,72 +61,121 @@ export function emitSite(
 ): GeneratedFile[] {
   const describe = definitionDescriber(model);
   const site = `${config.docs}/site`;
-  const graph = graphSvg(entries, "events");
+  const groups = catalogGroups(entries);
+  const links = pageLinks(groups);
+  const graph = graphSvg(entries, "events", { sliceHref: (slice) => links.group("slice", slice, "") });
   return [
-    { path: `${site}/index.html`, contents: indexPage(entries, graph, describe) },
+    { path: `${site}/index.html`, contents: indexPage(model, entries, groups, graph, describe) },
     { path: `${site}/definitions.html`, contents: definitionsPage(model.definitions, describe) },
     { path: `${site}/graph.svg`, contents: graph },
     { path: `${site}/catalog.css`, contents: CATALOG_CSS },
     { path: `${site}/catalog.js`, contents: CATALOG_JS },
     ...entries.map((entry) => ({
       path: `${site}/events/${entry.slug}.html`,
-      contents: eventPage(entry, entries, config.types.name, describe),
+      contents: eventPage(entry, entries, config.types.name, describe, links),
     })),
     ...renamedSitePages(entries, site),
+    ...groupSitePages(groups, site),
   ];
 }
 
-function indexPage(entries: readonly CatalogEntry[], graph: string, describe: DescribeDefinition): string {
-  const data = entries.map((entry) => ({
-    slug: entry.slug,
-    name: entry.eventType,
-    domain: entry.latest.domain,
-    producers: entry.producers,
-    consumers: entry.consumers,
-    text: searchText(entry, describe),
-  }));
-  data.push(...renamedSearchData(entries));
-  const domains = [...new Set(entries.map((entry) => entry.latest.domain))].sort(compareText);
-  const producers = [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText);
-  const consumers = [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText);
+/** Links from a page to the pages of domains, slices and owners. */
+interface PageLinks {
+  /** The href of a group's page from a page at `root` (`""` or `"../"`), undefined for an unknown name. */
+  group(kind: GroupKind, name: string, root: string): string | undefined;
+}
+
+function pageLinks(groups: CatalogGroups): PageLinks {
+  const find = groupLookup(groups);
+  return {
+    group(kind, name, root) {
+      const target = find(kind, name);
+      return target === undefined ? undefined : `${root}${groupPath(target)}.html`;
+    },
+  };
+}
+
+function indexPage(
+  model: ContractModel,
+  entries: readonly CatalogEntry[],
+  groups: CatalogGroups,
+  graph: string,
+  describe: DescribeDefinition,
+): string {
+  const data = searchIndex(model, entries, describe);
+  const names = (list: readonly CatalogGroup[]) => list.map((group) => group.name);
   const body = [
     "<h1>Event catalog</h1>",
-    `<p>${entries.length} event types. Search by name, description or field; filter by domain, producer or consumer.</p>`,
+    `<p>${entries.length} event types. Search by name, field, definition or description; filter by domain, producer, consumer or owner.</p>`,
     '<search><form id="filters" class="filters">',
-    '<input class="search" id="search" name="q" type="search" placeholder="Search events…" aria-label="Search events" autocomplete="off">',
-    select("domain", "All domains", domains),
-    select("producer", "All producers", producers),
-    select("consumer", "All consumers", consumers),
+    '<input class="search" id="search" name="q" type="search" placeholder="Search events, fields, definitions…" aria-label="Search events, fields, definitions" autocomplete="off">',
+    select("domain", "All domains", names(groups.domains)),
+    select(
+      "producer",
+      "All producers",
+      [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText),
+    ),
+    select(
+      "consumer",
+      "All consumers",
+      [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText),
+    ),
+    select("owner", "All owners", names(groups.owners)),
     "</form></search>",
     `<p class="count" id="count" aria-live="polite">${entries.length} of ${entries.length} event types</p>`,
     '<ul class="events" id="events">',
     ...entries.map((entry) => listItem(entry, entries)),
     ...renamedListItems(entries),
     "</ul>",
+    '<section id="definition-results" class="definition-results" hidden>',
+    '<h2 id="definitions-found">Shared definitions</h2>',
+    '<p class="count" id="definition-count" aria-live="polite"></p>',
+    '<ul class="events" id="definitions">',
+    ...model.definitions.map(definitionItem),
+    "</ul>",
+    "</section>",
     '<h2 id="graph">Who produces and consumes what</h2>',
     `<p>Producing slices on the left, event types in the middle, consuming slices on the right. Also as ${link("graph.svg", "graph.svg")}.</p>`,
-    `<div class="graph">${graph}</div>`,
+    '<form id="graph-filter" class="graph-filter"><label for="graph-focus">Show the neighbourhood of</label>',
+    `<select id="graph-focus" name="focus"><option value="">every event type</option>${entries.map((entry) => `<option value="${escapeHtml(entry.eventType)}">${escapeHtml(entry.eventType)}</option>`).join("")}</select>`,
+    '<a id="graph-focus-page" hidden href="#graph">its page</a></form>',
+    `<div class="graph" id="graph-view">${graph}</div>`,
+    groupSection("domains", "Domains", groups.domains, "No domains."),
+    groupSection("slices", "Slices", groups.slices, "No producers or consumers declared."),
+    groupSection(
+      "owners",
+      "Owners",
+      groups.owners,
+      "No owners declared: list them in <code>x-postbus.owners</code>.",
+    ),
     `<script id="catalog-data" type="application/json">${scriptJson(data)}</script>`,
   ].join("\n");
   return htmlPage({ title: "Events", root: "", body, script: true });
 }
 
-function searchText(entry: CatalogEntry, describe: DescribeDefinition): string {
-  const latest = entry.latest;
-  const words = [
-    entry.eventType,
-    latest.channel,
-    latest.domain,
-    latest.title ?? "",
-    latest.description ?? "",
-    ...entry.producers,
-    ...entry.consumers,
-    latest.responseType ?? "",
-    latest.errorResponseType ?? "",
-    ...latest.renamedFrom,
-    ...fieldRows(latest.schema, describe).map((row) => row.path),
-  ];
-  return words.join(" ").toLowerCase();
+function groupSection(id: string, heading: string, groups: readonly CatalogGroup[], none: string): string {
+  const items = groups.map((group) => {
+    const count =
+      group.kind === "slice"
+        ? `produces ${group.produces.length}, consumes ${group.consumes.length}`
+        : `${group.entries.length} event ${group.entries.length === 1 ? "type" : "types"}`;
+    return `<li>${link(`${groupPath(group)}.html`, group.name)} <span class="meta">${count}</span></li>`;
+  });
+  return [
+    `<h2 id="${id}">${heading}</h2>`,
+    items.length === 0 ? `<p>${none}</p>` : `<ul class="groups">${items.join("")}</ul>`,
+  ].join("\n");
+}
+
+function definitionItem(definition: SchemaDefinition): string {
+  const anchor = definitionAnchor(definition.name);
+  return [
+    `<li id="found-${escapeHtml(anchor)}" hidden>`,
+    `<a class="name" href="definitions.html#${escapeHtml(anchor)}">${escapeHtml(definition.name)}</a>`,
+    `<div class="meta">type ${typeHtml(typeOf(definition.schema), "definitions.html")} · schema <code>${escapeHtml(definition.source.file)}</code></div>`,
+    definition.description ? `<div class="prose">${markdownCellHtml(definition.description)}</div>` : "",
+    "</li>",
+  ].join("");
 }
 
 function select(name: string, all: string, options: readonly string[]): string {
@@ -141,22 +204,13 @@ function listItem(entry: CatalogEntry, entries: readonly CatalogEntry[]): string
   ];
   return [
     `<li id="event-${escapeHtml(entry.slug)}">`,
-    `<a class="name" href="events/${escapeHtml(entry.slug)}.html">${escapeHtml(entry.eventType)}</a>${badges(entry)}`,
-    `<div class="meta">channel <code>${escapeHtml(latest.channel)}</code> · domain ${escapeHtml(latest.domain)} · v${entry.versions.map((event) => event.version).join(", v")}</div>`,
+    `<a class="name" href="events/${escapeHtml(entry.slug)}.html">${escapeHtml(entry.eventType)}</a>${badgesHtml(entry)}`,
+    `<div class="meta">channel <code>${escapeHtml(latest.channel)}</code> · domain ${escapeHtml(latest.domain)} · v${entry.versions.map((event) => event.version).join(", v")}${entry.owners.length === 0 ? "" : ` · owned by ${escapeHtml(entry.owners.join(", "))}`}</div>`,
     `<div class="meta">produced by ${escapeHtml(listOrNone(entry.producers))} · consumed by ${escapeHtml(listOrNone(entry.consumers))}</div>`,
     exchange.length === 0 ? "" : `<div class="meta">${exchange.join(" · ")}</div>`,
-    latest.description ? `<div>${proseHtml(latest.description)}</div>` : "",
+    latest.description ? `<div class="prose">${markdownCellHtml(latest.description)}</div>` : "",
     "</li>",
   ].join("");
-}
-
-function badges(entry: CatalogEntry): string {
-  return (
-    (entry.deprecated ? '<span class="badge deprecated">deprecated</span>' : "") +
-    (entry.breakingVersions.length > 0
-      ? `<span class="badge breaking">breaking: v${entry.breakingVersions.join(", v")}</span>`
-      : "")
-  );
 }
 
 function eventPage(
@@ -164,13 +218,32 @@ function eventPage(
   entries: readonly CatalogEntry[],
   typesPackage: string,
   describe: DescribeDefinition,
+  pages: PageLinks,
 ): string {
   const latest = entry.latest;
+  const groupLinks = (
+    kind: GroupKind,
+    names: readonly string[],
+    id: string,
+    origins?: ReadonlyMap<string, PartyOrigin>,
+  ) =>
+    `<span id="${id}">${
+      names.length === 0
+        ? "none declared"
+        : names
+            .map((name) => {
+              const href = pages.group(kind, name, "../");
+              const mark = escapeHtml(partyMark(name, origins));
+              return `${href === undefined ? escapeHtml(name) : link(href, name)}${mark}`;
+            })
+            .join(", ")
+    }</span>`;
   const facts: [string, string][] = [
     ["Channel", `<code id="channel">${escapeHtml(latest.channel)}</code>`],
-    ["Domain", escapeHtml(latest.domain)],
-    ["Producers", sliceLinks(entry.producers, "producer")],
-    ["Consumers", sliceLinks(entry.consumers, "consumer")],
+    ["Domain", groupLinks("domain", [latest.domain], "domain")],
+    ["Owners", groupLinks("owner", entry.owners, "owners")],
+    ["Producers", groupLinks("slice", entry.producers, "producers", entry.origins?.producers)],
+    ["Consumers", groupLinks("slice", entry.consumers, "consumers", entry.origins?.consumers)],
     ["TypeScript type", `<code>${escapeHtml(latest.typeName)}</code>`],
   ];
   if (latest.responseType !== undefined) facts.push(["Reply", eventLink(latest.responseType, entries)]);
@@ -184,14 +257,18 @@ function eventPage(
   const protocol = replyProtocolText(latest);
   const versioned = entry.transitions.length > 0;
   const body = [
-    `<h1>${escapeHtml(entry.eventType)}${badges(entry)}</h1>`,
+    `<h1>${escapeHtml(entry.eventType)}${badgesHtml(entry)}</h1>`,
     latest.title ? `<p><strong>${escapeHtml(latest.title)}</strong></p>` : "",
-    latest.description ? `<p>${proseHtml(latest.description)}</p>` : "",
+    latest.description ? `<div class="prose">${markdownHtml(latest.description)}</div>` : "",
     deprecationNote(latest),
     `<dl class="facts">${facts.map(([name, value]) => `<dt>${name}</dt><dd>${value}</dd>`).join("")}</dl>`,
-    protocol === undefined
-      ? ""
-      : `<h2 id="request-reply">Request and reply</h2>\n<p>${proseHtml(protocol)}</p>`,
+    protocol === undefined ? "" : `<h2 id="request-reply">Request and reply</h2>\n${markdownHtml(protocol)}`,
+    '<h2 id="neighbourhood">Neighbourhood</h2>',
+    `<p>The slices that produce and consume ${escapeHtml(entry.eventType)}${neighbourhood(entry, entries).length > 1 ? ", and the event types it is a request or reply of" : ""}.</p>`,
+    `<div class="graph">${graphSvg(neighbourhood(entry, entries), ".", {
+      focus: entry.eventType,
+      sliceHref: (slice) => pages.group("slice", slice, "../"),
+    })}</div>`,
     '<h2 id="history">Version history</h2>',
     `<div class="table-wrap"><table><thead><tr><th>Version</th><th>Channel</th><th>Type</th><th>Status</th>${versioned ? "<th>Compatibility</th>" : ""}<th>Schema file</th></tr></thead><tbody>`,
     ...entry.versions.map(
@@ -218,7 +295,9 @@ function versionSection(event: EventContract, entry: CatalogEntry, describe: Des
     `<section id="v${event.version}">`,
     `<h2>Version ${event.version} <small>(${versionStatus(event, entry)})</small></h2>`,
     event === entry.latest ? "" : deprecationNote(event),
-    event !== entry.latest && event.description ? `<p>${proseHtml(event.description)}</p>` : "",
+    event !== entry.latest && event.description
+      ? `<div class="prose">${markdownHtml(event.description)}</div>`
+      : "",
     changesSection(transitionTo(event, entry)),
     `<h3 id="v${event.version}-fields">Fields</h3>`,
     fieldsTable(fieldRows(event.schema, describe), "../definitions.html"),
@@ -320,7 +399,7 @@ function definitionsPage(definitions: readonly SchemaDefinition[], describe: Des
       return [
         `<section id="${escapeHtml(definitionAnchor(definition.name))}">`,
         `<h2>${escapeHtml(definition.name)}</h2>`,
-        definition.description ? `<p>${proseHtml(definition.description)}</p>` : "",
+        definition.description ? `<div class="prose">${markdownHtml(definition.description)}</div>` : "",
         `<p>Type: ${typeHtml(typeOf(definition.schema), "")}${constraints.length > 0 ? ` · ${constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join(", ")}` : ""}</p>`,
         fields.length > 0 ? fieldsTable(fields, "") : "",
         `<p class="meta">Schema <code>${escapeHtml(definition.source.file)}</code></p>`,
@@ -340,7 +419,7 @@ function fieldsTable(rows: readonly FieldRow[], definitionsPage: string): string
     '<div class="table-wrap"><table class="fields"><thead><tr><th>Field</th><th>Type</th><th>Required</th><th>Constraints</th><th>Description</th></tr></thead><tbody>',
     ...rows.map(
       (row) =>
-        `<tr><td><code>${escapeHtml(row.path)}</code>${row.deprecated ? ' <span class="badge deprecated">deprecated</span>' : ""}</td><td>${typeHtml(row.type, definitionsPage)}</td><td>${row.required ? "yes" : "no"}</td><td>${row.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td><td>${proseHtml(row.description ?? "")}</td></tr>`,
+        `<tr><td><code>${escapeHtml(row.path)}</code>${row.deprecated ? ' <span class="badge deprecated">deprecated</span>' : ""}</td><td>${typeHtml(row.type, definitionsPage)}</td><td>${row.required ? "yes" : "no"}</td><td>${row.constraints.map((c) => `<code>${escapeHtml(c)}</code>`).join("<br>")}</td><td>${markdownCellHtml(row.description ?? "")}</td></tr>`,
     ),
     "</tbody></table></div>",
   ].join("\n");
@@ -356,17 +435,6 @@ function typeHtml(parts: readonly TypePart[], definitionsPage: string): string {
     .join("");
 }
 
-function definitionAnchor(name: string): string {
-  return `def-${name}`;
-}
-
-function sliceLinks(slices: readonly string[], filter: "producer" | "consumer"): string {
-  if (slices.length === 0) return "none declared";
-  return slices
-    .map((slice) => link(`../index.html#${filter}=${encodeURIComponent(slice)}`, slice))
-    .join(", ");
-}
-
 function eventLink(eventType: string, entries: readonly CatalogEntry[]): string {
   const target = entries.find((entry) => entry.eventType === eventType);
   return target === undefined
@@ -376,9 +444,5 @@ function eventLink(eventType: string, entries: readonly CatalogEntry[]): string 
 
 function deprecationNote(event: EventContract): string {
   if (event.deprecated === false) return "";
-  return `<p class="notice"><strong>Deprecated.</strong>${event.deprecated.reason ? ` ${escapeHtml(event.deprecated.reason)}` : ""}</p>`;
-}
-
-function listOrNone(names: readonly string[]): string {
-  return names.length === 0 ? "none declared" : names.join(", ");
+  return `<p class="notice"><strong>Deprecated.</strong>${event.deprecated.reason ? ` ${markdownCellHtml(event.deprecated.reason)}` : ""}</p>`;
 }

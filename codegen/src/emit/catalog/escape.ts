@@ -16,33 +16,33 @@ export function escapeHtml(text: string): string {
 }
 
 /**
- * Escapes a description for HTML and renders its Markdown code spans (`` `x` ``) as `<code>`,
- * the one piece of Markdown schema descriptions commonly use.
- *
- * @example
- * ```ts
- * proseHtml("An instrument, `BASE-QUOTE` <b>"); // "An instrument, <code>BASE-QUOTE</code> &lt;b&gt;"
- * ```
- */
-export function proseHtml(text: string): string {
-  return escapeHtml(text).replace(/`([^`\n]+)`/g, "<code>$1</code>");
-}
-
-/**
- * Makes text safe inside one Markdown table cell: no line breaks, pipes and angle brackets escaped.
+ * Makes text safe inside one Markdown table cell: pipes and angle brackets escaped, and no line
+ * breaks — a paragraph break becomes `<br><br>`, a line that starts a list item (`- `, `* `, `1. `)
+ * starts after a `<br>`, and any other line break is a space, so a Markdown description keeps its shape.
  *
  * @example
  * ```ts
  * escapeMarkdownCell("a | b\nc"); // "a \\| b c"
+ * escapeMarkdownCell("Reasons:\n\n- user\n- risk"); // "Reasons:<br><br>- user<br>- risk"
  * ```
  */
 export function escapeMarkdownCell(text: string): string {
   return text
-    .replace(/\s*\r?\n\s*/g, " ")
-    .replaceAll("\\", "\\\\")
-    .replaceAll("|", "\\|")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;");
+    .trim()
+    .split(/[ \t]*\r?\n(?:[ \t]*\r?\n)+[ \t]*/)
+    .map((paragraph) =>
+      paragraph
+        .split(/[ \t]*\r?\n[ \t]*/)
+        .map((line, index) => (index === 0 ? "" : LIST_ITEM.test(line) ? "<br>" : " ") + escapeCellText(line))
+        .join(""),
+    )
+    .join("<br><br>");
+}
+
+const LIST_ITEM = /^(?:[-*+]|\d+[.)])\s/;
+
+function escapeCellText(text: string): string {
+  return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 }
 
 /**

@@ -8,6 +8,14 @@ const MARGIN = 16;
 const CHAR_WIDTH = 7.2;
 const HEADER = 28;
 
+/** Where the graph's nodes link to, and which event it centres on. */
+export interface GraphOptions {
+  /** A slice node's page, relative to the page the graph is on; no link when absent. */
+  readonly sliceHref?: ((slice: string) => string | undefined) | undefined;
+  /** The event type the graph is the neighbourhood of: its node gets the class `focus`. */
+  readonly focus?: string | undefined;
+}
+
 interface Node {
   readonly label: string;
   readonly x: number;
@@ -20,9 +28,15 @@ interface Node {
  * the middle, consuming slices on the right, curved edges. A request is joined to its reply and its
  * error reply by a dashed arc with an arrow on the right of the event column, labelled "reply" or
  * "error reply". Deterministic: sorted, fixed geometry.
- * Event nodes link to `<eventHref>/<slug>.html`; deprecated events are dashed.
+ * Event nodes link to `<eventHref>/<slug>.html` (`eventHref` `"."` for sibling pages), slice nodes to
+ * `options.sliceHref`; deprecated events are dashed. The `width` and `height` are the natural size;
+ * the catalog's stylesheet scales the graph down to the width of a phone.
  */
-export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): string {
+export function graphSvg(
+  entries: readonly CatalogEntry[],
+  eventHref: string,
+  options: GraphOptions = {},
+): string {
   const producers = [...new Set(entries.flatMap((entry) => entry.producers))].sort(compareText);
   const consumers = [...new Set(entries.flatMap((entry) => entry.consumers))].sort(compareText);
   const widthOf = (labels: readonly string[]) =>
@@ -77,7 +91,7 @@ export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): s
     `<title id="graph-title">Which slices produce and consume which events</title>`,
     "<style>",
     ".node rect{stroke-width:1.5}.producer rect{fill:#e8f0fe;stroke:#3b6fd8}.consumer rect{fill:#e7f6ec;stroke:#2e8b57}",
-    ".event rect{fill:#fff8e1;stroke:#b7791f}.event.deprecated rect{stroke-dasharray:4 3;fill:#f3f3f3}",
+    ".event rect{fill:#fff8e1;stroke:#b7791f}.event.deprecated rect{stroke-dasharray:4 3;fill:#f3f3f3}.event.focus rect{stroke-width:3}",
     ".edge{fill:none;stroke:#8a94a6;stroke-width:1.2}.heading{font-weight:600;fill:#333}text{fill:#1a1a1a}",
     ".reply{fill:none;stroke:#7c3aed;stroke-width:1.4;stroke-dasharray:5 3}.reply.error{stroke:#c2410c}",
     ".reply-label{font-size:11px;fill:#5b21b6;paint-order:stroke;stroke:#fff;stroke-width:3px}.reply-label.error{fill:#9a3412}",
@@ -102,9 +116,11 @@ export function graphSvg(entries: readonly CatalogEntry[], eventHref: string): s
     ...edges,
     "</g>",
     ...(replies.length === 0 ? [] : [`<g class="replies">`, ...replies, "</g>"]),
-    ...[...producerNodes.values()].map((node) => sliceNode(node, "producer")),
-    ...entries.map((entry) => eventNode(eventNodes.get(entry.eventType) as Node, entry, eventHref)),
-    ...[...consumerNodes.values()].map((node) => sliceNode(node, "consumer")),
+    ...[...producerNodes.values()].map((node) => sliceNode(node, "producer", options.sliceHref)),
+    ...entries.map((entry) =>
+      eventNode(eventNodes.get(entry.eventType) as Node, entry, eventHref, options.focus),
+    ),
+    ...[...consumerNodes.values()].map((node) => sliceNode(node, "consumer", options.sliceHref)),
     "</svg>",
     "",
   ].join("\n");
@@ -140,15 +156,40 @@ function replyEdge(request: Node, reply: Node, relation: "reply" | "error reply"
   ].join("");
 }
 
-function sliceNode(node: Node, role: "producer" | "consumer"): string {
-  return `<g class="node ${role}" data-slice="${escapeHtml(node.label)}">${box(node)}</g>`;
+function sliceNode(node: Node, role: "producer" | "consumer", sliceHref: GraphOptions["sliceHref"]): string {
+  const group = `<g class="node ${role}" data-slice="${escapeHtml(node.label)}">${box(node)}</g>`;
+  const href = sliceHref?.(node.label);
+  return href === undefined ? group : `<a href="${escapeHtml(href)}">${group}</a>`;
 }
 
-function eventNode(node: Node, entry: CatalogEntry, eventHref: string): string {
-  const className = `node event${entry.deprecated ? " deprecated" : ""}`;
+function eventNode(node: Node, entry: CatalogEntry, eventHref: string, focus: string | undefined): string {
+  const className = `node event${entry.deprecated ? " deprecated" : ""}${entry.eventType === focus ? " focus" : ""}`;
   return `<a href="${eventHref}/${escapeHtml(entry.slug)}.html"><g class="${className}" data-event="${escapeHtml(entry.eventType)}">${box(node)}</g></a>`;
 }
 
 function box(node: Node): string {
   return `<rect x="${node.x}" y="${node.y}" width="${node.width}" height="${NODE_HEIGHT}" rx="6"/><text x="${node.x + 10}" y="${node.y + 18}">${escapeHtml(node.label)}</text>`;
+}
+
+/**
+ * The event types of one event's neighbourhood: the event itself and the requests, replies and
+ * error replies it is joined to, in catalog order. Drawn with {@link graphSvg}, which adds their
+ * producing and consuming slices.
+ *
+ * @example
+ * ```ts
+ * neighbourhood(requested, entries).map((entry) => entry.eventType);
+ * // ["risk.check.completed", "risk.check.rejected", "risk.check.requested"]
+ * ```
+ */
+export function neighbourhood(entry: CatalogEntry, entries: readonly CatalogEntry[]): CatalogEntry[] {
+  const { responseType, errorResponseType } = entry.latest;
+  return entries.filter(
+    (other) =>
+      other === entry ||
+      other.eventType === responseType ||
+      other.eventType === errorResponseType ||
+      other.latest.responseType === entry.eventType ||
+      other.latest.errorResponseType === entry.eventType,
+  );
 }

@@ -1,3 +1,4 @@
+import type { CatalogEntry } from "./catalog-entries.js";
 import { escapeHtml } from "./escape.js";
 
 /** What every page of the HTML catalog shares. */
@@ -9,6 +10,15 @@ export interface PageParts {
   /** Load the search script. */
   readonly script?: boolean;
 }
+
+/** The header's links, from the site's root. */
+const NAV: readonly (readonly [string, string])[] = [
+  ["index.html#graph", "Graph"],
+  ["index.html#domains", "Domains"],
+  ["index.html#slices", "Slices"],
+  ["index.html#owners", "Owners"],
+  ["definitions.html", "Definitions"],
+];
 
 /** A complete HTML page: one stylesheet, optional script, no network at view time. */
 export function htmlPage(parts: PageParts): string {
@@ -23,7 +33,7 @@ export function htmlPage(parts: PageParts): string {
     `<link rel="stylesheet" href="${parts.root}catalog.css">`,
     "</head>",
     "<body>",
-    `<header class="top"><a href="${parts.root}index.html">Event catalog</a><nav><a href="${parts.root}index.html#graph">Graph</a> <a href="${parts.root}definitions.html">Definitions</a></nav></header>`,
+    `<header class="top"><a href="${parts.root}index.html">Event catalog</a><nav>${NAV.map(([href, text]) => `<a href="${parts.root}${href}">${text}</a>`).join(" ")}</nav></header>`,
     '<main id="main">',
     parts.body,
     "</main>",
@@ -37,4 +47,14 @@ export function htmlPage(parts: PageParts): string {
 /** `<a href>` with escaped target and text. */
 export function link(href: string, text: string): string {
   return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+}
+
+/** The "deprecated" and "breaking: v2" badges of an event type, or nothing. */
+export function badgesHtml(entry: CatalogEntry): string {
+  return (
+    (entry.deprecated ? '<span class="badge deprecated">deprecated</span>' : "") +
+    (entry.breakingVersions.length > 0
+      ? `<span class="badge breaking">breaking: v${entry.breakingVersions.join(", v")}</span>`
+      : "")
+  );
 }

@@ -1,4 +1,5 @@
 export { type CatalogEntry, catalogEntries, eventSlug } from "./catalog-entries.js";
 export { emitCatalog } from "./emit-catalog.js";
-export { escapeHtml, proseHtml } from "./escape.js";
+export { escapeHtml } from "./escape.js";
+export { markdownCellHtml, markdownHtml } from "./markdown-html.js";
 export { type FieldRow, fieldRows, type TypePart } from "./schema-fields.js";

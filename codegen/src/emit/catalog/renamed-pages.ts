@@ -108,6 +108,8 @@ export function renamedSearchData(entries: readonly CatalogEntry[]) {
     domain: name.entry.latest.domain,
     producers: name.entry.producers,
     consumers: name.entry.consumers,
+    owners: name.entry.owners,
+    linked: [] as string[],
     text: `${name.oldName} renamed ${name.entry.eventType}`.toLowerCase(),
   }));
 }

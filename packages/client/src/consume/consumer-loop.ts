@@ -2,6 +2,7 @@ import { isTransientError } from "../driver/transient-error.js";
 import { PostbusDatabaseError, PostbusError } from "../errors/postbus-error.js";
 import type { DeliveryStalled } from "../observe/postbus-events.js";
 import { reportFailure } from "../observe/report-failure.js";
+import type { BatchScope } from "./batch-scope.js";
 import { redriveDeadLetters } from "./redrive-dead-letters.js";
 import type { BatchDeps, BatchResult } from "./run-batch.js";
 import { runBatch } from "./run-batch.js";
@@ -55,7 +56,8 @@ export async function consumeLoop(
   stats: DrainResult,
   shouldStop: () => boolean,
   once = false,
-): Promise<void> {
+  scope?: BatchScope,
+): Promise<"stopped" | "mode changed"> {
   const { config } = deps;
   let quickDelay = QUICK_RETRY_MS;
   let lastWake: "wake" | "timeout" = "timeout";
@@ -67,14 +69,14 @@ export async function consumeLoop(
   while (!shouldStop()) {
     let result: BatchResult;
     try {
-      result = await runBatch(deps, config.batchSize);
-      if (result.kind !== "busy" && result.state.redrive && !shouldStop()) {
+      result = await runBatch(deps, config.batchSize, scope);
+      if ("state" in result && result.state.redrive && !shouldStop()) {
         stats.redriven += await redriveDeadLetters(deps);
       }
       errorDelay = 50;
       errorsInARow = 0;
     } catch (error) {
-      if (shouldStop()) return;
+      if (shouldStop()) return "stopped";
       errorsInARow += 1;
       if (once && (!isTransientError(error) || errorsInARow > DRAIN_TRANSIENT_RETRIES)) {
         throw drainStopped(config.group, error, errorsInARow);
@@ -97,14 +99,16 @@ export async function consumeLoop(
         }
         if (result.count > 0) {
           quickDelay = QUICK_RETRY_MS;
-          if (result.count >= config.batchSize) continue;
+          busyRounds = 0;
+          // A partitioned group's batch is one partition's: a short one says nothing of the others.
+          if (result.count >= config.batchSize || scope?.partitioned === true) continue;
         }
         if (once) {
           const stalled = await stalls.check();
-          if (stalled === undefined) return;
+          if (stalled === undefined) return "stopped";
           if (stallChecks >= DRAIN_STALL_CHECKS) {
             stats.stalled = stalled;
-            return;
+            return "stopped";
           }
           // Maybe a transaction that is about to commit: look again before calling it a stall.
           await sleeper.sleep(100 * 2 ** stallChecks++);
@@ -124,11 +128,16 @@ export async function consumeLoop(
         lastWake = await sleeper.sleep(Math.min(Math.max(result.waitMs, 5), config.pollIntervalMs));
         continue;
       case "busy":
-        if (once && ++busyRounds > 3) return;
+        // A drain's partition worker: whoever holds the partitions with work is draining them.
+        if (once && (scope?.partitioned === true || ++busyRounds > 3)) return "stopped";
         lastWake = await sleeper.sleep(config.pollIntervalMs);
         continue;
+      case "partitioned":
+      case "unpartitioned":
+        return "mode changed";
     }
   }
+  return "stopped";
 }
 
 /** The error a drain ends with: the cause's code and SQLSTATE, naming the group. */

@@ -65,6 +65,21 @@ export interface SubscribeOptions<Event extends StoredEvent = StoredEvent> {
   readonly from?: StartFrom;
   /** Events per batch (one transaction). Default 100. */
   readonly batchSize?: number;
+  /**
+   * Splits the group's work by key into this many partitions (1…64), each with its own lease:
+   * events of one key (`metadata.partition_key`) are handled in order, events of different keys
+   * concurrently — by the `concurrency` workers of this process and by the other members. A new
+   * group is created partitioned; an unpartitioned group becomes partitioned (its cursors carry
+   * over). A group already partitioned keeps its stored number (change it with
+   * `bus.repartitionGroup`). Default: the group's stored setting (unpartitioned for a new group).
+   */
+  readonly partitions?: number;
+  /**
+   * How many partitions of a partitioned group this member handles at once (each a batch on its
+   * own pool connection). Default: the group's number of partitions. Ignored (1) for an
+   * unpartitioned group.
+   */
+  readonly concurrency?: number;
   /** Attempts before an event is moved to the dead letters. Default 5. */
   readonly maxAttempts?: number;
   /** Delay before retry `attempt` (1, 2, …), in ms. Default: 500 ms doubling, at most 5 minutes. */
@@ -124,6 +139,10 @@ export interface ConsumerConfig {
   readonly onError: (error: unknown) => void;
   /** The retention flag to store, or undefined to leave it. */
   readonly holdsRetention: boolean | undefined;
+  /** The partitions asked for, or undefined to keep the group's stored setting. */
+  readonly partitions: number | undefined;
+  /** Workers of a partitioned group in this member, or undefined for one per partition. */
+  readonly concurrency: number | undefined;
 }
 
 /** Default of `batchTimeoutMs`: a stalled member loses its group within 30 s. */
@@ -136,6 +155,8 @@ const SUBSCRIBE_KEYS = [
   "eventTypes",
   "from",
   "batchSize",
+  "partitions",
+  "concurrency",
   "maxAttempts",
   "retryDelayMs",
   "pollIntervalMs",
@@ -219,6 +240,8 @@ function checkConsumerOptions(raw: SubscribeOptions): ConsumerConfig {
     eventTypes,
     from: readFrom(options.from),
     batchSize: positiveInteger(options.batchSize, 100, "batchSize", 10_000),
+    partitions: optionalInteger(options.partitions, "partitions", 64),
+    concurrency: optionalInteger(options.concurrency, "concurrency", 64),
     maxAttempts: positiveInteger(options.maxAttempts, 5, "maxAttempts", 1_000),
     retryDelayMs: options.retryDelayMs ?? defaultRetryDelay,
     pollIntervalMs: positiveInteger(options.pollIntervalMs, 1_000, "pollIntervalMs", 3_600_000),
@@ -246,6 +269,10 @@ function positiveInteger(value: number | undefined, fallback: number, field: str
     max,
     hint: `Fix the ${field} option of subscribe()`,
   });
+}
+
+function optionalInteger(value: number | undefined, field: string, max: number): number | undefined {
+  return value === undefined ? undefined : positiveInteger(value, 1, field, max);
 }
 
 function invalid(field: string, message: string): PostbusInputError {

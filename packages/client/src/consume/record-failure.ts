@@ -1,5 +1,6 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
+import type { FailureBook } from "./batch-scope.js";
 import { describeError } from "./describe-error.js";
 import type { BatchDeps } from "./run-batch.js";
 
@@ -24,7 +25,7 @@ const MAX_RETRY_DELAY_MS = 86_400_000;
 
 /**
  * Books a failed attempt of `event` inside the batch's transaction, under the
- * group's lease: attempts are counted in the database (so every member of the
+ * lease of the group (or of the event's partition), in `book`: attempts are counted in the database (so every member of the
  * group counts the same), and at `maxAttempts` the event moves to the dead
  * letters with the error and its attempts while the group's cursor moves past it.
  * Below that, the group waits `retryDelayMs(attempt)` before trying it again.
@@ -34,23 +35,18 @@ export async function bookFailure(
   tx: Executor,
   event: StoredEvent,
   error: unknown,
+  book: FailureBook,
 ): Promise<FailureOutcome> {
-  const { config, statements } = deps;
+  const { config } = deps;
   const text = describeError(error);
   const eventTx = event.position.split(":")[0]!;
-  const { rows } = await tx.query<{ failing_attempts: number }>(statements.countFailure, [
-    config.group,
-    eventTx,
-    event.id,
-    text,
-  ]);
-  const attempts = rows[0]?.failing_attempts ?? 1;
+  const attempts = await book.count(tx, event, eventTx, text);
   if (attempts >= config.maxAttempts) {
-    await tx.query(statements.deadLetter, [config.group, event.id, eventTx, text, attempts]);
+    await book.deadLetter(tx, event, eventTx, text, attempts);
     return { kind: "dead-lettered", attempts, error: text, cause: error };
   }
   const retryInMs = retryDelay(config.retryDelayMs, attempts);
-  await tx.query(statements.scheduleRetry, [config.group, retryInMs]);
+  await book.retry(tx, retryInMs);
   return { kind: "retry-later", attempts, retryInMs, error: text, cause: error };
 }
 

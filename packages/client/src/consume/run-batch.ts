@@ -1,17 +1,17 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
-import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import type { PostbusLogger } from "../log/logger.js";
 import type { EventHub } from "../observe/event-hub.js";
 import type { SubscriptionEventMap } from "../observe/postbus-events.js";
 import type { ConsumerTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { Publisher } from "../publish/publisher.js";
-import { rowToEvent } from "../read/row-to-event.js";
 import type { ConsumerStatements } from "../sql/consumer-statements.js";
-import type { EventRow } from "../sql/select-latest-events.js";
+import type { PartitionStatements } from "../sql/partition-statements.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
+import type { BatchScope } from "./batch-scope.js";
 import { callHandler, handlerTimeout } from "./call-handler.js";
+import { channelScope } from "./channel-scope.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
 import { bookFailure, type FailureOutcome } from "./record-failure.js";
@@ -21,6 +21,8 @@ import { storedEventRejected } from "./stored-event-rejected.js";
 export interface BatchDeps {
   readonly executor: Executor;
   readonly statements: ConsumerStatements;
+  /** The statements of partitioned groups. */
+  readonly partitionStatements: PartitionStatements;
   /** `schema.group`: the advisory lock's key. */
   readonly lockKey: string;
   readonly config: ConsumerConfig;
@@ -42,9 +44,9 @@ export interface BatchDeps {
 
 /** The group's state, as read at the start of a batch. */
 export interface GroupState {
-  readonly failingTx: string | null;
-  readonly failingId: number | null;
-  readonly failingAttempts: number;
+  /** The attempts so far of each failing event of the batch's part of the group, by position. */
+  readonly failing: ReadonlyMap<string, number>;
+  /** Whether dead letters wait to be redriven. */
   readonly redrive: boolean;
 }
 
@@ -52,6 +54,10 @@ export interface GroupState {
 export type BatchResult =
   /** Another process holds the group's lease. */
   | { readonly kind: "busy" }
+  /** The group is partitioned now: this member must read it partition by partition. */
+  | { readonly kind: "partitioned" }
+  /** The group is not partitioned (any more): this member must read it as one. */
+  | { readonly kind: "unpartitioned" }
   /** The group waits `waitMs` (server clock) before it retries a failing event. */
   | { readonly kind: "waiting"; readonly waitMs: number; readonly state: GroupState }
   /**
@@ -64,24 +70,6 @@ export type BatchResult =
       readonly state: GroupState;
       readonly failure?: { readonly event: StoredEvent; readonly outcome: FailureOutcome };
     };
-
-/**
- * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,
- * in `data`), or null (an event).
- */
-interface BatchRow extends Partial<EventRow> {
-  held: boolean | null;
-}
-
-/** The group's state as `claimBatch` returns it, in the `data` of its first row. */
-interface StateJson {
-  failing_tx: string | null;
-  failing_id: number | null;
-  failing_attempts: number;
-  waiting: boolean;
-  wait_ms: number | null;
-  redrive: boolean;
-}
 
 /** Thrown to abandon a batch when the subscription is closing: everything rolls back. */
 class Closing extends Error {}
@@ -100,32 +88,20 @@ class Closing extends Error {}
  * The handlers' writes, the cursor and the failure bookkeeping commit together, and
  * never while another member holds the lease.
  */
-export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchResult> {
+export async function runBatch(
+  deps: BatchDeps,
+  limit: number,
+  scope: BatchScope = channelScope,
+): Promise<BatchResult> {
   const published = new Set<string>();
   try {
     const result = await inTransaction(
       deps.executor,
       async (tx): Promise<BatchResult> => {
         const receivedFrom = deps.telemetry === undefined ? 0 : Date.now();
-        const { rows } = await tx.query<BatchRow>(
-          deps.statements.claimBatch,
-          [deps.config.group, limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
-          { prepared: deps.prepared },
-        );
-        const first = rows[0];
-        if (!first) throw missingGroup(deps.config.group);
-        if (first.held === false) return { kind: "busy" };
-        const head = first.data as StateJson;
-        const state: GroupState = {
-          failingTx: head.failing_tx,
-          failingId: head.failing_id,
-          failingAttempts: head.failing_attempts,
-          redrive: head.redrive,
-        };
-        if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
-        const events: StoredEvent[] = [];
-        for (let index = 1; index < rows.length; index++) events.push(rowToEvent(rows[index] as EventRow));
-        if (events.length === 0) return { kind: "handled", count: 0, state };
+        const claimed = await scope.claim(deps, tx, limit);
+        if (claimed.kind !== "claimed") return claimed;
+        const { events, state } = claimed;
         if (deps.telemetry !== undefined) deps.telemetry.received(events, receivedFrom);
 
         // Not awaited: the savepoint's round trip overlaps the handlers' work (their statements
@@ -148,14 +124,16 @@ export async function runBatch(deps: BatchDeps, limit: number): Promise<BatchRes
             break;
           }
         }
-        if (count > 0) await advance(tx, deps, events.slice(0, count));
-        if (!failed) {
-          // The event that kept failing (always first in the batch) went through this time.
-          if (state.failingTx !== null) await tx.query(deps.statements.clearFailure, [deps.config.group]);
-          return { kind: "handled", count, state };
-        }
+        if (count > 0) await scope.advance(deps, tx, claimed, count, failed === undefined);
+        if (!failed) return { kind: "handled", count, state };
         const event = events[failed.index]!;
-        const outcome = await bookFailure(deps, tx, event, failed.error);
+        const outcome = await bookFailure(
+          deps,
+          tx,
+          event,
+          failed.error,
+          scope.failures(deps, claimed, failed.index),
+        );
         return { kind: "handled", count, state, failure: { event, outcome } };
       },
       batchTransaction(deps.config),
@@ -202,7 +180,6 @@ async function handleAll(
     current = index;
     // Events of other types are passed over unread: not validated, not handed to the handler.
     if (deps.config.eventTypes !== undefined && !deps.config.eventTypes.has(stored.type)) continue;
-    const failing = stored.id === state.failingId && stored.position.startsWith(`${state.failingTx}:`);
     try {
       const event = await validated(deps, stored);
       await callHandler(
@@ -210,7 +187,7 @@ async function handleAll(
         event,
         {
           group: deps.config.group,
-          attempt: failing ? state.failingAttempts + 1 : 1,
+          attempt: (state.failing.get(stored.position) ?? 0) + 1,
           tx: scope,
           signal: deps.signal,
         },
@@ -262,41 +239,4 @@ export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">)
     isolation: "read committed" as const,
     statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
   };
-}
-
-async function advance(tx: Executor, deps: BatchDeps, events: readonly StoredEvent[]): Promise<void> {
-  const last = new Map<string, StoredEvent>();
-  for (const event of events) last.set(event.channel, event); // events are in (tx, id) order
-  const channels = [...last.keys()];
-  const { rows } = await tx.query<{ moved: number }>(
-    deps.statements.advance,
-    [
-      deps.config.group,
-      channels,
-      channels.map((channel) => last.get(channel)!.position.split(":")[0]),
-      channels.map((channel) => last.get(channel)!.id),
-    ],
-    { prepared: deps.prepared },
-  );
-  if (rows[0]?.moved !== channels.length) {
-    throw new PostbusDatabaseError(
-      "POSTBUS_DATABASE_ERROR",
-      `The cursor of consumer group "${deps.config.group}" moved while a batch was handled; the batch was rolled back`,
-      {
-        subject: { group: deps.config.group },
-        hint: "It will be read again; check for a reset run during the batch",
-      },
-    );
-  }
-}
-
-function missingGroup(group: string): PostbusDatabaseError {
-  return new PostbusDatabaseError(
-    "POSTBUS_DATABASE_ERROR",
-    `Consumer group "${group}" does not exist any more`,
-    {
-      subject: { group },
-      hint: "It was deleted while subscribed; subscribe again to recreate it",
-    },
-  );
 }

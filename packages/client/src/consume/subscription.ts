@@ -1,6 +1,8 @@
 import type { SubscriptionEventMap } from "../observe/postbus-events.js";
+import { channelScope } from "./channel-scope.js";
 import { type ConsumerStats, consumeLoop, type DrainResult } from "./consumer-loop.js";
 import { ensureGroup } from "./ensure-group.js";
+import { partitionScope } from "./partition-scope.js";
 import type { BatchDeps } from "./run-batch.js";
 import { Sleeper } from "./sleeper.js";
 
@@ -61,26 +63,28 @@ export function startSubscription(
   abort: AbortController,
 ): Subscription {
   const stats: ConsumerStats = { handled: 0, failedAttempts: 0, deadLettered: 0, redriven: 0 };
-  const sleeper = new Sleeper();
+  const sleepers = new Set<Sleeper>();
+  const wakeAll = () => {
+    for (const sleeper of sleepers) sleeper.wake();
+  };
   const channels = new Set(deps.config.channels);
   const batchDeps: BatchDeps = { ...deps, signal: abort.signal };
   let unsubscribe: (() => Promise<void>) | undefined;
-  const onAbort = () => sleeper.wake();
-  abort.signal.addEventListener("abort", onAbort);
+  abort.signal.addEventListener("abort", wakeAll);
   const detach = follow(deps.config.signal, abort);
 
-  const ready = ensureGroup(deps.executor, deps.statements, deps.config).then(() => {
-    unsubscribe = wakes?.subscribe(
-      (woken) => {
-        if (woken === "all" || woken.some((channel) => channels.has(channel))) sleeper.wake();
-      },
-      () => sleeper.wake(),
-    );
+  const ready = ensureGroup(deps.executor, deps, deps.config).then((partitions) => {
+    unsubscribe = wakes?.subscribe((woken) => {
+      if (woken === "all" || woken.some((channel) => channels.has(channel))) wakeAll();
+    }, wakeAll);
+    return partitions;
   });
   const running = ready
-    .then(() => consumeLoop(batchDeps, sleeper, stats, () => abort.signal.aborted))
+    .then((partitions) =>
+      runMember(batchDeps, partitions, sleepers, stats, () => abort.signal.aborted, false),
+    )
     .finally(async () => {
-      abort.signal.removeEventListener("abort", onAbort);
+      abort.signal.removeEventListener("abort", wakeAll);
       detach();
       await unsubscribe?.();
     });
@@ -90,7 +94,7 @@ export function startSubscription(
   return {
     group: deps.config.group,
     stats,
-    ready,
+    ready: ready.then(() => {}),
     on: (name, listener) => deps.events.on(name, listener),
     async close() {
       abort.abort();
@@ -107,16 +111,68 @@ export function startSubscription(
 export async function drainGroup(deps: Omit<BatchDeps, "signal">): Promise<DrainResult> {
   const stats: DrainResult = { handled: 0, failedAttempts: 0, deadLettered: 0, redriven: 0 };
   const abort = new AbortController();
-  const sleeper = new Sleeper();
-  abort.signal.addEventListener("abort", () => sleeper.wake(), { once: true });
+  const sleepers = new Set<Sleeper>();
+  abort.signal.addEventListener(
+    "abort",
+    () => {
+      for (const sleeper of sleepers) sleeper.wake();
+    },
+    { once: true },
+  );
   const detach = follow(deps.config.signal, abort);
   try {
-    await ensureGroup(deps.executor, deps.statements, deps.config);
-    await consumeLoop({ ...deps, signal: abort.signal }, sleeper, stats, () => abort.signal.aborted, true);
+    const partitions = await ensureGroup(deps.executor, deps, deps.config);
+    await runMember(
+      { ...deps, signal: abort.signal },
+      partitions,
+      sleepers,
+      stats,
+      () => abort.signal.aborted,
+      true,
+    );
   } finally {
     detach();
   }
   return stats;
+}
+
+/**
+ * Runs this member of the group until stopped: one loop for an unpartitioned group, or
+ * `concurrency` workers (default: one per partition) for a partitioned one, each taking
+ * whichever partition has work and is not leased. When a batch finds the group's kind changed
+ * (made partitioned by another member), the member switches.
+ */
+async function runMember(
+  deps: BatchDeps,
+  partitions: number | null,
+  sleepers: Set<Sleeper>,
+  stats: DrainResult,
+  shouldStop: () => boolean,
+  once: boolean,
+): Promise<void> {
+  let current = partitions;
+  for (;;) {
+    let changed = false;
+    const stop = () => changed || shouldStop();
+    const workers = current === null ? 1 : (deps.config.concurrency ?? current);
+    const loops = Array.from({ length: workers }, async (_, index) => {
+      const sleeper = new Sleeper();
+      sleepers.add(sleeper);
+      try {
+        const scope = current === null ? channelScope : partitionScope(index);
+        const outcome = await consumeLoop(deps, sleeper, stats, stop, once, scope);
+        if (outcome === "mode changed" && !changed) {
+          changed = true;
+          for (const other of sleepers) other.wake();
+        }
+      } finally {
+        sleepers.delete(sleeper);
+      }
+    });
+    await Promise.all(loops);
+    if (!changed || shouldStop()) return;
+    current = await ensureGroup(deps.executor, deps, { ...deps.config, partitions: undefined });
+  }
 }
 
 /** Aborts `abort` when the caller's `signal` aborts; returns the function that stops following it. */

@@ -16,7 +16,8 @@ import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-e
  * client loses its connection (a server restart, `pg_terminate_backend`), and an
  * `EventEmitter` with no listener turns that into an uncaught exception. The pool replaces the
  * client on its own; Postbus reports the loss as a warning through the logger of the first
- * open client on the pool ({@link reportPoolErrors}), or `console.warn`.
+ * open client on the pool ({@link reportPoolErrors}), or `console.warn` — except once
+ * `pool.end()` has been called, when a client's error is its own shutdown.
  *
  * @example
  * ```ts
@@ -54,6 +55,10 @@ export function reportPoolErrors(executor: Executor, logger: PostbusLogger): () 
 function adaptPool(pool: PgPoolLike): Executor {
   const loggers = new Set<PostbusLogger>();
   pool.on?.("error", (error: Error) => {
+    // While `pool.end()` runs, its clients are saying goodbye: a server that stops before it
+    // reads a client's Terminate answers with 57P01, which pg reports as an error. That is
+    // the shutdown the application asked for, not a lost connection the pool will replace.
+    if (pool.ending === true) return;
     const [logger = consoleLogger] = loggers;
     logger.warn(
       errorFields(toPostbusError(error, new Error())),

@@ -28,6 +28,8 @@ export interface PgPoolLike extends PgQueryable {
   connect(): Promise<PgPoolClientLike>;
   end(): Promise<void>;
   readonly totalCount: number;
+  /** pg-pool sets it once `end()` has been called. */
+  readonly ending?: boolean;
   /** pg-pool's events; Postbus listens for `'error'` (an idle client lost its connection). */
   on?(event: "error", listener: (error: Error) => void): unknown;
   /** pg-pool's client constructor; with `options`, lets Postbus open a dedicated LISTEN connection. */

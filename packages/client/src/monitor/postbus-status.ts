@@ -86,16 +86,33 @@ export interface HoldingTransaction {
 /** One consumer group. */
 export interface GroupStatus {
   readonly group: string;
-  /** Its cursor on each channel it reads, by channel name. */
+  /**
+   * Its cursor on each channel it reads, by channel name. In a partitioned group the position is
+   * its slowest slot's, and the lag counts only events after their own slot's cursor.
+   */
   readonly channels: readonly GroupChannelStatus[];
+  /** Its number of partitions, or null when it is not partitioned. */
+  readonly partitions: number | null;
+  /** In a partitioned group, the lag of each partition (all its slots and channels). */
+  readonly partitionLag?: readonly PartitionLag[];
   /** Whether `prune` keeps the events it has not passed (false: declared with `setGroupRetention`). */
   readonly holdsRetention: boolean;
   /** When it last handled a batch or booked a failure; null if never. */
   readonly lastActiveAt: Date | null;
-  /** The event it keeps failing on, or null when nothing fails. */
+  /** The event it keeps failing on (in a partitioned group, the longest-failing slot's), or null when nothing fails. */
   readonly failing: FailingEvent | null;
   /** Its dead letters by status. */
   readonly deadLetters: DeadLetterCounts;
+}
+
+/** How far behind one partition of a partitioned group is. */
+export interface PartitionLag {
+  readonly partition: number;
+  /** Events after the cursors of its slots, deliverable or not; at most the count cap (then `lagCapped`). */
+  readonly lagEvents: number;
+  readonly lagCapped: boolean;
+  /** Its slots that are retrying a failing event. */
+  readonly failingSlots: number;
 }
 
 /** A group's cursor on one channel and how far behind it is. */

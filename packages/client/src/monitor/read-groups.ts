@@ -1,11 +1,12 @@
 import type { Executor } from "../driver/executor.js";
 import type { MonitorStatements } from "../sql/monitor-statements.js";
-import type { GroupStatus } from "./postbus-status.js";
+import type { GroupStatus, PartitionLag } from "./postbus-status.js";
 import { roundSeconds } from "./read-server.js";
 
 interface GroupRow {
   group_name: string;
   last_active_at: Date | null;
+  partitions: number | null;
   failing_tx: string | null;
   failing_id: number | null;
   failing_attempts: number;
@@ -29,7 +30,10 @@ export async function readGroups(
   releasingRetention: ReadonlySet<string> = new Set(),
 ): Promise<GroupStatus[]> {
   const { rows } = await executor.query<GroupRow>(statements.groups, [cap + 1]);
-  const groups = new Map<string, GroupStatus & { channels: GroupStatus["channels"][number][] }>();
+  const groups = new Map<
+    string,
+    GroupStatus & { channels: GroupStatus["channels"][number][]; partitionLag?: PartitionLag[] }
+  >();
   for (const row of rows) {
     let group = groups.get(row.group_name);
     if (!group) {
@@ -37,6 +41,7 @@ export async function readGroups(
         group: row.group_name,
         channels: [],
         lastActiveAt: row.last_active_at,
+        partitions: row.partitions,
         holdsRetention: !releasingRetention.has(row.group_name),
         failing:
           row.failing_tx === null
@@ -60,6 +65,19 @@ export async function readGroups(
       lagCapped: lag > cap,
       lagSeconds: lag === 0 ? 0 : roundSeconds(row.lag_seconds),
     });
+  }
+  for (const group of groups.values()) {
+    if (group.partitions === null) continue;
+    const lag = await executor.query<{ partition: number; lag: number; failing_slots: number }>(
+      statements.partitionLag,
+      [group.group, group.partitions, cap + 1],
+    );
+    group.partitionLag = lag.rows.map((row) => ({
+      partition: row.partition,
+      lagEvents: Math.min(row.lag, cap),
+      lagCapped: row.lag > cap,
+      failingSlots: row.failing_slots,
+    }));
   }
   return [...groups.values()];
 }

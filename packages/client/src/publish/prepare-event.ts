@@ -18,6 +18,12 @@ export interface EventOptions {
   readonly metadata?: Readonly<Record<string, unknown>>;
   /** The event (or envelope) that caused this one: sets `correlation_id` and `causation_id`. */
   readonly causedBy?: { readonly envelope: Envelope } | Envelope;
+  /**
+   * The event's key, written as `metadata.partition_key`: a partitioned consumer group handles
+   * the events of one key in order, and events of different keys concurrently. Default: none
+   * (or `metadata.partition_key` when given there).
+   */
+  readonly partitionKey?: string;
 }
 
 /** What the publishing side is configured with. */
@@ -105,12 +111,15 @@ export function readEventFields(
 ): EventOptions & { readonly type?: unknown; readonly data?: unknown; readonly tx?: unknown } {
   const fields = readFields(
     value,
-    ["type", "data", "channel", "metadata", "causedBy", "tx"],
+    ["type", "data", "channel", "metadata", "causedBy", "partitionKey", "tx"],
     index === undefined ? "options" : "items",
     index,
   );
   return (fields ?? {}) as EventOptions & { type?: unknown; data?: unknown; tx?: unknown };
 }
+
+/** The longest partition key, in UTF-16 code units (keys are hashed, never indexed whole). */
+const MAX_PARTITION_KEY = 1_000;
 
 function buildMetadata(
   producer: string | null,
@@ -151,6 +160,18 @@ function buildMetadata(
       "metadata.causation_id must be a non-empty string or null",
     );
   }
+  const partitionKey = options.partitionKey ?? extra.partition_key;
+  if (
+    partitionKey !== undefined &&
+    (typeof partitionKey !== "string" || partitionKey === "" || partitionKey.length > MAX_PARTITION_KEY)
+  ) {
+    throw metadataError(
+      eventType,
+      index,
+      "/partition_key",
+      `the partition key must be a non-empty string of at most ${MAX_PARTITION_KEY} characters`,
+    );
+  }
   const producerName = extra.producer === undefined ? producer : extra.producer;
   if (producerName !== null && typeof producerName !== "string") {
     throw metadataError(eventType, index, "/producer", "metadata.producer must be a string or null");
@@ -161,6 +182,7 @@ function buildMetadata(
     correlation_id: correlationId,
     causation_id: causationId,
     producer: producerName,
+    ...(partitionKey === undefined ? {} : { partition_key: partitionKey }),
   };
 }
 

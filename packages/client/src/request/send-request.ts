@@ -58,6 +58,10 @@ export async function sendRequest(
         ...eventOptions,
         type,
         data,
+        // Each request its own key unless the caller gave one: a partitioned responder group
+        // answers requests concurrently.
+        partitionKey:
+          eventOptions.partitionKey ?? (typeof extra.partition_key === "string" ? undefined : requestId),
         metadata: {
           ...extra,
           event_id: requestId,

@@ -1,9 +1,16 @@
+import { slotOf } from "./partition-statements.js";
+
 /**
  * The statements of `postbus status` and `postbus dlq`, built once per call
  * for a quoted schema. Parameters are always bound.
  */
 /** Builds the monitoring and dead-letter statements for a quoted schema. */
 export function monitorStatements(schema: string) {
+  // In a partitioned group, an event after the channel's slowest slot is waiting only if it is
+  // after its own slot's cursor too.
+  const behindSlot = `EXISTS (SELECT 1 FROM ${schema}.postbus_slot_cursors AS sc
+      WHERE sc.group_name = c.group_name AND sc.channel = ev.channel AND sc.slot = ${slotOf("ev")}
+        AND (sc.tx, sc.id) < (ev.tx, ev.id))`;
   return Object.freeze({
     /**
      * The server, its read horizon, and the transactions at (or, in a race, below) it: one row per
@@ -39,8 +46,18 @@ ORDER BY h.xid_age DESC NULLS LAST, h.pid`,
      * `events_channel_tx_id_idx`, stopping at the cap; lag seconds is the age of the next event
      * in delivery order.
      */
-    groups: `SELECT g.name AS group_name, g.last_active_at, g.failing_tx::text AS failing_tx, g.failing_id,
-  g.failing_attempts, g.last_error, g.retry_at,
+    groups: `WITH cursors AS (
+  SELECT c.group_name, c.channel, c.tx, c.id, false AS sloted FROM ${schema}.postbus_cursors AS c
+  UNION ALL
+  -- A partitioned group's position on a channel: its slowest slot's cursor.
+  (SELECT DISTINCT ON (sc.group_name, sc.channel) sc.group_name, sc.channel, sc.tx, sc.id, true
+  FROM ${schema}.postbus_slot_cursors AS sc
+  ORDER BY sc.group_name, sc.channel, sc.tx, sc.id)
+)
+SELECT g.name AS group_name, g.last_active_at, g.partitions,
+  coalesce(g.failing_tx, f.failing_tx)::text AS failing_tx, coalesce(g.failing_id, f.failing_id) AS failing_id,
+  CASE WHEN g.failing_tx IS NULL THEN coalesce(f.failing_attempts, 0) ELSE g.failing_attempts END AS failing_attempts,
+  coalesce(g.last_error, f.last_error) AS last_error, coalesce(g.retry_at, f.retry_at) AS retry_at,
   coalesce(d.dead, 0) AS dead, coalesce(d.redrive, 0) AS redrive, coalesce(d.redriven, 0) AS redriven,
   c.channel, c.tx::text AS cursor_tx, c.id AS cursor_id, lag.events AS lag_events,
   coalesce(next.lag_seconds, 0) AS lag_seconds
@@ -51,11 +68,18 @@ LEFT JOIN LATERAL (
     count(*) FILTER (WHERE dl.status = 'redriven')::int AS redriven
   FROM ${schema}.postbus_dead_letters AS dl WHERE dl.group_name = g.name
 ) AS d ON true
-LEFT JOIN ${schema}.postbus_cursors AS c ON c.group_name = g.name
+LEFT JOIN LATERAL (
+  -- A partitioned group's longest-failing slot.
+  SELECT sf.failing_tx, sf.failing_id, sf.failing_attempts, sf.last_error, sf.retry_at
+  FROM ${schema}.postbus_slot_failures AS sf WHERE sf.group_name = g.name
+  ORDER BY sf.failing_since LIMIT 1
+) AS f ON true
+LEFT JOIN cursors AS c ON c.group_name = g.name
 LEFT JOIN LATERAL (
   SELECT count(*)::int AS events FROM (
     SELECT 1 FROM ${schema}.events AS ev
     WHERE ev.channel = c.channel AND ev.tx >= c.tx AND (ev.tx, ev.id) > (c.tx, c.id)
+      AND (NOT c.sloted OR ${behindSlot})
     LIMIT $1
   ) AS capped
 ) AS lag ON true
@@ -63,9 +87,27 @@ LEFT JOIN LATERAL (
   SELECT greatest(0, extract(epoch FROM clock_timestamp() - ev.created_at::timestamptz))::float8 AS lag_seconds
   FROM ${schema}.events AS ev
   WHERE ev.channel = c.channel AND ev.tx >= c.tx AND (ev.tx, ev.id) > (c.tx, c.id)
+    AND (NOT c.sloted OR ${behindSlot})
   ORDER BY ev.tx, ev.id LIMIT 1
 ) AS next ON true
 ORDER BY g.name, c.channel`,
+
+    /**
+     * Per partition of a partitioned group: the events after its slots' cursors, deliverable or
+     * not (counted up to $3, the cap + 1), and how many of its slots are failing: $1 group,
+     * $2 its partitions.
+     */
+    partitionLag: `SELECT p.partition,
+  (SELECT count(*) FROM (
+    SELECT 1 FROM ${schema}.postbus_slot_cursors AS c
+    JOIN ${schema}.events AS e ON e.channel = c.channel AND ${slotOf("e")} = c.slot
+      AND e.tx >= c.tx AND (e.tx, e.id) > (c.tx, c.id)
+    WHERE c.group_name = $1 AND c.slot % $2::int = p.partition
+    LIMIT $3::int
+  ) AS w)::int AS lag,
+  (SELECT count(*) FROM ${schema}.postbus_slot_failures AS f WHERE f.group_name = $1 AND f.slot % $2::int = p.partition)::int AS failing_slots
+FROM generate_series(0, $2::int - 1) AS p(partition)
+ORDER BY p.partition`,
 
     /**
      * Every channel, found by skipping through `events_channel_tx_id_idx` (one probe per channel,

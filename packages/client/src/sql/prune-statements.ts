@@ -1,8 +1,11 @@
+import { slotOf } from "./partition-statements.js";
+
 /**
  * The statements of `prune`, for one quoted schema. An event may go only when all of these hold:
  * it is older than the cutoff (`$2`, compared as the table's `timestamp without time zone`); it is
  * below the read horizon (committed, and no running transaction can still write before it); every
- * consumer group reading its channel (but those in `$3`) has a cursor at or past its `(tx, id)`;
+ * consumer group reading its channel (but those in `$3`) has a cursor at or past its `(tx, id)` (in
+ * a partitioned group, the cursor of the event's slot);
  * and it is not a request still waiting for its reply (no reply stored, and `expires_at` not
  * passed or unreadable). The id window `($3, $4]` bounds one statement's work.
  */
@@ -12,6 +15,11 @@ export function pruneStatements(schema: string) {
     AND NOT EXISTS (
       SELECT 1 FROM ${schema}.postbus_cursors AS c
       WHERE c.channel = e.channel AND NOT (c.group_name = ANY($2::varchar[])) AND (c.tx, c.id) < (e.tx, e.id)
+    )
+    AND NOT EXISTS (
+      SELECT 1 FROM ${schema}.postbus_slot_cursors AS sc
+      WHERE sc.channel = e.channel AND sc.slot = ${slotOf("e")}
+        AND NOT (sc.group_name = ANY($2::varchar[])) AND (sc.tx, sc.id) < (e.tx, e.id)
     )
     AND NOT (
       e.data->'metadata' ? 'reply_to'

@@ -33,6 +33,11 @@ export interface ContractEntry {
   readonly contractVersions?: readonly ContractVersionEntry[];
   /** Earlier names of this event type (`x-postbus.renamedFrom`): their events are delivered as this type. */
   readonly renamedFrom?: readonly string[];
+  /**
+   * The payload field whose value is the event's key (`x-postbus.partitionKey`): a typed publish
+   * writes it as `metadata.partition_key` unless the caller gives a `partitionKey`.
+   */
+  readonly partitionKey?: string;
 }
 
 /** One version of an event type, as a generated registry lists it in `contractVersions`. */

@@ -6,6 +6,24 @@ import type { VersionIndex } from "./version-index.js";
 /** What publishing a deprecated contract version does: one process warning per event type (default), an error, or nothing. */
 export type DeprecatedVersionPolicy = "warn" | "error" | "silent";
 
+/**
+ * The value of the contract's key field (`x-postbus.partitionKey`) in a payload, as the string
+ * written to `metadata.partition_key`; undefined when the contract names none or the payload has
+ * no string or finite number there (its validation reports that).
+ */
+function partitionKeyOf(field: string | undefined, data: unknown): string | undefined {
+  if (field === undefined || typeof data !== "object" || data === null) return undefined;
+  let value: unknown;
+  try {
+    value = (data as Record<string, unknown>)[field];
+  } catch {
+    return undefined; // a getter that throws: the runtime reports it
+  }
+  if (typeof value === "string" && value !== "") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return undefined;
+}
+
 /** Event types whose deprecated version this process has warned about (once per process, whatever the client). */
 const warned = new Set<string>();
 
@@ -75,10 +93,14 @@ export async function stampVersion(
       });
     }
   }
-  if (metadata === undefined) return { [CONTRACT_VERSION_KEY]: chosen.version };
+  const stamped: Record<string, unknown> = { [CONTRACT_VERSION_KEY]: chosen.version };
+  const key = partitionKeyOf(versions.entry.partitionKey, data);
+  if (metadata === undefined) return key === undefined ? stamped : { ...stamped, partition_key: key };
   if (typeof metadata !== "object" || metadata === null || Array.isArray(metadata)) return metadata;
   try {
-    return { ...metadata, [CONTRACT_VERSION_KEY]: chosen.version };
+    const given = metadata as Record<string, unknown>;
+    if (key !== undefined && given.partition_key === undefined) stamped.partition_key = key;
+    return { ...given, ...stamped };
   } catch {
     return metadata; // a getter that throws: the runtime reports it
   }

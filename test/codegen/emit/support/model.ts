@@ -66,6 +66,7 @@ export function event(
     description: undefined,
     producers: [domain],
     consumers: [],
+    owners: [],
     deprecated: false,
     examples: [],
     responseType: undefined,
@@ -113,6 +114,9 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     compatibility: "BACKWARD",
     unknownKeywords: "annotation",
     annotations: [],
+    sources: [],
+    eventType: { from: "path", pattern: "<file-stem>" },
+    idBase: "file",
     ...overrides,
   };
 }

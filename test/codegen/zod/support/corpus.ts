@@ -65,6 +65,7 @@ export function corpusModel(entry: CorpusEntry): ContractModel {
         description: undefined,
         producers: [],
         consumers: [],
+        owners: [],
         deprecated: false,
         examples: [],
         responseType: undefined,

@@ -1,0 +1,122 @@
+import type { StoredEvent } from "../envelope.js";
+import { PostbusDatabaseError } from "../errors/postbus-error.js";
+import { rowToEvent } from "../read/row-to-event.js";
+import type { EventRow } from "../sql/select-latest-events.js";
+import type { BatchScope, FailureBook } from "./batch-scope.js";
+import { serverDeadline } from "./run-batch.js";
+
+/**
+ * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,
+ * in `data`), or null (an event).
+ */
+interface BatchRow extends Partial<EventRow> {
+  held: boolean | null;
+}
+
+/** The group's state as `claimBatch` returns it, in the `data` of its first row. */
+interface StateJson {
+  failing_tx: string | null;
+  failing_id: number | null;
+  failing_attempts: number;
+  waiting: boolean;
+  wait_ms: number | null;
+  redrive: boolean;
+  /** Set (migration 000008) once the group is partitioned. */
+  partitioned?: boolean;
+}
+
+/**
+ * An unpartitioned group: one lease for the group (`postbus_claim_batch`), a cursor per channel,
+ * the failing event on the group's row.
+ */
+export const channelScope: BatchScope = {
+  partitioned: false,
+  async claim(deps, tx, limit) {
+    const { rows } = await tx.query<BatchRow>(
+      deps.statements.claimBatch,
+      [deps.config.group, limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
+      { prepared: deps.prepared },
+    );
+    const first = rows[0];
+    if (!first) throw missingGroup(deps.config.group);
+    if (first.held === false) return { kind: "busy" };
+    const head = first.data as StateJson;
+    if (head.partitioned === true) return { kind: "partitioned" };
+    const failing = new Map<string, number>();
+    if (head.failing_tx !== null) failing.set(`${head.failing_tx}:${head.failing_id}`, head.failing_attempts);
+    const state = { failing, redrive: head.redrive };
+    if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
+    const events: StoredEvent[] = [];
+    for (let index = 1; index < rows.length; index++) events.push(rowToEvent(rows[index] as EventRow));
+    if (events.length === 0) return { kind: "handled", count: 0, state };
+    return { kind: "claimed", events, state };
+  },
+
+  async advance(deps, tx, batch, count, clean) {
+    const last = new Map<string, StoredEvent>();
+    for (let index = 0; index < count; index++) {
+      const event = batch.events[index]!;
+      last.set(event.channel, event); // events are in (tx, id) order
+    }
+    const channels = [...last.keys()];
+    const { rows } = await tx.query<{ moved: number }>(
+      deps.statements.advance,
+      [
+        deps.config.group,
+        channels,
+        channels.map((channel) => last.get(channel)!.position.split(":")[0]),
+        channels.map((channel) => last.get(channel)!.id),
+      ],
+      { prepared: deps.prepared },
+    );
+    if (rows[0]?.moved !== channels.length) throw cursorMoved(deps.config.group);
+    // The event that kept failing (always first in the batch) went through this time.
+    if (clean && batch.state.failing.size > 0)
+      await tx.query(deps.statements.clearFailure, [deps.config.group]);
+  },
+
+  failures(deps): FailureBook {
+    const { statements, config } = deps;
+    return {
+      async count(tx, event, eventTx, error) {
+        const { rows } = await tx.query<{ failing_attempts: number }>(statements.countFailure, [
+          config.group,
+          eventTx,
+          event.id,
+          error,
+        ]);
+        return rows[0]?.failing_attempts ?? 1;
+      },
+      async deadLetter(tx, event, eventTx, error, attempts) {
+        await tx.query(statements.deadLetter, [config.group, event.id, eventTx, error, attempts]);
+      },
+      async retry(tx, delayMs) {
+        await tx.query(statements.scheduleRetry, [config.group, delayMs]);
+      },
+    };
+  },
+};
+
+/** The batch's compare-and-set found a cursor moved by someone else (a reset during the batch). */
+export function cursorMoved(group: string): PostbusDatabaseError {
+  return new PostbusDatabaseError(
+    "POSTBUS_DATABASE_ERROR",
+    `The cursor of consumer group "${group}" moved while a batch was handled; the batch was rolled back`,
+    {
+      subject: { group },
+      hint: "It will be read again; check for a reset run during the batch",
+    },
+  );
+}
+
+/** The group's row is gone: deleted while a member was subscribed. */
+export function missingGroup(group: string): PostbusDatabaseError {
+  return new PostbusDatabaseError(
+    "POSTBUS_DATABASE_ERROR",
+    `Consumer group "${group}" does not exist any more`,
+    {
+      subject: { group },
+      hint: "It was deleted while subscribed; subscribe again to recreate it",
+    },
+  );
+}

@@ -1,0 +1,130 @@
+import type { ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../support/eventually.js";
+import { spawnFixture } from "../support/fixture-process.js";
+import { useTestDatabase } from "../support/test-database.js";
+
+const db = useTestDatabase();
+let pool: pg.Pool;
+let bus: Postbus;
+const fixture = fileURLToPath(new URL("./fixtures/partitioned-member.ts", import.meta.url));
+const children = new Set<ChildProcess>();
+
+beforeAll(async () => {
+  pool = db.pool({ max: 8 });
+  await migrate(fromPool(pool));
+  await pool.query(
+    "CREATE TABLE handled (n bigserial PRIMARY KEY, group_name text, event_id int, key text, seq int, pid int)",
+  );
+  bus = createPostbus({ db: pool });
+});
+afterAll(async () => {
+  for (const child of children) child.kill("SIGKILL");
+  await bus.close();
+});
+
+/** Starts a member process and resolves once it says `ready`. */
+async function startMember(group: string, channel: string, concurrency: number, mode = "run") {
+  const member = spawnFixture(fixture, [db.url, group, channel, "8", String(concurrency), mode], children);
+  await eventually(async () => member.lines.includes("ready"), Boolean, 20_000);
+  if (!member.lines.includes("ready")) throw new Error(`member of ${group} did not start`);
+  return member;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Publishes `rounds` rounds of one event per key, `pauseMs` apart; resolves with the ids. */
+async function publishRounds(channel: string, keys: number, rounds: number, pauseMs: number) {
+  const ids: number[] = [];
+  for (let seq = 0; seq < rounds; seq++) {
+    const batch = await bus.publishMany(
+      Array.from({ length: keys }, (_, k) => ({
+        type: channel,
+        data: { key: `k${k}`, seq },
+        partitionKey: `k${k}`,
+      })),
+    );
+    ids.push(...batch.map((event) => event.id));
+    await sleep(pauseMs);
+  }
+  return ids;
+}
+
+/** Each id's rows once, and per key in seq order (rows in the order they were written). */
+async function expectExactlyOnceInKeyOrder(group: string, ids: readonly number[]) {
+  const { rows } = await pool.query<{ event_id: number; key: string; seq: number }>(
+    "SELECT event_id, key, seq FROM handled WHERE group_name = $1 ORDER BY n",
+    [group],
+  );
+  const counts = new Map<number, number>();
+  for (const row of rows) counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
+  expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
+  expect(new Set(counts.keys())).toEqual(new Set(ids));
+  const last = new Map<string, number>();
+  const outOfOrder: string[] = [];
+  for (const row of rows) {
+    if (row.seq <= (last.get(row.key) ?? -1)) outOfOrder.push(`${row.key} ${row.seq}`);
+    last.set(row.key, row.seq);
+  }
+  expect(outOfOrder).toEqual([]);
+}
+
+const handledCount = async (group: string) =>
+  (await pool.query("SELECT count(*)::int AS n FROM handled WHERE group_name = $1", [group])).rows[0]
+    .n as number;
+
+describe("partitioned groups across processes", () => {
+  it("a member SIGKILLed mid-batch: its partition is taken over, and every handler row is written once", async () => {
+    const steady = await startMember("killed", "pp.kill", 2);
+    const doomed = await startMember("killed", "pp.kill", 4, "hang-at-5");
+    const ids = await publishRounds("pp.kill", 16, 10, 5);
+    await eventually(async () => doomed.lines.some((line) => line.startsWith("hanging")), Boolean, 20_000);
+    doomed.child.kill("SIGKILL");
+    await doomed.exited;
+    await eventually(
+      () => handledCount("killed"),
+      (n) => n >= ids.length,
+      30_000,
+    );
+    await sleep(300);
+    steady.child.kill("SIGTERM");
+    expect(await steady.exited).toBe(0);
+    await expectExactlyOnceInKeyOrder("killed", ids);
+    // The event the killed member hung on was handled (once, committed) by the one left.
+    const hung = Number(doomed.lines.find((line) => line.startsWith("hanging"))!.split(" ")[1]);
+    expect(steady.lines).toContain(`handled ${hung}`);
+  }, 60_000);
+
+  it("members joining, leaving and dying while events flow share the partitions and lose nothing", async () => {
+    const members = [await startMember("churn", "pp.churn", 4)];
+    const publishing = publishRounds("pp.churn", 24, 80, 80);
+    await sleep(200);
+    members.push(await startMember("churn", "pp.churn", 4));
+    await sleep(200);
+    members.push(await startMember("churn", "pp.churn", 2));
+    await sleep(200);
+    members[0]!.child.kill("SIGTERM"); // leaves cleanly
+    await members[0]!.exited;
+    await sleep(200);
+    members[1]!.child.kill("SIGKILL"); // dies, maybe mid-batch
+    await members[1]!.exited;
+    members.push(await startMember("churn", "pp.churn", 4));
+    const ids = await publishing;
+    await eventually(
+      () => handledCount("churn"),
+      (n) => n >= ids.length,
+      30_000,
+    );
+    await sleep(300);
+    for (const member of members.slice(2)) member.child.kill("SIGTERM");
+    await Promise.all(members.slice(2).map((member) => member.exited));
+    await expectExactlyOnceInKeyOrder("churn", ids);
+    const { rows } = await pool.query<{ pid: number }>(
+      "SELECT DISTINCT pid FROM handled WHERE group_name = 'churn'",
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+  }, 90_000);
+});
