@@ -8,7 +8,11 @@
  * draft's), generated with `generate(config, { emit: emitTypesPackage })`; the group's tests run against
  * the exported payload validator of `validators.ts`. A group the generator refuses (diagnostics or an
  * error) counts all its tests as failed and is listed as refused. ajv gets the suite's `remotes/` as
- * added schemas under `http://localhost:1234/`; Postbus does not (it reads only its schema folder).
+ * added schemas under `http://localhost:1234/`. Postbus reads only its schema folder, so the remotes a
+ * group's schema reaches (through `$ref`, `$dynamicRef` or `$schema`, transitively) are written there as
+ * definition files under `schemas/remotes/`, each with its retrieval URL as `$id` (a remote whose own
+ * `$id` differs gets a second file: that URL, `allOf` a `$ref` to its `$id`) and the draft's `$schema`
+ * when it names none — what a Postbus user would write for a shared schema.
  *
  * Usage: `tsx scripts/json-schema-suite.ts <suite folder> [--draft draft7|draft2020-12] [--json] [--verbose]`
  */
@@ -87,7 +91,7 @@ async function main(): Promise<void> {
           const groups = JSON.parse(await readFile(path.join(folder, file), "utf8")) as SuiteGroup[];
           for (const group of groups) {
             const label = `${file}: ${group.description}`;
-            await scoreGroup(work, draft, group, label, postbus);
+            await scoreGroup(work, draft, group, label, remotes, postbus);
             scoreAjv(draft, group, label, remotes, ajv);
           }
         }
@@ -141,13 +145,20 @@ async function readRemotes(folder: string): Promise<Map<string, unknown>> {
 
 let projectCount = 0;
 
-async function scoreGroup(work: string, draft: DraftName, group: SuiteGroup, label: string, score: Score) {
+async function scoreGroup(
+  work: string,
+  draft: DraftName,
+  group: SuiteGroup,
+  label: string,
+  remotes: Map<string, unknown>,
+  score: Score,
+) {
   score.total += group.tests.length;
   const root = path.join(work, String(projectCount++));
   let accepts: ((value: unknown) => boolean) | undefined;
   let reason = "";
   try {
-    accepts = await generatedValidator(root, draft, group.schema);
+    accepts = await generatedValidator(root, draft, group.schema, remotes);
   } catch (error) {
     reason = (error as Error).message.split("\n")[0] ?? "";
   } finally {
@@ -174,14 +185,16 @@ async function generatedValidator(
   root: string,
   draft: DraftName,
   schema: unknown,
+  remotes: Map<string, unknown>,
 ): Promise<(value: unknown) => boolean> {
   const file =
     typeof schema === "object" && schema !== null && !Array.isArray(schema)
       ? { $schema: DRAFTS[draft].uri, ...schema }
       : { $schema: DRAFTS[draft].uri, allOf: [schema] };
   await mkdir(path.join(root, "schemas", "suite"), { recursive: true });
-  await writeFile(path.join(root, "postbus.config.json"), "{}\n");
+  await writeFile(path.join(root, "postbus.config.json"), '{ "definitions": ["schemas/remotes/**"] }\n');
   await writeFile(path.join(root, "schemas", "suite", "suite.case.json"), JSON.stringify(file, null, 2));
+  await writeRemotes(path.join(root, "schemas", "remotes"), draft, file, remotes);
   const { config } = await loadConfig({ cwd: root });
   if (config === undefined) throw new Error("no config");
   const result = await generate(config, { emit: emitTypesPackage });
@@ -196,6 +209,84 @@ async function generatedValidator(
   if (payload === undefined) throw new Error("no SuiteCaseSchema");
   return (value) => payload.safeParse(value).success;
 }
+
+const REMOTE_BASE = "http://localhost:1234/";
+
+/** The remotes `schema` reaches, written as definition files (see the module comment). */
+async function writeRemotes(
+  folder: string,
+  draft: DraftName,
+  schema: unknown,
+  remotes: Map<string, unknown>,
+): Promise<void> {
+  const byId = new Map<string, string>();
+  for (const [url, remote] of remotes) {
+    const id = isRecord(remote) && typeof remote.$id === "string" ? new URL(remote.$id, url).href : url;
+    byId.set(id.replace(/#$/, ""), url);
+  }
+  const included = new Set<string>();
+  const pending: [unknown, string][] = [[schema, "file:///suite/suite.case.json"]];
+  while (pending.length > 0) {
+    const [node, base] = pending.pop() as [unknown, string];
+    for (const reference of referencesIn(node, base)) {
+      const url = remotes.has(reference) ? reference : byId.get(reference);
+      if (url === undefined || included.has(url)) continue;
+      included.add(url);
+      pending.push([remotes.get(url), url]);
+    }
+  }
+  for (const url of included) {
+    const remote = remotes.get(url);
+    const relative = url.slice(REMOTE_BASE.length);
+    const body: Record<string, unknown> = isRecord(remote) ? { ...remote } : { allOf: [remote] };
+    if (body.$schema === undefined) body.$schema = DRAFTS[draft].uri;
+    const ownId = typeof body.$id === "string" ? new URL(body.$id, url).href.replace(/#$/, "") : undefined;
+    if (ownId === undefined) body.$id = url;
+    await mkdir(path.dirname(path.join(folder, relative)), { recursive: true });
+    await writeFile(path.join(folder, relative), JSON.stringify(body, null, 2));
+    if (ownId !== undefined && ownId !== url) {
+      const alias = { $schema: DRAFTS[draft].uri, $id: url, allOf: [{ $ref: ownId }] };
+      await writeFile(path.join(folder, `${relative}.alias.json`), JSON.stringify(alias, null, 2));
+    }
+  }
+}
+
+/** The absolute URIs (no fragment) of every `$ref`, `$dynamicRef` and `$schema` in `node`, `$id`s changing the base. */
+function referencesIn(node: unknown, base: string): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, current: string): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) walk(item, current);
+      return;
+    }
+    if (!isRecord(value)) return;
+    let inner = current;
+    if (typeof value.$id === "string") {
+      try {
+        inner = new URL(value.$id, current).href;
+      } catch {
+        // Not a URI: the base stays.
+      }
+    }
+    for (const keyword of ["$ref", "$dynamicRef", "$schema"]) {
+      const reference = value[keyword];
+      if (typeof reference !== "string") continue;
+      try {
+        const url = new URL(reference, inner);
+        url.hash = "";
+        found.push(url.href);
+      } catch {
+        // Not a URI reference.
+      }
+    }
+    for (const child of Object.values(value)) walk(child, inner);
+  };
+  walk(node, base);
+  return found;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 type Exports = Record<string, { safeParse(value: unknown): { success: boolean } } | undefined>;
 

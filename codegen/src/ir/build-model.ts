@@ -6,8 +6,16 @@ import { KEYWORDS } from "../validate/keywords.js";
 import { siteKey } from "../validate/resolve-refs.js";
 import type { ValidatedSchemas } from "../validate/validate-schemas.js";
 import { compareText, diagnostic } from "./diagnostic.js";
+import { type DynamicScope, dynamicScopes } from "./dynamic-scope.js";
 import { findUnguardedCycles, type RefEdge } from "./find-ref-cycles.js";
-import type { ContractModel, Diagnostic, EventContract, SchemaDefinition, SourceLocation } from "./model.js";
+import type {
+  ContractModel,
+  Diagnostic,
+  EventContract,
+  NormalizedSchema,
+  SchemaDefinition,
+  SourceLocation,
+} from "./model.js";
 import { claimName, eventTypeName, pascalCase, RESERVED_NAMES, takeName } from "./names.js";
 import { normalizeSchema } from "./normalize-schema.js";
 
@@ -56,12 +64,44 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
   }
 
   const edges: RefEdge[] = [];
-  const normalizeAt = (file: SchemaFile, pointer: string, from: string | undefined) =>
+  const scopes = dynamicScopes(validated);
+  /** Definitions still to normalize: each site under its own scope, and under other scopes as they are reached. */
+  const pending: { site: DefinitionSite; scope: DynamicScope; name: string }[] = sites.map((site) => ({
+    site,
+    scope: scopes.standalone(site.file, site.pointer),
+    name: names.get(siteKey(site.file.file, site.pointer)) ?? "",
+  }));
+  const instances = new Map<string, string>(
+    pending.map((entry) => [instanceKey(entry.site, scopes.key(entry.scope)), entry.name]),
+  );
+  /** The definition name of `target` validated under `scope`: a new instance when the scope is not its own. */
+  const nameIn = (target: DefinitionSite, scope: DynamicScope): string | undefined => {
+    const key = instanceKey(target, scopes.key(scope));
+    const known = instances.get(key);
+    if (known !== undefined) return known;
+    const base = names.get(siteKey(target.file.file, target.pointer));
+    if (base === undefined) return undefined;
+    const landing = [...scope.values()].find((site) => !isSameSite(site, target));
+    const via = landing && names.get(siteKey(landing.file.file, landing.pointer));
+    const name = claimName([`${base}${via === undefined ? "Dynamic" : `In${via}`}`], taken);
+    instances.set(key, name);
+    pending.push({ site: target, scope, name });
+    return name;
+  };
+  const normalizeAt = (file: SchemaFile, pointer: string, from: string | undefined, scope: DynamicScope) =>
     normalizeSchema(valueAt(file.parsed.value, pointer), pointer, {
       dialect: file.dialect ?? "2020-12",
       refName: (refPointer) => {
         const target = validated.refs.get(siteKey(file.file, refPointer));
-        return target && names.get(siteKey(target.file.file, target.pointer));
+        if (target === undefined) return undefined;
+        return nameIn(target, scopes.enter(scopes.within(scope, file, pointer, refPointer), target));
+      },
+      dynamicRefName: (refPointer) => {
+        const first = validated.dynamicRefs.get(siteKey(file.file, refPointer));
+        if (first === undefined) return undefined;
+        const here = scopes.within(scope, file, pointer, refPointer);
+        const target = (first.anchor !== undefined && here.get(first.anchor)) || first;
+        return nameIn(target, scopes.enter(here, target));
       },
       onRef: (to, refPointer, guarded) => {
         if (from !== undefined && !guarded)
@@ -69,22 +109,32 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       },
     });
 
-  const definitions: SchemaDefinition[] = sites.map((site) => {
-    const name = names.get(siteKey(site.file.file, site.pointer)) ?? "";
+  const definitions: SchemaDefinition[] = [];
+  const eventSchemas = new Map(
+    events.map((event) => {
+      const rootName = names.get(siteKey(event.file.file, ""));
+      const schema: NormalizedSchema =
+        rootName === undefined
+          ? normalizeAt(event.file, "", undefined, scopes.standalone(event.file, ""))
+          : { $ref: `#/$defs/${rootName}` };
+      return [event, schema] as const;
+    }),
+  );
+  for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+    const { site, scope, name } = next;
     const raw = valueAt(site.file.parsed.value, site.pointer);
-    return {
+    definitions.push({
       kind: "definition",
       name,
-      schema: normalizeAt(site.file, site.pointer, name),
+      schema: normalizeAt(site.file, site.pointer, name, scope),
       description: isObject(raw) && typeof raw.description === "string" ? raw.description : undefined,
       source: locationOf(site.file, site.pointer),
-    };
-  });
+    });
+  }
   definitions.sort((a, b) => compareText(a.name, b.name));
 
   const contracts: EventContract[] = events.map((event) => {
     const root = event.file.parsed.value as Record<string, unknown>;
-    const rootName = names.get(siteKey(event.file.file, ""));
     return {
       kind: "event",
       eventType: event.eventType,
@@ -104,8 +154,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
       compatibility: event.compatibility,
       renamedFrom: event.renamedFrom,
       partitionKey: event.partitionKey,
-      schema:
-        rootName === undefined ? normalizeAt(event.file, "", undefined) : { $ref: `#/$defs/${rootName}` },
+      schema: eventSchemas.get(event) ?? {},
       source: locationOf(event.file, ""),
     };
   });
@@ -159,6 +208,8 @@ function collectDefinitionSites(validated: ValidatedSchemas): DefinitionSite[] {
   const add = (file: SchemaFile, pointer: string) =>
     sites.set(siteKey(file.file, pointer), { file, pointer });
   for (const target of validated.refs.values()) add(target.file, target.pointer);
+  for (const target of validated.dynamicRefs.values()) add(target.file, target.pointer);
+  for (const target of dynamicScopes(validated).anchorSites) add(target.file, target.pointer);
   for (const file of validated.files) {
     if (file.role !== "definitions" || !isObject(file.parsed.value)) continue;
     const root = file.parsed.value;
@@ -198,6 +249,12 @@ function candidateNames(site: DefinitionSite, eventName: string | undefined): st
   }
   return base.startsWith(stem) ? [base] : [base, `${stem}${base}`];
 }
+
+const instanceKey = (site: DefinitionSite, scope: string): string =>
+  `${siteKey(site.file.file, site.pointer)} ${scope}`;
+
+const isSameSite = (a: DefinitionSite, b: DefinitionSite): boolean =>
+  a.file === b.file && a.pointer === b.pointer;
 
 function locationOf(file: SchemaFile, pointer: string): SourceLocation {
   const { line, column } = file.parsed.locate(pointer);

@@ -8,6 +8,8 @@ export interface NormalizeContext {
   readonly dialect: Dialect;
   /** The definition name a `$ref` held by the schema at `pointer` resolves to; `undefined` if unresolved. */
   readonly refName: (pointer: string) => string | undefined;
+  /** The same for a `$dynamicRef` (2020-12), resolved in the dynamic scope at `pointer`. */
+  readonly dynamicRefName?: (pointer: string) => string | undefined;
   /** Called for every `$ref`; `guarded` when an object member or array item lies between it and the root. */
   readonly onRef?: (name: string, pointer: string, guarded: boolean) => void;
 }
@@ -17,6 +19,8 @@ const DROPPED = new Set([
   "$schema",
   "$id",
   "$anchor",
+  "$dynamicAnchor",
+  "$vocabulary",
   "$comment",
   "$defs",
   "definitions",
@@ -38,6 +42,8 @@ const SINGLE_SCHEMAS = new Set([
   "else",
   "contains",
   "propertyNames",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);
 const SCHEMA_LISTS = new Set(["allOf", "anyOf", "oneOf", "prefixItems"]);
 /**
@@ -58,11 +64,13 @@ const GUARDING = new Set([
   "propertyNames",
   "dependentSchemas",
   "dependencies",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);
 
 /**
  * Converts a (sub)schema to the IR's dialect (see {@link NormalizedSchema}):
- * `$ref`s become `#/$defs/<Name>`; draft-07 `definitions`, tuple `items` and
+ * `$ref`s and `$dynamicRef`s (resolved for the scope by `context`) become `#/$defs/<Name>`; draft-07 `definitions`, tuple `items` and
  * `additionalItems` become 2020-12, `dependencies` becomes `dependentRequired` (name lists) and
  * `dependentSchemas` (schemas); boolean `exclusiveMinimum`/`exclusiveMaximum`
  * become numbers; OpenAPI `nullable` becomes a type union; `x-postbus`, `$id`,
@@ -85,6 +93,7 @@ function normalize(
   if (!isObject(node)) return {};
   const out: Record<string, unknown> = {};
   const hasRef = typeof node.$ref === "string";
+  let dynamicRef: string | undefined;
   for (const [keyword, value] of Object.entries(node)) {
     if (DROPPED.has(keyword)) continue;
     // A keyword the dialect does not define is an annotation (validate/ reported it): left out.
@@ -97,6 +106,10 @@ function normalize(
       const name = context.refName(pointer);
       if (name !== undefined) context.onRef?.(name, pointer, guarded);
       out.$ref = `#/$defs/${name ?? "Unresolved"}`;
+    } else if (keyword === "$dynamicRef") {
+      const name = context.dynamicRefName?.(pointer);
+      if (name !== undefined) context.onRef?.(name, pointer, guarded);
+      dynamicRef = `#/$defs/${name ?? "Unresolved"}`;
     } else if (SCHEMA_MAPS.has(keyword) && isObject(value)) {
       out[keyword] = Object.fromEntries(
         Object.entries(value).map(([key, inner]) => [key, child(inner, appendPointer(at, key))]),
@@ -129,6 +142,11 @@ function normalize(
     } else {
       out[keyword] = value;
     }
+  }
+  if (dynamicRef !== undefined) {
+    // Resolved for this scope, a `$dynamicRef` is a `$ref`; beside a `$ref`, one more `allOf` branch.
+    if (out.$ref === undefined) out.$ref = dynamicRef;
+    else out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), { $ref: dynamicRef }];
   }
   return node.nullable === true ? makeNullable(out) : out;
 }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { DEFAULT_EVENT_TYPE_RULE, eventDefaults } from "./derive-event-type.js";
 import { detectDialect } from "./detect-dialect.js";
 import type { SchemaFile } from "./load-schemas.js";
@@ -14,22 +16,46 @@ const DRAFT_07_META_SCHEMA =
 /** The `$id` of the bundled draft-07 meta-schema, without the empty fragment. */
 export const DRAFT_07_META_SCHEMA_URI = "http://json-schema.org/draft-07/schema";
 
-/** The bundled meta-schemas by URI: `$ref` targets that no loaded file declares but Postbus supplies. */
-const BUNDLED: ReadonlyMap<string, string> = new Map([[DRAFT_07_META_SCHEMA_URI, DRAFT_07_META_SCHEMA]]);
+/** The JSON Schema 2020-12 meta-schema and its vocabularies' meta-schemas: read from the copies ajv ships. */
+const DRAFT_2020_12_META_SCHEMAS: ReadonlyMap<string, string> = new Map([
+  ["https://json-schema.org/draft/2020-12/schema", "schema.json"],
+  ...["core", "applicator", "unevaluated", "validation", "meta-data", "format-annotation", "content"].map(
+    (vocabulary) =>
+      [`https://json-schema.org/draft/2020-12/meta/${vocabulary}`, `meta/${vocabulary}.json`] as const,
+  ),
+]);
+
+const ajvFiles = createRequire(import.meta.url);
+
+/** The text of the bundled meta-schema with this URI (hash removed), or `undefined`. */
+function bundledText(uri: string): string | undefined {
+  if (uri === DRAFT_07_META_SCHEMA_URI) return DRAFT_07_META_SCHEMA;
+  const file = DRAFT_2020_12_META_SCHEMAS.get(uri);
+  if (file === undefined) return undefined;
+  return readFileSync(ajvFiles.resolve(`ajv/dist/refs/json-schema-2020-12/${file}`), "utf8");
+}
+
+/** `json-schema-draft-07.json`, `json-schema-2020-12.json`, `json-schema-2020-12-meta-core.json`. */
+function bundledName(uri: string): string {
+  if (uri === DRAFT_07_META_SCHEMA_URI) return "json-schema-draft-07.json";
+  const tail = uri.slice("https://json-schema.org/draft/2020-12/".length).replace(/^schema$/, "");
+  return `json-schema-2020-12${tail === "" ? "" : `-${tail.replaceAll("/", "-")}`}.json`;
+}
 
 const files = new Map<string, SchemaFile>();
 
 /**
  * The bundled meta-schema with this URI (hash removed) as a definitions file named
- * `<bundled>/json-schema-draft-07.json`; `undefined` for any other URI. The same immutable object every
+ * `<bundled>/json-schema-draft-07.json` (or `json-schema-2020-12….json`, the 2020-12 meta-schema and its
+ * vocabularies', as ajv ships them); `undefined` for any other URI. The same immutable object every
  * call, so its scan is cached like a loaded file's.
  */
 export function bundledSchemaFile(uri: string): SchemaFile | undefined {
-  const text = BUNDLED.get(uri);
-  if (text === undefined) return undefined;
   const cached = files.get(uri);
   if (cached !== undefined) return cached;
-  const file = "<bundled>/json-schema-draft-07.json";
+  const text = bundledText(uri);
+  if (text === undefined) return undefined;
+  const file = `<bundled>/${bundledName(uri)}`;
   const parsed = parseText(text, file);
   const loaded: SchemaFile = Object.freeze({
     file,
@@ -39,7 +65,7 @@ export function bundledSchemaFile(uri: string): SchemaFile | undefined {
     text,
     parsed,
     dialect: detectDialect(parsed.value),
-    defaults: eventDefaults("json-schema-draft-07.json", DEFAULT_EVENT_TYPE_RULE, parsed.value),
+    defaults: eventDefaults(bundledName(uri), DEFAULT_EVENT_TYPE_RULE, parsed.value),
   });
   files.set(uri, loaded);
   return loaded;

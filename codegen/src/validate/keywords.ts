@@ -9,7 +9,7 @@ export interface KeywordSpec {
   readonly kind: KeywordKind;
   /** Dialects where it exists; both when absent. */
   readonly dialects?: readonly Dialect[];
-  readonly check?: (value: unknown) => string | undefined;
+  readonly check?: (value: unknown, dialect: Dialect) => string | undefined;
 }
 
 /** The formats the emitters turn into checks: ajv-formats' "full" set, with its definitions. */
@@ -101,6 +101,12 @@ function checkExclusive(value: unknown): string | undefined {
   return typeof value === "boolean" ? undefined : isNumber(value);
 }
 
+function checkVocabulary(value: unknown): string | undefined {
+  return isObject(value) && Object.values(value).every((entry) => typeof entry === "boolean")
+    ? undefined
+    : "must be an object of vocabulary URIs to true or false";
+}
+
 function checkMultipleOf(value: unknown): string | undefined {
   return typeof value === "number" && value > 0 ? undefined : "must be a number greater than 0";
 }
@@ -112,7 +118,11 @@ function checkMultipleOf(value: unknown): string | undefined {
  */
 export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, KeywordSpec>([
   ["type", { kind: "data", check: checkType }],
-  ["enum", { kind: "data", check: isNonEmptyArray }],
+  // draft-07's meta-schema wants at least one value; 2020-12 allows none (then nothing is valid).
+  [
+    "enum",
+    { kind: "data", check: (value, dialect) => (dialect === "draft-07" ? isNonEmptyArray : isArray)(value) },
+  ],
   ["const", { kind: "data" }],
   ["oneOf", { kind: "schemaArray", check: isNonEmptyArray }],
   ["anyOf", { kind: "schemaArray", check: isNonEmptyArray }],
@@ -132,7 +142,9 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["propertyNames", { kind: "schema" }],
   ["dependentRequired", { kind: "data", dialects: ["2020-12"], check: checkDependentRequired }],
   ["dependentSchemas", { kind: "schemaMap", dialects: ["2020-12"], check: isSchemaMap }],
-  ["dependencies", { kind: "dependencies", dialects: ["draft-07"], check: checkDependencies }],
+  // draft-07's keyword; 2020-12 split it in two but, like ajv, still reads it (the suite's optional
+  // dependencies-compatibility tests).
+  ["dependencies", { kind: "dependencies", check: checkDependencies }],
   ["additionalProperties", { kind: "schema" }],
   ["items", { kind: "items" }],
   ["prefixItems", { kind: "schemaArray", dialects: ["2020-12"], check: isArray }],
@@ -141,6 +153,8 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["maxItems", { kind: "data", check: isCount }],
   ["uniqueItems", { kind: "data", check: isBoolean }],
   ["contains", { kind: "schema" }],
+  ["unevaluatedProperties", { kind: "schema", dialects: ["2020-12"] }],
+  ["unevaluatedItems", { kind: "schema", dialects: ["2020-12"] }],
   ["minContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
   ["maxContains", { kind: "data", dialects: ["2020-12"], check: isCount }],
   ["minLength", { kind: "data", check: isCount }],
@@ -164,6 +178,9 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
   ["$schema", { kind: "data", check: isString }],
   ["$id", { kind: "data", check: isString }],
   ["$anchor", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$dynamicRef", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$dynamicAnchor", { kind: "data", dialects: ["2020-12"], check: isString }],
+  ["$vocabulary", { kind: "data", dialects: ["2020-12"], check: checkVocabulary }],
   ["$comment", { kind: "data", check: isString }],
   // Annotations only (draft-07 and 2020-12 alike): never asserted, left out of the model.
   ["contentEncoding", { kind: "data", check: isString }],
@@ -177,13 +194,7 @@ export const KEYWORDS: ReadonlyMap<string, KeywordSpec> = new Map<string, Keywor
  * specification makes an unknown keyword an annotation.
  */
 export const UNSUPPORTED_ASSERTIONS: Readonly<Record<Dialect, ReadonlySet<string>>> = {
-  "2020-12": new Set([
-    "unevaluatedProperties",
-    "unevaluatedItems",
-    "$dynamicRef",
-    "$dynamicAnchor",
-    "$vocabulary",
-  ]),
+  "2020-12": new Set(),
   "draft-07": new Set(),
 };
 
@@ -218,4 +229,6 @@ export const STRUCTURAL: ReadonlySet<string> = new Set([
   "items",
   "prefixItems",
   "additionalItems",
+  "unevaluatedProperties",
+  "unevaluatedItems",
 ]);

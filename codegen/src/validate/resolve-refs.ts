@@ -11,6 +11,15 @@ export interface RefTarget {
   readonly pointer: string;
 }
 
+/**
+ * Where a `$dynamicRef` leads at first (as a `$ref` would), and, when that target declares the
+ * `$dynamicAnchor` the fragment names, that name: then the outermost schema resource in the dynamic
+ * scope declaring it wins (resolved per scope by the IR builder).
+ */
+export interface DynamicRefTarget extends RefTarget {
+  readonly anchor: string | undefined;
+}
+
 /** Key of a `$ref` site: `<file>#<pointer of the schema holding the $ref>`. */
 export function siteKey(file: string, pointer: string): string {
   return `${file}#${pointer}`;
@@ -25,9 +34,16 @@ export function siteKey(file: string, pointer: string): string {
 export function resolveRefs(
   files: readonly SchemaFile[],
   scans: ReadonlyMap<SchemaFile, FileScan>,
-): { targets: Map<string, RefTarget>; diagnostics: Diagnostic[] } {
+): {
+  targets: Map<string, RefTarget>;
+  dynamicTargets: Map<string, DynamicRefTarget>;
+  registry: ReadonlyMap<string, RefTarget>;
+  dynamicAnchors: ReadonlySet<string>;
+  diagnostics: Diagnostic[];
+} {
   const diagnostics: Diagnostic[] = [];
   const registry = new Map<string, RefTarget>();
+  const dynamicAnchors = new Set<string>();
   for (const file of files) {
     for (const resource of scans.get(file)?.resources ?? []) {
       const existing = registry.get(resource.uri);
@@ -45,17 +61,27 @@ export function resolveRefs(
       } else if (existing === undefined) {
         registry.set(resource.uri, { file, pointer: resource.pointer });
       }
+      if (resource.dynamic) dynamicAnchors.add(resource.uri);
     }
   }
 
   const targets = new Map<string, RefTarget>();
+  const dynamicTargets = new Map<string, DynamicRefTarget>();
   for (const file of files) {
-    for (const site of scans.get(file)?.refs ?? []) {
+    const scan = scans.get(file);
+    const sites = [
+      ...(scan?.refs ?? []).map((site) => [site, "$ref"] as const),
+      ...(scan?.dynamicRefs ?? []).map((site) => [site, "$dynamicRef"] as const),
+    ];
+    for (const [site, keyword] of sites) {
       const result = resolveOne(site, file, registry, scans);
-      if ("target" in result) {
+      if ("target" in result && keyword === "$ref") {
         targets.set(siteKey(file.file, site.pointer), result.target);
+      } else if ("target" in result) {
+        const anchor = dynamicAnchorOf(site, result.target, registry, dynamicAnchors);
+        dynamicTargets.set(siteKey(file.file, site.pointer), { ...result.target, anchor });
       } else {
-        const pointer = appendPointer(site.pointer, "$ref");
+        const pointer = appendPointer(site.pointer, keyword);
         const { line, column } = file.parsed.locate(pointer);
         diagnostics.push(
           diagnostic("POSTBUS_SCHEMA_UNRESOLVED_REF", result.message, result.hint, {
@@ -68,7 +94,25 @@ export function resolveRefs(
       }
     }
   }
-  return { targets, diagnostics };
+  return { targets, dynamicTargets, registry, dynamicAnchors, diagnostics };
+}
+
+/** The anchor name when a `$dynamicRef`'s fragment names a `$dynamicAnchor` that its first target declares. */
+function dynamicAnchorOf(
+  site: RefSite,
+  target: RefTarget,
+  registry: ReadonlyMap<string, RefTarget>,
+  dynamicAnchors: ReadonlySet<string>,
+): string | undefined {
+  const url = new URL(site.ref, site.base);
+  const fragment = decodeURIComponent(url.hash.slice(1));
+  if (fragment === "" || fragment.startsWith("/")) return undefined;
+  url.hash = "";
+  const uri = `${url.href}#${fragment}`;
+  const declared = registry.get(uri);
+  return dynamicAnchors.has(uri) && declared?.file === target.file && declared.pointer === target.pointer
+    ? fragment
+    : undefined;
 }
 
 type Resolution = { readonly target: RefTarget } | { readonly message: string; readonly hint: string };

@@ -1,7 +1,7 @@
 import { type DiagnosticCode, diagnostic, infoDiagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import type { Dialect } from "../load/detect-dialect.js";
-import { appendPointer, isObject } from "../load/json-pointer.js";
+import { appendPointer, isObject, valueAt } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import {
   ANNOTATIONS,
@@ -23,12 +23,16 @@ export interface RefSite {
 export interface Resource {
   readonly uri: string;
   readonly pointer: string;
+  /** Declared by `$dynamicAnchor` (also a plain anchor for `$ref`): a `$dynamicRef` may land here instead. */
+  readonly dynamic?: true;
 }
 
 /** What walking one file's schemas found; depends only on the file, so it is cached with it. */
 export interface FileScan {
   readonly diagnostics: readonly Diagnostic[];
   readonly refs: readonly RefSite[];
+  /** `$dynamicRef`s (2020-12), resolved first as a `$ref` would be. */
+  readonly dynamicRefs: readonly RefSite[];
   readonly resources: readonly Resource[];
   /** Pointers of every (sub)schema in the file: what a `$ref` may point at. */
   readonly schemaPointers: ReadonlySet<string>;
@@ -38,9 +42,6 @@ const HINTS: ReadonlyMap<string, string> = new Map(
   Object.entries({
     dependentSchemas: 'Use "dependencies" in draft-07 (dependentSchemas is 2020-12)',
     dependentRequired: 'Use "dependencies" in draft-07 (dependentRequired is 2020-12)',
-    dependencies: "Use dependentRequired and dependentSchemas in 2020-12",
-    unevaluatedProperties: "Use additionalProperties: false on the object schema instead",
-    unevaluatedItems: "Use prefixItems with items: false instead",
   }),
 );
 
@@ -77,6 +78,7 @@ export function scanSchemaFile(file: SchemaFile, options: ScanOptions = DEFAULT_
 function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
   const diagnostics: Diagnostic[] = [];
   const refs: RefSite[] = [];
+  const dynamicRefs: RefSite[] = [];
   const resources: Resource[] = [{ uri: file.uri, pointer: "" }];
   const schemaPointers = new Set<string>();
   const dialect: Dialect = file.dialect ?? "2020-12";
@@ -122,9 +124,12 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       return;
     }
     schemaPointers.add(pointer);
-    const base = declareResources(node, pointer, parentBase);
     const hasRef = typeof node.$ref === "string";
+    // In draft-07 every keyword beside "$ref" is ignored, "$id" included: it changes no base.
+    const base = dialect === "draft-07" && hasRef ? parentBase : declareResources(node, pointer, parentBase);
     if (hasRef) refs.push({ pointer, ref: node.$ref as string, base });
+    if (dialect === "2020-12" && typeof node.$dynamicRef === "string")
+      dynamicRefs.push({ pointer, ref: node.$dynamicRef, base });
     for (const [keyword, value] of Object.entries(node)) {
       const at = appendPointer(pointer, keyword);
       if (keyword === "x-postbus") {
@@ -177,7 +182,7 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
         );
         continue;
       }
-      const problem = spec.check?.(value);
+      const problem = spec.check?.(value, dialect);
       if (problem !== undefined) {
         report("POSTBUS_SCHEMA_BAD_KEYWORD", at, `"${keyword}" ${problem}`, "See the JSON Schema reference");
         continue;
@@ -246,6 +251,8 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       }
     }
     if (typeof node.$anchor === "string") resources.push({ uri: `${base}#${node.$anchor}`, pointer });
+    if (dialect === "2020-12" && typeof node.$dynamicAnchor === "string")
+      resources.push({ uri: `${base}#${node.$dynamicAnchor}`, pointer, dynamic: true });
     return base;
   };
 
@@ -285,9 +292,36 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
       );
     } else {
       walk(file.parsed.value, "", file.uri);
+      walkReferencedData(file, refs, schemaPointers, walk);
     }
   }
-  return { diagnostics, refs, resources, schemaPointers };
+  return { diagnostics, refs, dynamicRefs, resources, schemaPointers };
+}
+
+/**
+ * A local `$ref` (`#/…`) may point into a value that is no schema by its keyword: an annotation's or an
+ * unknown keyword's (`#/examples/0`, `#/x-shapes/point`). The specification lets it be used as a schema
+ * when it is one (an object or a boolean), so such targets are walked as schemas too, with the file's base.
+ */
+function walkReferencedData(
+  file: SchemaFile,
+  refs: readonly RefSite[],
+  schemaPointers: ReadonlySet<string>,
+  walk: (node: unknown, pointer: string, base: string) => void,
+): void {
+  for (let index = 0; index < refs.length; index++) {
+    const site = refs[index] as RefSite;
+    if (!site.ref.startsWith("#/") || site.base !== file.uri) continue;
+    let pointer: string;
+    try {
+      pointer = decodeURIComponent(site.ref.slice(1));
+    } catch {
+      continue;
+    }
+    if (schemaPointers.has(pointer)) continue;
+    const value = valueAt(file.parsed.value, pointer);
+    if (typeof value === "boolean" || isObject(value)) walk(value, pointer, file.uri); // may add refs
+  }
 }
 
 function checkRegExp(source: string): string | undefined {

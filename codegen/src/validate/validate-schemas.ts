@@ -3,7 +3,7 @@ import type { Diagnostic } from "../ir/model.js";
 import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
 import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
-import { type RefTarget, resolveRefs } from "./resolve-refs.js";
+import { type DynamicRefTarget, type RefTarget, resolveRefs } from "./resolve-refs.js";
 import { DEFAULT_SCAN_OPTIONS, type FileScan, type ScanOptions, scanSchemaFile } from "./scan-schema.js";
 
 /** The loaded files, checked: what the IR is built from. */
@@ -13,6 +13,12 @@ export interface ValidatedSchemas {
   readonly scans: ReadonlyMap<SchemaFile, FileScan>;
   /** Resolved `$ref`s by {@link siteKey}. */
   readonly refs: ReadonlyMap<string, RefTarget>;
+  /** Resolved `$dynamicRef`s by {@link siteKey}: their first target and, when dynamic, the anchor name. */
+  readonly dynamicRefs: ReadonlyMap<string, DynamicRefTarget>;
+  /** Every `$id`, `$anchor` and `$dynamicAnchor` URI → the schema it names. */
+  readonly registry: ReadonlyMap<string, RefTarget>;
+  /** The URIs in {@link registry} declared by `$dynamicAnchor`. */
+  readonly dynamicAnchors: ReadonlySet<string>;
   /** One per event file whose facts are valid, in path order. */
   readonly events: readonly EventFacts[];
   readonly diagnostics: readonly Diagnostic[];
@@ -30,7 +36,7 @@ export function validateSchemas(
 ): ValidatedSchemas {
   const files = loaded.filter((file) => file.parsed.value !== undefined);
   const scans = new Map(files.map((file) => [file, scanSchemaFile(file, options)] as const));
-  for (const file of bundledFilesNeeded(scans)) {
+  for (const file of bundledFilesNeeded(scans, options)) {
     files.push(file);
     scans.set(file, scanSchemaFile(file, options));
   }
@@ -45,20 +51,31 @@ export function validateSchemas(
     if (checked.facts !== undefined) events.push(checked.facts);
   }
   diagnostics.push(...checkDuplicates(events), ...checkResponses(events));
-  return { files, scans, refs: resolved.targets, events, diagnostics };
+  return {
+    files,
+    scans,
+    refs: resolved.targets,
+    dynamicRefs: resolved.dynamicTargets,
+    registry: resolved.registry,
+    dynamicAnchors: resolved.dynamicAnchors,
+    events,
+    diagnostics,
+  };
 }
 
 /**
  * The bundled meta-schemas (see {@link bundledSchemaFile}) that some `$ref` names and no loaded file
- * declares, e.g. `http://json-schema.org/draft-07/schema#`. Added after the loaded files.
+ * declares, e.g. `http://json-schema.org/draft-07/schema#`, and those they refer to in turn. Added
+ * after the loaded files.
  */
-function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFile[] {
+function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>, options: ScanOptions): SchemaFile[] {
   const declared = new Set(
     [...scans.values()].flatMap((scan) => scan.resources.map((resource) => resource.uri)),
   );
   const needed = new Map<string, SchemaFile>();
-  for (const scan of scans.values()) {
-    for (const site of scan.refs) {
+  const pending = [...scans.values()];
+  for (let scan = pending.pop(); scan !== undefined; scan = pending.pop()) {
+    for (const site of [...scan.refs, ...scan.dynamicRefs]) {
       let uri: string;
       try {
         const url = new URL(site.ref, site.base);
@@ -69,7 +86,9 @@ function bundledFilesNeeded(scans: ReadonlyMap<SchemaFile, FileScan>): SchemaFil
       }
       if (declared.has(uri) || needed.has(uri)) continue;
       const bundled = bundledSchemaFile(uri);
-      if (bundled !== undefined) needed.set(uri, bundled);
+      if (bundled === undefined) continue;
+      needed.set(uri, bundled);
+      pending.push(scanSchemaFile(bundled, options)); // a meta-schema refers to others
     }
   }
   return [...needed.values()];

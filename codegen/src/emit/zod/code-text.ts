@@ -12,9 +12,12 @@ export function literal(value: unknown): string {
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-/** An object-literal key: bare when it is an identifier, quoted otherwise. */
+/**
+ * An object-literal key: bare when it is an identifier, quoted otherwise; `["__proto__"]` computed, since
+ * `__proto__:` (quoted or not) in an object literal sets the prototype instead of making a key.
+ */
 export const propertyKey = (key: string): string =>
-  IDENTIFIER.test(key) && key !== "__proto__" ? key : JSON.stringify(key);
+  key === "__proto__" ? '["__proto__"]' : IDENTIFIER.test(key) ? key : JSON.stringify(key);
 
 /** Indents every line but the first, for nesting a multi-line expression. */
 export const indentTail = (text: string, indent = "  "): string => text.split("\n").join(`\n${indent}`);

@@ -1,7 +1,18 @@
 import type { NormalizedSchema, SchemaDefinition } from "../../ir/model.js";
 import { refName } from "./zod-context.js";
 
-const SINGLE = ["items", "additionalProperties", "propertyNames", "contains", "not", "if", "then", "else"];
+const SINGLE = [
+  "items",
+  "additionalProperties",
+  "propertyNames",
+  "contains",
+  "not",
+  "if",
+  "then",
+  "else",
+  "unevaluatedProperties",
+  "unevaluatedItems",
+];
 const LISTS = ["prefixItems", "allOf", "anyOf", "oneOf"];
 const MAPS = ["properties", "patternProperties", "dependentSchemas"];
 

@@ -1,10 +1,11 @@
-import type { ContractModel, EventContract, SchemaDefinition } from "../../ir/model.js";
+import type { ContractModel, EventContract, NormalizedSchema, SchemaDefinition } from "../../ir/model.js";
 import { orderDefinitions } from "./definition-order.js";
+import { evaluationExpression } from "./evaluation-expression.js";
 import { outputType, outputTypeName } from "./output-type.js";
 import { helperSources } from "./runtime-helpers.js";
 import { zodExpression } from "./schema-expression.js";
 import { schemaDeprecation, tsdoc } from "./tsdoc.js";
-import { createZodEmitContext, schemaConstName } from "./zod-context.js";
+import { createZodEmitContext, evaluationConstName, schemaConstName } from "./zod-context.js";
 
 export { MULTIPLE_OF_PRECISION } from "./runtime-helpers.js";
 export { zodExpression } from "./schema-expression.js";
@@ -36,10 +37,12 @@ export function emitZodModule(model: ContractModel): string {
     recursive.has(name) ? outputTypeName(name) : `z.output<typeof ${schemaConstName(name)}>`;
 
   const declarations: string[] = [];
+  const evaluations = new Set<string>();
   for (const definition of order) {
     const context = createZodEmitContext({ lazy: componentOf.get(definition.name) ?? new Set() });
     const expression = zodExpression(definition.schema, context);
     for (const helper of context.helpers) helpers.add(helper);
+    for (const name of context.evaluations) evaluations.add(name);
     declarations.push(
       definitionDeclaration(definition, expression, recursive.has(definition.name), reference),
     );
@@ -48,9 +51,42 @@ export function emitZodModule(model: ContractModel): string {
     const context = createZodEmitContext();
     const expression = zodExpression(event.schema, context);
     for (const helper of context.helpers) helpers.add(helper);
+    for (const name of context.evaluations) evaluations.add(name);
     declarations.push(`${eventDoc(event)}export const ${schemaConstName(event.typeName)} = ${expression};`);
   }
+  declarations.push(...evaluationDeclarations(model, evaluations, helpers));
   return `${[HEADER, 'import { z } from "zod";', ...helperSources(helpers), ...declarations].join("\n\n")}\n`;
+}
+
+/**
+ * `const evaluatedBy<Name>: Evaluation = …` for every definition whose evaluation some `unevaluated*`
+ * needs, and for those they need in turn, in model order. Declared after every schema and only read
+ * through thunks at validation time, so their order never matters.
+ */
+function evaluationDeclarations(
+  model: ContractModel,
+  requested: ReadonlySet<string>,
+  helpers: Set<string>,
+): string[] {
+  const needed = new Set(requested);
+  const texts = new Map<string, string>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const definition of model.definitions) {
+      if (!needed.has(definition.name) || texts.has(definition.name)) continue;
+      const context = createZodEmitContext();
+      const subschema = (schema: unknown) => zodExpression(schema as NormalizedSchema, context);
+      const evaluation = evaluationExpression(definition.schema, context, subschema, true) ?? "{}";
+      texts.set(
+        definition.name,
+        `const ${evaluationConstName(definition.name)}: Evaluation = ${evaluation};`,
+      );
+      for (const helper of context.helpers) helpers.add(helper);
+      for (const name of context.evaluations) if (!needed.has(name)) needed.add(name);
+      changed = true;
+    }
+  }
+  return model.definitions.flatMap((definition) => texts.get(definition.name) ?? []);
 }
 
 /** Throws when two exports would share a name (a definition and an event payload type, say). */

@@ -30,13 +30,7 @@ const FAMILY_KEYWORDS: Readonly<Record<TypeFamily, readonly string[]>> = {
 };
 
 /** Assertion keywords the emitter cannot model faithfully: emitting would silently accept too much. */
-const UNSUPPORTED = [
-  "unevaluatedProperties",
-  "unevaluatedItems",
-  "$dynamicRef",
-  "$recursiveRef",
-  "dependencies",
-];
+const UNSUPPORTED = ["$dynamicRef", "$recursiveRef", "dependencies"];
 
 /** Throws for a keyword the zod emitter does not support, naming it. */
 export function assertSupported(schema: SchemaObject): void {

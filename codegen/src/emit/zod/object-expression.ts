@@ -13,6 +13,8 @@ const record = (value: unknown): Readonly<Record<string, unknown>> =>
  * An object. `additionalProperties`: absent/true → `z.looseObject` (extra keys kept), false → `z.strictObject`,
  * a schema → `.catchall`. With `patternProperties`, a loose object plus a `superRefine` that checks each key
  * against the matching patterns, and only unmatched undeclared keys against `additionalProperties`.
+ * Declared names that every object inherits (`constructor`, `toString`, `__proto__`) are judged on own keys
+ * only (`ownKeysOnly`).
  */
 export function objectExpression(
   schema: SchemaObject,
@@ -22,10 +24,32 @@ export function objectExpression(
   const properties = record(schema.properties);
   const declared = Object.keys(properties);
   const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
-  const entries = declared.map((key) => {
-    const value = subschema(properties[key]);
-    return `${propertyKey(key)}: ${required.includes(key) ? value : `${value}.optional()`}`;
-  });
+  const expression = objectChecks(schema, declared, required, context, subschema);
+  if (![...declared, ...required].some((key) => PROTOTYPE_NAMES.has(key))) return expression;
+  context.use("ownKeysOnly");
+  if (!declared.includes("__proto__") && !required.includes("__proto__")) return `ownKeysOnly(${expression})`;
+  const proto = Object.entries(properties).find(([key]) => key === "__proto__");
+  const protoSchema = proto === undefined ? "z.unknown()" : subschema(proto[1]);
+  return `ownKeysOnly(${expression}, [${protoSchema}, ${required.includes("__proto__")}])`;
+}
+
+/** Names every object inherits: zod's shapes would read them from the prototype of `{}`. */
+const PROTOTYPE_NAMES: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+function objectChecks(
+  schema: SchemaObject,
+  declared: readonly string[],
+  required: readonly string[],
+  context: ZodEmitContext,
+  subschema: Subschema,
+): string {
+  const properties = record(schema.properties);
+  const entries = declared
+    .filter((key) => key !== "__proto__")
+    .map((key) => {
+      const value = subschema(properties[key]);
+      return `${propertyKey(key)}: ${required.includes(key) ? value : `${value}.optional()`}`;
+    });
   const shape =
     entries.length === 0 ? "{}" : `{\n${entries.map((entry) => `  ${indentTail(entry)},`).join("\n")}\n}`;
   const additional = schema.additionalProperties;
@@ -50,7 +74,7 @@ export function objectExpression(
     expression = `z.looseObject(${shape}).catchall(${subschema(additional)})`;
   }
 
-  const undeclaredRequired = required.filter((key) => !declared.includes(key));
+  const undeclaredRequired = required.filter((key) => !declared.includes(key) && key !== "__proto__");
   if (undeclaredRequired.length > 0) {
     context.use("hasKeys");
     expression += `.refine(hasKeys(${literal(undeclaredRequired)}), { message: "missing a required property" })`;

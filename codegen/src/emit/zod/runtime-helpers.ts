@@ -1,3 +1,4 @@
+import { EVALUATION_HELPERS } from "./evaluation-helpers.js";
 import { STRING_FORMATS } from "./format-checks.js";
 
 /**
@@ -118,10 +119,33 @@ const containsCount =
   },
   isPresent: {
     source: `/**
- * Whether an object has a key, as ajv (and zod's object shapes) decide it: the value is not \`undefined\`.
- * A JSON object therefore "has" inherited names such as \`constructor\` or \`toString\`.
+ * Whether an object has a key: its own, as JSON Schema means it. An inherited name such as \`constructor\`
+ * or \`toString\` is not present in \`{}\`.
  */
-const isPresent = (value: object, key: string): boolean => (value as Record<string, unknown>)[key] !== undefined;`,
+const isPresent = (value: object, key: string): boolean => Object.hasOwn(value, key);`,
+  },
+  ownKeysOnly: {
+    uses: ["addIssues"],
+    source: `/**
+ * For objects declaring properties named like \`Object.prototype\`'s members (\`constructor\`, \`toString\`,
+ * \`__proto__\`): \`schema\` judges a prototype-less copy, so only the object's own keys count; \`proto\`, when
+ * \`__proto__\` is declared, checks that key (zod shapes skip it), \`true\` when it is required.
+ */
+const ownKeysOnly = <T extends z.ZodType>(
+  schema: T,
+  proto?: readonly [z.ZodType, boolean],
+): z.ZodType<z.output<T>> =>
+  z.custom<z.output<T>>().superRefine((value, ctx) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return addIssues(schema.safeParse(value), ctx);
+    const copy: Record<string, unknown> = Object.create(null);
+    for (const [key, item] of Object.entries(value)) {
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+    addIssues(schema.safeParse(copy), ctx);
+    if (proto === undefined) return;
+    if (Object.hasOwn(value, "__proto__")) addIssues(proto[0].safeParse(copy["__proto__"]), ctx);
+    else if (proto[1]) ctx.addIssue({ code: "custom", message: "missing a required property", path: ["__proto__"] });
+  });`,
   },
   hasKeys: {
     uses: ["isPresent"],
@@ -198,6 +222,7 @@ const patternProperties =
     }
   };`,
   },
+  ...EVALUATION_HELPERS,
 };
 
 /** Every helper name a schema expression may ask for: the fixed helpers and the format checks. */

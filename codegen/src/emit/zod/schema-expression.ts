@@ -2,6 +2,7 @@ import type { NormalizedSchema } from "../../ir/model.js";
 import { arrayExpression } from "./array-expression.js";
 import { listText } from "./code-text.js";
 import { enumExpression } from "./enum-expression.js";
+import { withUnevaluated } from "./evaluation-expression.js";
 import {
   ALL_FAMILIES,
   assertSupported,
@@ -21,7 +22,8 @@ import { refName, type ZodEmitContext } from "./zod-context.js";
  * A schema is a conjunction of parts, each judged on its own: the `type` part (with the keywords of each
  * type; without `type`, each type's keywords check only values of that type), `enum`/`const`, `$ref`,
  * each `allOf` branch, `anyOf` (`z.union`), `oneOf` (exactly one). Several parts combine with the
- * `allOf` helper; `not` and `if`/`then`/`else` are refinements. `default` is an annotation and is not applied.
+ * `allOf` helper; `not` and `if`/`then`/`else` are refinements; `unevaluatedProperties`/`unevaluatedItems`
+ * wrap the whole (they see what every in-place subschema evaluated). `default` is an annotation and is not applied.
  *
  * @example
  * zodExpression({ type: ["string", "null"], minLength: 1 }, context)
@@ -63,7 +65,7 @@ export function zodExpression(schema: NormalizedSchema, context: ZodEmitContext)
     const call = `ifThenElse(${subschema(schema.if)}, ${branch(schema.then)}, ${branch(schema.else)})`;
     expression += `.refine(${call}, { message: "must match the then/else schema" })`;
   }
-  return expression;
+  return withUnevaluated(expression, schema, context, subschema);
 }
 
 /** `f([a, b])`, or just `a` for one option; an empty `anyOf`/`oneOf` accepts nothing. */

@@ -6,6 +6,11 @@ export interface ZodEmitContext {
   readonly reference: (name: string) => string;
   /** Records a helper function the expression calls; the module defines each used helper once. */
   readonly use: (helper: HelperName) => void;
+  /**
+   * A thunk of what the definition `name` evaluates (`() => evaluatedByMoney`, for `unevaluated*`);
+   * the module defines each requested `evaluatedBy<Name>` once, after every schema.
+   */
+  readonly evaluation: (name: string) => string;
 }
 
 /**
@@ -17,17 +22,26 @@ export interface ZodEmitContext {
  */
 export function createZodEmitContext(
   options: { readonly lazy?: ReadonlySet<string> } = {},
-): ZodEmitContext & { readonly helpers: ReadonlySet<HelperName> } {
+): ZodEmitContext & { readonly helpers: ReadonlySet<HelperName>; readonly evaluations: ReadonlySet<string> } {
   const helpers = new Set<HelperName>();
+  const evaluations = new Set<string>();
   const lazy = options.lazy ?? new Set<string>();
   return {
     helpers,
+    evaluations,
     reference: (name) => (lazy.has(name) ? `z.lazy(() => ${schemaConstName(name)})` : schemaConstName(name)),
     use: (helper) => {
       helpers.add(helper);
     },
+    evaluation: (name) => {
+      evaluations.add(name);
+      return `() => ${evaluationConstName(name)}`;
+    },
   };
 }
+
+/** The module-private const of what a definition evaluates: `Money` → `evaluatedByMoney`. */
+export const evaluationConstName = (name: string): string => `evaluatedBy${name}`;
 
 /** The exported const of a definition or event payload: `Money` → `MoneySchema`. */
 export const schemaConstName = (name: string): string => `${name}Schema`;

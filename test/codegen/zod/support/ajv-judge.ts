@@ -19,7 +19,12 @@ const addFormats = addFormatsModule.default;
 
 /** Compiles `schema` (whose `$ref`s point into `$defs`) into a predicate. */
 export function ajvJudge(schema: unknown, defs: Readonly<Record<string, unknown>>): Judge {
-  const ajv = new Ajv2020({ strict: false, multipleOfPrecision: MULTIPLE_OF_PRECISION, allErrors: false });
+  const ajv = new Ajv2020({
+    strict: false,
+    multipleOfPrecision: MULTIPLE_OF_PRECISION,
+    allErrors: false,
+    ownProperties: true,
+  });
   addFormats(ajv);
   correctOverflowingMultipleOf(ajv);
   const root =
