@@ -49,7 +49,7 @@ describe("postbus init", () => {
       "created postbus.config.json",
       "created schemas/greetings/greeting.sent.json",
     ]);
-    expect(result.out).toContain("postbus: wrote 16 files, 0 unchanged");
+    expect(result.out).toContain("postbus: wrote 22 files, 0 unchanged");
 
     const loaded = await loadConfig({ cwd: project });
     expect(loaded.diagnostics).toEqual([]);
