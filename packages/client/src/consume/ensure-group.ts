@@ -24,19 +24,25 @@ export async function ensureGroup(
   sql: GroupStatements,
   config: Pick<ConsumerConfig, "group" | "channels" | "from" | "partitions">,
 ): Promise<number | null> {
-  return inTransaction(executor, async (tx) => {
-    const insert =
-      config.partitions === undefined
-        ? tx.query(sql.statements.ensureGroup, [config.group])
-        : tx.query(sql.partitionStatements.ensureGroup, [config.group, config.partitions]);
-    await insert;
-    let partitions = await storedPartitions(tx, sql, config.group, false);
-    if (partitions === null && config.partitions !== undefined) {
-      partitions = await convertToPartitions(tx, sql, config.group, config.partitions);
-    }
-    await placeCursors(tx, sql, partitions, config, "add");
-    return partitions;
-  });
+  return inTransaction(
+    executor,
+    async (tx) => {
+      const insert =
+        config.partitions === undefined
+          ? tx.query(sql.statements.ensureGroup, [config.group])
+          : tx.query(sql.partitionStatements.ensureGroup, [config.group, config.partitions]);
+      await insert;
+      let partitions = await storedPartitions(tx, sql, config.group, false);
+      if (partitions === null && config.partitions !== undefined) {
+        partitions = await convertToPartitions(tx, sql, config.group, config.partitions);
+      }
+      await placeCursors(tx, sql, partitions, config, "add");
+      return partitions;
+      // READ COMMITTED whatever the session's default: under REPEATABLE READ two members creating
+      // the same group at once would fail with 40001 on the other's row.
+    },
+    { isolation: "read committed" },
+  );
 }
 
 /**
@@ -49,19 +55,23 @@ export async function resetGroup(
   sql: GroupStatements,
   config: Pick<ConsumerConfig, "group" | "channels" | "from">,
 ): Promise<void> {
-  await inTransaction(executor, async (tx) => {
-    await tx.query(sql.statements.ensureGroup, [config.group]);
-    await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
-    // Holding the group's lease, no repartition runs (it takes that lease first): the number stays.
-    const partitions = await storedPartitions(tx, sql, config.group, false);
-    if (partitions !== null)
-      await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, partitions]);
-    await storedPartitions(tx, sql, config.group, true);
-    await placeCursors(tx, sql, partitions, config, "set");
-    // A failure being retried belongs to where the group was; it must not hold the new position back.
-    await tx.query(sql.statements.clearFailure, [config.group]);
-    if (partitions !== null) await tx.query(sql.partitionStatements.clearFailures, [config.group]);
-  });
+  await inTransaction(
+    executor,
+    async (tx) => {
+      await tx.query(sql.statements.ensureGroup, [config.group]);
+      await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
+      // Holding the group's lease, no repartition runs (it takes that lease first): the number stays.
+      const partitions = await storedPartitions(tx, sql, config.group, false);
+      if (partitions !== null)
+        await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, partitions]);
+      await storedPartitions(tx, sql, config.group, true);
+      await placeCursors(tx, sql, partitions, config, "set");
+      // A failure being retried belongs to where the group was; it must not hold the new position back.
+      await tx.query(sql.statements.clearFailure, [config.group]);
+      if (partitions !== null) await tx.query(sql.partitionStatements.clearFailures, [config.group]);
+    },
+    { isolation: "read committed" },
+  );
 }
 
 /**

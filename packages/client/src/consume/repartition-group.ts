@@ -34,23 +34,28 @@ export async function repartitionGroup(
     max: SLOT_COUNT,
     hint: `Give a number of partitions from 1 to ${SLOT_COUNT}`,
   });
-  return inTransaction(executor, async (tx) => {
-    await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
-    const { rows } = await tx.query<{ partitions: number | null }>(sql.partitionStatements.partitions, [
-      group,
-    ]);
-    if (rows.length === 0) {
-      throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Consumer group "${group}" does not exist`, {
-        subject: { group },
-        hint: "Check the group's name (postbus status lists the groups), or subscribe with the partitions option to create it",
-      });
-    }
-    const from = rows[0]!.partitions;
-    await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, Math.max(from ?? 0, to)]);
-    // Everything that changes the number takes the group's lease first, so it is still `from`.
-    await tx.query(sql.partitionStatements.partitionsForUpdate, [group]);
-    if (from === null) await tx.query(sql.partitionStatements.convertCursors, [group]);
-    await tx.query(sql.partitionStatements.setPartitions, [group, to]);
-    return { from, to };
-  });
+  return inTransaction(
+    executor,
+    async (tx) => {
+      await tx.query(WAIT_LEASE_SQL, [sql.lockKey]);
+      const { rows } = await tx.query<{ partitions: number | null }>(sql.partitionStatements.partitions, [
+        group,
+      ]);
+      if (rows.length === 0) {
+        throw new PostbusInputError("POSTBUS_OPTIONS_INVALID", `Consumer group "${group}" does not exist`, {
+          subject: { group },
+          hint: "Check the group's name (postbus status lists the groups), or subscribe with the partitions option to create it",
+        });
+      }
+      const from = rows[0]!.partitions;
+      await tx.query(sql.partitionStatements.waitPartitionLeases, [sql.lockKey, Math.max(from ?? 0, to)]);
+      // Everything that changes the number takes the group's lease first, so it is still `from`.
+      await tx.query(sql.partitionStatements.partitionsForUpdate, [group]);
+      if (from === null) await tx.query(sql.partitionStatements.convertCursors, [group]);
+      await tx.query(sql.partitionStatements.setPartitions, [group, to]);
+      return { from, to };
+      // READ COMMITTED: the reads after each lease must see what the lease's last holder committed.
+    },
+    { isolation: "read committed" },
+  );
 }

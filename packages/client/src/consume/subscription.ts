@@ -90,11 +90,13 @@ export function startSubscription(
     });
   // A failure to start surfaces through `ready`; `close()` must still resolve.
   const finished = running.catch(() => {});
+  const started = ready.then(() => {});
+  started.catch(() => {}); // observed by whoever awaits `ready`; never an unhandled rejection
 
   return {
     group: deps.config.group,
     stats,
-    ready: ready.then(() => {}),
+    ready: started,
     on: (name, listener) => deps.events.on(name, listener),
     async close() {
       abort.abort();
