@@ -3,7 +3,7 @@ import { type Executor, fromClient, fromPool, isPostbusError } from "@postbus/cl
 import type pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 // Not yet exported from @postbus/client's index: imported from source.
-import type { ListenConnection } from "../../packages/client/src/driver/listen-connection.js";
+import type { ListenConnection } from "../../packages/client/src/driver/executor.js";
 import {
   createWakeListener,
   sharedListener,

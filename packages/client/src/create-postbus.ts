@@ -1,5 +1,6 @@
 import type { PostbusOptions } from "./config/postbus-options.js";
 import { readOptions } from "./config/read-options.js";
+import type { BatchDeps } from "./consume/batch-deps.js";
 import type { DrainResult } from "./consume/consumer-loop.js";
 import { readConsumerOptions, type StartFrom, type SubscribeOptions } from "./consume/consumer-options.js";
 import {
@@ -10,8 +11,7 @@ import {
 } from "./consume/dead-letters.js";
 import { type GroupStatements, resetGroup } from "./consume/ensure-group.js";
 import { type RepartitionResult, repartitionGroup } from "./consume/repartition-group.js";
-import type { BatchDeps } from "./consume/run-batch.js";
-import { drainGroup, type Subscription, startSubscription, type WakeSource } from "./consume/subscription.js";
+import { drainGroup, type Subscription, startSubscription } from "./consume/subscription.js";
 import type { Executor } from "./driver/executor.js";
 import { reportPoolErrors } from "./driver/from-pool.js";
 import { type Database, toExecutor } from "./driver/to-executor.js";
@@ -29,12 +29,8 @@ import { EventHub } from "./observe/event-hub.js";
 import { POSTBUS_EVENTS, type PostbusEventMap, SUBSCRIPTION_EVENTS } from "./observe/postbus-events.js";
 import { tracedPublisher } from "./observe/telemetry/traced-publisher.js";
 import { readEventFields } from "./publish/prepare-event.js";
-import {
-  createPublisher,
-  type PublishItem,
-  type PublishOptions,
-  type TransactionScope,
-} from "./publish/publisher.js";
+import type { PublishItem } from "./publish/publish-item.js";
+import { createPublisher, type PublishOptions, type TransactionScope } from "./publish/publisher.js";
 import { checkLimit } from "./read/check-limit.js";
 import { parsePosition, START } from "./read/position.js";
 import { rowToEvent } from "./read/row-to-event.js";
@@ -55,6 +51,7 @@ import { sharedListener, type WakeListener } from "./wake/listener.js";
 import { emitLocalCommit, onLocalCommit } from "./wake/local-commits.js";
 import { wakeChannel } from "./wake/wake-channel.js";
 import { WakeNotifier } from "./wake/wake-notifier.js";
+import type { WakeSource } from "./wake/wake-source.js";
 
 /** Options of `readEvents`. */
 export interface ReadEventsOptions {

@@ -15,17 +15,16 @@ export {
   requestRedrive,
 } from "./consume/dead-letters.js";
 export type { RepartitionResult } from "./consume/repartition-group.js";
-export type { Subscription, WakeChannels, WakeSource } from "./consume/subscription.js";
+export type { Subscription } from "./consume/subscription.js";
 export {
   createPostbus,
   type LatestEventsOptions,
   type Postbus,
   type ReadEventsOptions,
 } from "./create-postbus.js";
-export type { Executor, Notification, QueryResult } from "./driver/executor.js";
+export type { Executor, ListenConnection, Notification, QueryResult } from "./driver/executor.js";
 export { fromClient } from "./driver/from-client.js";
 export { fromPool } from "./driver/from-pool.js";
-export type { ListenConnection } from "./driver/listen-connection.js";
 export type {
   PgClientLike,
   PgListenClientLike,
@@ -104,15 +103,16 @@ export type {
   TracedHandler,
 } from "./observe/telemetry/telemetry-hooks.js";
 export type { EventOptions } from "./publish/prepare-event.js";
+export type { PublishItem } from "./publish/publish-item.js";
 export {
   MAX_BATCH_BYTES,
   MAX_BATCH_EVENTS,
-  type PublishItem,
   type PublishOptions,
   type TransactionScope,
 } from "./publish/publisher.js";
 export { MAX_READ_LIMIT } from "./read/check-limit.js";
 export { formatPosition, type Position, parsePosition, START } from "./read/position.js";
+export type { LateReply } from "./request/late-reply.js";
 export { PostbusReplyError } from "./request/reply-error.js";
 export {
   isErrorReplyEvent,
@@ -121,7 +121,6 @@ export {
   requestIdOf,
   requestInfoOf,
 } from "./request/reply-protocol.js";
-export type { LateReply } from "./request/reply-waiter.js";
 export type {
   ErrorReply,
   RequestOptions,
@@ -188,3 +187,4 @@ export {
   type WakeSubscriber,
 } from "./wake/listener.js";
 export { wakeChannel } from "./wake/wake-channel.js";
+export type { WakeChannels, WakeSource } from "./wake/wake-source.js";

@@ -1,7 +1,7 @@
 import type { Database } from "../driver/to-executor.js";
 import type { PostbusLogger } from "../log/logger.js";
 import type { PostbusTelemetry } from "../observe/telemetry/telemetry-hooks.js";
-import type { LateReply } from "../request/reply-waiter.js";
+import type { LateReply } from "../request/late-reply.js";
 import type { JsonLimits } from "../validate/check-json.js";
 import type { ValidatorRegistry } from "../validate/standard-schema.js";
 import type { UnknownEventTypePolicy } from "../validate/validate-payload.js";

@@ -3,7 +3,7 @@ import { warnOnce } from "../errors/warn-once.js";
 import { type PostbusLogger, readLogger } from "../log/logger.js";
 import type { PostbusTelemetry } from "../observe/telemetry/telemetry-hooks.js";
 import type { PrepareContext } from "../publish/prepare-event.js";
-import type { LateReply } from "../request/reply-waiter.js";
+import type { LateReply } from "../request/late-reply.js";
 import { checkIntegerOption } from "../validate/check-integer.js";
 import { checkJsonLimits, DEFAULT_JSON_LIMITS, type JsonLimits } from "../validate/check-json.js";
 import { checkEventName, checkSchemaName } from "../validate/check-name.js";

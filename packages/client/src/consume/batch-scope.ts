@@ -1,6 +1,7 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
-import type { BatchDeps, BatchResult, GroupState } from "./run-batch.js";
+import type { BatchDeps } from "./batch-deps.js";
+import type { BatchResult, GroupState } from "./batch-result.js";
 
 /** A batch's events as claimed, with the group's state; `slots` (aligned with `events`) in a partitioned group. */
 export interface ClaimedBatch {

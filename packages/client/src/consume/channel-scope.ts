@@ -3,7 +3,7 @@ import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { BatchScope, FailureBook } from "./batch-scope.js";
-import { serverDeadline } from "./run-batch.js";
+import { serverDeadline } from "./batch-transaction.js";
 
 /**
  * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,

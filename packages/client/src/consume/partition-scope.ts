@@ -1,10 +1,10 @@
 import type { StoredEvent } from "../envelope.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
+import type { BatchDeps } from "./batch-deps.js";
 import type { BatchScope, ClaimedBatch, FailureBook } from "./batch-scope.js";
+import { serverDeadline } from "./batch-transaction.js";
 import { cursorMoved, missingGroup } from "./channel-scope.js";
-import type { BatchDeps } from "./run-batch.js";
-import { serverDeadline } from "./run-batch.js";
 
 /** A row of `postbus_claim_partition`: like the plain claim's, plus the event's slot. */
 interface PartitionRow extends Partial<EventRow> {

@@ -1,24 +1,9 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
+import type { BatchDeps } from "./batch-deps.js";
+import type { FailureOutcome } from "./batch-result.js";
 import type { FailureBook } from "./batch-scope.js";
 import { describeError } from "./describe-error.js";
-import type { BatchDeps } from "./run-batch.js";
-
-/** What became of a failed event: retried after `retryInMs`, or dead-lettered. */
-export type FailureOutcome =
-  | {
-      readonly kind: "retry-later";
-      readonly attempts: number;
-      readonly retryInMs: number;
-      readonly error: string;
-      readonly cause: unknown;
-    }
-  | {
-      readonly kind: "dead-lettered";
-      readonly attempts: number;
-      readonly error: string;
-      readonly cause: unknown;
-    };
 
 /** Longest wait before a retry: a day. */
 const MAX_RETRY_DELAY_MS = 86_400_000;

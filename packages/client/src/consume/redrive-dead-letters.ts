@@ -3,10 +3,12 @@ import { reportFailure } from "../observe/report-failure.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import { TRY_LEASE_WITH_DEADLINE_SQL } from "../sql/consumer-statements.js";
 import type { EventRow } from "../sql/select-latest-events.js";
+import type { BatchDeps } from "./batch-deps.js";
+import { batchTransaction, serverDeadline } from "./batch-transaction.js";
 import { callHandler } from "./call-handler.js";
 import { describeError } from "./describe-error.js";
 import { inTransaction } from "./ensure-group.js";
-import { type BatchDeps, batchTransaction, serverDeadline, validated } from "./run-batch.js";
+import { validated } from "./run-batch.js";
 
 interface RedriveRow extends EventRow {
   dead_letter_id: string;

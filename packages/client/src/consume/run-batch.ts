@@ -1,75 +1,15 @@
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
-import type { PostbusLogger } from "../log/logger.js";
-import type { EventHub } from "../observe/event-hub.js";
-import type { SubscriptionEventMap } from "../observe/postbus-events.js";
-import type { ConsumerTelemetry } from "../observe/telemetry/telemetry-hooks.js";
-import type { Publisher } from "../publish/publisher.js";
-import type { ConsumerStatements } from "../sql/consumer-statements.js";
-import type { PartitionStatements } from "../sql/partition-statements.js";
-import type { ValidatorRegistry } from "../validate/standard-schema.js";
-import { type UnknownEventTypePolicy, validatePayload } from "../validate/validate-payload.js";
+import { validatePayload } from "../validate/validate-payload.js";
+import type { BatchDeps } from "./batch-deps.js";
+import type { BatchResult, GroupState } from "./batch-result.js";
 import type { BatchScope } from "./batch-scope.js";
+import { batchTransaction } from "./batch-transaction.js";
 import { callHandler, handlerTimeout } from "./call-handler.js";
 import { channelScope } from "./channel-scope.js";
-import type { ConsumerConfig } from "./consumer-options.js";
 import { inTransaction } from "./ensure-group.js";
-import { bookFailure, type FailureOutcome } from "./record-failure.js";
+import { bookFailure } from "./record-failure.js";
 import { storedEventRejected } from "./stored-event-rejected.js";
-
-/** Everything a batch needs, fixed for the life of a subscription. */
-export interface BatchDeps {
-  readonly executor: Executor;
-  readonly statements: ConsumerStatements;
-  /** The statements of partitioned groups. */
-  readonly partitionStatements: PartitionStatements;
-  /** `schema.group`: the advisory lock's key. */
-  readonly lockKey: string;
-  readonly config: ConsumerConfig;
-  readonly publisher: Publisher;
-  readonly validators: ValidatorRegistry | undefined;
-  readonly unknownEventTypes: UnknownEventTypePolicy;
-  /** Whether Postbus's frequent statements are prepared (named). */
-  readonly prepared: boolean;
-  /** Called after a batch commits with the channels its handlers published to. */
-  readonly committed: (channels: Set<string>) => void;
-  /** Where a stalled delivery and dead letters are reported. */
-  readonly logger: PostbusLogger;
-  /** The subscription's event listeners (`subscription.on`), under the client's. */
-  readonly events: EventHub<SubscriptionEventMap>;
-  /** The group's telemetry hooks; undefined (no work at all) when telemetry is not configured. */
-  readonly telemetry?: ConsumerTelemetry | undefined;
-  readonly signal: AbortSignal;
-}
-
-/** The group's state, as read at the start of a batch. */
-export interface GroupState {
-  /** The attempts so far of each failing event of the batch's part of the group, by position. */
-  readonly failing: ReadonlyMap<string, number>;
-  /** Whether dead letters wait to be redriven. */
-  readonly redrive: boolean;
-}
-
-/** What one batch did. */
-export type BatchResult =
-  /** Another process holds the group's lease. */
-  | { readonly kind: "busy" }
-  /** The group is partitioned now: this member must read it partition by partition. */
-  | { readonly kind: "partitioned" }
-  /** The group is not partitioned (any more): this member must read it as one. */
-  | { readonly kind: "unpartitioned" }
-  /** The group waits `waitMs` (server clock) before it retries a failing event. */
-  | { readonly kind: "waiting"; readonly waitMs: number; readonly state: GroupState }
-  /**
-   * Committed `count` events (0: nothing deliverable). With `failure`, the handler of the event
-   * after them failed: that attempt was booked in the same transaction.
-   */
-  | {
-      readonly kind: "handled";
-      readonly count: number;
-      readonly state: GroupState;
-      readonly failure?: { readonly event: StoredEvent; readonly outcome: FailureOutcome };
-    };
 
 /** Thrown to abandon a batch when the subscription is closing: everything rolls back. */
 class Closing extends Error {}
@@ -220,23 +160,4 @@ export async function validated(
   });
   if (data === event.data) return event;
   return { ...event, data, envelope: { ...event.envelope, data } };
-}
-
-/**
- * The batch's server-side deadline, half of `batchTimeoutMs`: as `statement_timeout` and as
- * `idle_in_transaction_session_timeout`, a stalled member's session ends within the whole of it.
- */
-export function serverDeadline(config: Pick<ConsumerConfig, "batchTimeoutMs">): string {
-  return `${Math.ceil(config.batchTimeoutMs / 2)}ms`;
-}
-
-/**
- * How a batch's transaction runs: `READ COMMITTED`, and a statement that gets no answer for 5 s
- * longer than the server would let it run means the connection is half-open: it is dropped.
- */
-export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">) {
-  return {
-    isolation: "read committed" as const,
-    statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
-  };
 }

@@ -1,19 +1,11 @@
 import type { SubscriptionEventMap } from "../observe/postbus-events.js";
+import type { WakeSource } from "../wake/wake-source.js";
+import type { BatchDeps } from "./batch-deps.js";
 import { channelScope } from "./channel-scope.js";
 import { type ConsumerStats, consumeLoop, type DrainResult } from "./consumer-loop.js";
 import { ensureGroup } from "./ensure-group.js";
 import { partitionScope } from "./partition-scope.js";
-import type { BatchDeps } from "./run-batch.js";
 import { Sleeper } from "./sleeper.js";
-
-/** Channels a wake-up is about, or `"all"` when the writer did not say. */
-export type WakeChannels = readonly string[] | "all";
-
-/** Where a subscription hears that events may have committed. */
-export interface WakeSource {
-  /** Calls `onWake` on each hint and `onReconnect` after hints may have been lost; returns the unsubscribe. */
-  subscribe(onWake: (channels: WakeChannels) => void, onReconnect: () => void): () => Promise<void>;
-}
 
 /**
  * A running consumer group member.

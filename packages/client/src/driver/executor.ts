@@ -1,5 +1,3 @@
-import type { ListenConnection } from "./listen-connection.js";
-
 /** The rows and row count of one statement. */
 export interface QueryResult<Row> {
   readonly rows: Row[];
@@ -10,6 +8,37 @@ export interface QueryResult<Row> {
 export interface Notification {
   readonly channel: string;
   readonly payload: string | undefined;
+}
+
+/**
+ * One connection reserved for `LISTEN`: it is never shared with other
+ * statements' transactions and never goes back to a pool, so LISTEN state
+ * cannot leak. Opened by {@link Executor.openListenConnection}.
+ *
+ * @example
+ * ```ts
+ * const connection = await fromPool(pool).openListenConnection!();
+ * connection.onNotification((n) => console.log(n.channel, n.payload));
+ * connection.onLost((error) => console.warn("listener lost", error.message));
+ * await connection.query('LISTEN "postbus.public"');
+ * // …
+ * await connection.close();
+ * ```
+ */
+export interface ListenConnection {
+  /** Runs one statement on this connection (LISTEN, UNLISTEN, heartbeats). */
+  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Calls `callback` for every notification this connection receives. */
+  onNotification(callback: (notification: Notification) => void): void;
+  /**
+   * Calls `callback` once when the connection errors or ends without `close()`
+   * (also when that already happened before the callback was registered).
+   */
+  onLost(callback: (error: Error) => void): void;
+  /** Destroys the connection. Idempotent; never rejects. */
+  close(): Promise<void>;
+  /** The backend's process id (`pg_backend_pid()`), for monitoring and tests; undefined if unknown. */
+  readonly processId: number | undefined;
 }
 
 /**

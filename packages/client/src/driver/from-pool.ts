@@ -1,7 +1,13 @@
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { consoleLogger, errorFields, type PostbusLogger } from "../log/logger.js";
-import type { Executor, QueryOptions, QueryResult, TransactionOptions } from "./executor.js";
-import { type ListenConnection, openPoolListenConnection } from "./listen-connection.js";
+import type {
+  Executor,
+  ListenConnection,
+  QueryOptions,
+  QueryResult,
+  TransactionOptions,
+} from "./executor.js";
+import { openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolClientLike, PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
 import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-error.js";

@@ -1,4 +1,4 @@
-import type { Notification, QueryResult } from "./executor.js";
+import type { ListenConnection, Notification, QueryResult } from "./executor.js";
 import type { PgListenClientLike, PgPoolLike } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
 import { toPostbusError } from "./wrap-database-error.js";
@@ -8,37 +8,6 @@ export const LISTENER_APPLICATION_NAME = "postbus-listener";
 
 /** How long `close()` waits for a graceful goodbye before destroying the socket. */
 const CLOSE_GRACE_MS = 1_000;
-
-/**
- * One connection reserved for `LISTEN`: it is never shared with other
- * statements' transactions and never goes back to a pool, so LISTEN state
- * cannot leak. Opened by {@link Executor.openListenConnection}.
- *
- * @example
- * ```ts
- * const connection = await fromPool(pool).openListenConnection!();
- * connection.onNotification((n) => console.log(n.channel, n.payload));
- * connection.onLost((error) => console.warn("listener lost", error.message));
- * await connection.query('LISTEN "postbus.public"');
- * // …
- * await connection.close();
- * ```
- */
-export interface ListenConnection {
-  /** Runs one statement on this connection (LISTEN, UNLISTEN, heartbeats). */
-  query<Row = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<QueryResult<Row>>;
-  /** Calls `callback` for every notification this connection receives. */
-  onNotification(callback: (notification: Notification) => void): void;
-  /**
-   * Calls `callback` once when the connection errors or ends without `close()`
-   * (also when that already happened before the callback was registered).
-   */
-  onLost(callback: (error: Error) => void): void;
-  /** Destroys the connection. Idempotent; never rejects. */
-  close(): Promise<void>;
-  /** The backend's process id (`pg_backend_pid()`), for monitoring and tests; undefined if unknown. */
-  readonly processId: number | undefined;
-}
 
 /**
  * Opens a {@link ListenConnection} for a `pg.Pool`: preferably a dedicated

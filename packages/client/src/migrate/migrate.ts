@@ -17,8 +17,11 @@ export interface MigrateResult {
   readonly version: number;
 }
 
-/** `server_version_num` of PostgreSQL 13, the first with `xid8` and `pg_current_xact_id()`. */
-const MIN_SERVER_VERSION = 130_000;
+/**
+ * `server_version_num` of PostgreSQL 14, the README's minimum: `xid8` and `pg_current_xact_id()` came in
+ * 13, statistics on an expression (migration 000003) in 14.
+ */
+const MIN_SERVER_VERSION = 140_000;
 
 /** First key of Postbus's advisory locks ("post" in ASCII); the second is the schema's hash. */
 const LOCK_NAMESPACE = 0x706f7374;
@@ -49,13 +52,13 @@ export async function migrate(executor: Executor, options: MigrateOptions = {}):
   }
   const schema = quoteIdentifier(schemaName);
   return executor.transaction(async (tx) => {
-    const version = await tx.query<{ version: number }>(
-      "SELECT current_setting('server_version_num')::int AS version",
+    const version = await tx.query<{ version: number; name: string }>(
+      "SELECT current_setting('server_version_num')::int AS version, current_setting('server_version') AS name",
     );
     if ((version.rows[0]?.version ?? 0) < MIN_SERVER_VERSION) {
       throw new PostbusDatabaseError(
         "POSTBUS_MIGRATION_FAILED",
-        `PostgreSQL ${version.rows[0]?.version} is too old: Postbus needs 13 or newer (for xid8 and pg_snapshot_xmin)`,
+        `PostgreSQL ${version.rows[0]?.name} is too old: Postbus needs 14 or newer (for xid8, pg_snapshot_xmin and statistics on an expression)`,
         { hint: "Upgrade the server; nothing was changed" },
       );
     }

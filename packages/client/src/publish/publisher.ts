@@ -9,6 +9,7 @@ import { wakeChannel } from "../wake/wake-channel.js";
 import type { WakeNotifier } from "../wake/wake-notifier.js";
 import { insertPrepared, type NotifyMode } from "./insert-prepared.js";
 import { type EventOptions, type PreparedEvent, prepareEvent, readEventFields } from "./prepare-event.js";
+import type { PublishItem } from "./publish-item.js";
 
 /** Largest `publishMany` batch, in events. */
 export const MAX_BATCH_EVENTS = 10_000;
@@ -22,12 +23,6 @@ export interface PublishOptions extends EventOptions {
    * `Executor`. The event commits or rolls back with the caller's other writes.
    */
   readonly tx?: Database;
-}
-
-/** One item of `publishMany`. */
-export interface PublishItem extends EventOptions {
-  readonly type: string;
-  readonly data: unknown;
 }
 
 /**

@@ -1,23 +1,12 @@
-import type { WakeSource } from "../consume/subscription.js";
 import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusError, PostbusInputError } from "../errors/postbus-error.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
+import type { WakeSource } from "../wake/wake-source.js";
+import type { LateReply } from "./late-reply.js";
 import { PostbusReplyError } from "./reply-error.js";
 import { isErrorReplyEvent, requestIdOf } from "./reply-protocol.js";
-
-/** What `onLateReply` is told about a reply that came after its requester stopped waiting. */
-export interface LateReply {
-  /** The reply as stored. */
-  readonly reply: StoredEvent;
-  /** The request's `event_id`. */
-  readonly requestId: string;
-  /** The request's event type. */
-  readonly requestType: string;
-  /** How long after the request timed out the reply was found, in ms. */
-  readonly lateByMs: number;
-}
 
 /** How a client waits for replies. */
 export interface ReplyWaiterOptions {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Executor, Notification } from "../driver/executor.js";
-import type { ListenConnection } from "../driver/listen-connection.js";
+import type { Executor, ListenConnection, Notification } from "../driver/executor.js";
 import { PostbusDatabaseError, PostbusError, PostbusInputError } from "../errors/postbus-error.js";
 import { quoteIdentifier } from "../validate/check-name.js";
 

@@ -6,7 +6,7 @@
  */
 import { type Attributes, context, type Link, SpanKind, trace } from "@opentelemetry/api";
 import type { StoredEvent } from "../../envelope.js";
-import type { PublishItem } from "../../publish/publisher.js";
+import type { PublishItem } from "../../publish/publish-item.js";
 import type { Instruments } from "./instruments.js";
 import { ATTR, MESSAGING_SYSTEM } from "./messaging-attributes.js";
 import { markSpanFailed } from "./span-failure.js";

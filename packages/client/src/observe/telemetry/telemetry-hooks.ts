@@ -5,7 +5,7 @@
  */
 import type { StoredEvent } from "../../envelope.js";
 import type { PostbusStatus } from "../../monitor/postbus-status.js";
-import type { PublishItem } from "../../publish/publisher.js";
+import type { PublishItem } from "../../publish/publish-item.js";
 
 /**
  * A telemetry implementation, passed to `createPostbus({ telemetry })`. Postbus calls `bind`

@@ -1,0 +1,20 @@
+import type { ConsumerConfig } from "./consumer-options.js";
+
+/**
+ * The batch's server-side deadline, half of `batchTimeoutMs`: as `statement_timeout` and as
+ * `idle_in_transaction_session_timeout`, a stalled member's session ends within the whole of it.
+ */
+export function serverDeadline(config: Pick<ConsumerConfig, "batchTimeoutMs">): string {
+  return `${Math.ceil(config.batchTimeoutMs / 2)}ms`;
+}
+
+/**
+ * How a batch's transaction runs: `READ COMMITTED`, and a statement that gets no answer for 5 s
+ * longer than the server would let it run means the connection is half-open: it is dropped.
+ */
+export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">) {
+  return {
+    isolation: "read committed" as const,
+    statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
+  };
+}
