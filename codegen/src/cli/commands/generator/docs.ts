@@ -1,12 +1,12 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { emitCatalog } from "../../../emit/catalog/index.js";
-import { diffFiles, generate, readGenerated } from "../../../generate.js";
-import { formatDiagnostic } from "../../../ir/diagnostic.js";
+import { generate } from "../../../generate.js";
 import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
 import { catalogScan } from "../../../scan/catalog-scan.js";
 import { codeParties } from "../../../scan/code-parties.js";
 import type { DatabaseFlags } from "../../connect.js";
+import { checkFiles, printDiagnostics as printShared, writeFiles } from "../../generated-files.js";
 import { liveCatalog } from "../../live-catalog.js";
 import { loadProjectConfig } from "../../load-project-config.js";
 import { usageError } from "../../usage-error.js";
@@ -51,41 +51,11 @@ export async function docsCommand(flags: DocsFlags, io: DocsIo): Promise<number>
   const staticFiles = emitCatalog(result.model, config, scanned && codeParties(scanned.scan, result.model));
   // With a database, the live figures are added to the pages (and the groups pages written).
   const files = live ? await liveCatalog(staticFiles, result.model, config, flags) : staticFiles;
-  const diff = diffFiles(
-    files,
-    await readGenerated(
-      config.root,
-      files.map((file) => file.path),
-    ),
-  );
   const obsolete = await findObsolete(config.root, config.docs, files);
-  if (flags.check) {
-    const stale = [
-      ...diff.changed.map((file) => `${file} (out of date)`),
-      ...diff.missing.map((file) => `${file} (missing)`),
-      ...obsolete.map((file) => `${file} (no longer generated)`),
-    ];
-    if (stale.length === 0) {
-      io.out(`postbus: ${files.length} catalog files are up to date`);
-      return 0;
-    }
-    for (const line of stale) io.err(`stale: ${line}`);
-    io.err(`postbus: ${stale.length} catalog files are stale; run postbus docs and commit the result`);
-    return 1;
-  }
-  const toWrite = new Set([...diff.changed, ...diff.missing]);
-  for (const file of files) {
-    if (!toWrite.has(file.path)) continue;
-    const target = path.join(config.root, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.contents);
-    io.out(`wrote ${file.path}`);
-  }
-  for (const file of obsolete) {
-    await rm(path.join(config.root, file));
-    io.out(`removed ${file}`);
-  }
-  io.out(`postbus: wrote ${toWrite.size} catalog files, ${diff.unchanged.length} unchanged`);
+  if (flags.check)
+    return checkFiles(config.root, files, obsolete, { noun: "catalog", command: "postbus docs" }, io);
+  const { wrote, unchanged } = await writeFiles(config.root, files, async () => obsolete, io.out);
+  io.out(`postbus: wrote ${wrote.length} catalog files, ${unchanged} unchanged`);
   return 0;
 }
 
@@ -108,8 +78,5 @@ async function findObsolete(root: string, docs: string, files: readonly Generate
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: DocsIo): number {
-  for (const d of diagnostics) io.err(formatDiagnostic(d));
-  const count = diagnostics.length;
-  io.err(`postbus: ${count} ${count === 1 ? "problem" : "problems"} found; nothing was written`);
-  return 1;
+  return printShared(diagnostics, io.err);
 }

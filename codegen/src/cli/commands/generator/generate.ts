@@ -1,15 +1,16 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { packageFolder } from "../../../build/package-folder.js";
 import type { ResolvedConfig } from "../../../config/config.js";
 import { emitCatalog } from "../../../emit/catalog/index.js";
 import type { EmitTypesPackage } from "../../../emit/emit-types-package.js";
-import { diffFiles, generate, readGenerated } from "../../../generate.js";
+import { generate } from "../../../generate.js";
 import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic, GeneratedFile } from "../../../ir/model.js";
 import { scannedParties } from "../../../scan/catalog-scan.js";
 import { watchGenerate } from "../../../watch/watch-generate.js";
+import { checkFiles, printDiagnostics as printShared, writeFiles } from "../../generated-files.js";
 import { loadProjectConfig } from "../../load-project-config.js";
 import { stopOnSignals } from "../../stop-on-signals.js";
 import { replaceDist } from "./build.js";
@@ -102,55 +103,24 @@ async function buildGeneratedPackage(config: ResolvedConfig, files: readonly Gen
 async function check(config: ResolvedConfig, emit: EmitTypesPackage, io: GenerateIo): Promise<number> {
   const result = await generate(config, { emit });
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
-  const diff = diffFiles(
-    result.files,
-    await readGenerated(
-      config.root,
-      result.files.map((file) => file.path),
-    ),
-  );
   const obsolete = await findObsolete(config.root, result.files);
-  const stale = [
-    ...diff.changed.map((file) => `${file} (out of date)`),
-    ...diff.missing.map((file) => `${file} (missing)`),
-    ...obsolete.map((file) => `${file} (no longer generated)`),
-  ];
-  if (stale.length === 0) {
-    io.out(`postbus: ${result.files.length} generated files are up to date`);
-    return 0;
-  }
-  for (const line of stale) io.err(`stale: ${line}`);
-  io.err(`postbus: ${stale.length} generated files are stale; run postbus generate and commit the result`);
-  return 1;
+  return checkFiles(
+    config.root,
+    result.files,
+    obsolete,
+    { noun: "generated", command: "postbus generate" },
+    io,
+  );
 }
 
 /** Writes the files whose contents differ (creating folders) and removes obsolete generated files. */
-async function writeGenerated(
+function writeGenerated(
   root: string,
   files: readonly GeneratedFile[],
   out: (line: string) => void,
   onDisk?: Map<string, string | undefined>,
 ): Promise<{ wrote: string[]; unchanged: number }> {
-  const unknown = files.filter((file) => !onDisk?.has(file.path)).map((file) => file.path);
-  const read = await readGenerated(root, unknown);
-  for (const [file, contents] of read) onDisk?.set(file, contents);
-  const diff = diffFiles(files, onDisk ?? read);
-  const toWrite = new Set([...diff.changed, ...diff.missing]);
-  const wrote: string[] = [];
-  for (const file of files) {
-    if (!toWrite.has(file.path)) continue;
-    const target = path.join(root, file.path);
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.contents);
-    onDisk?.set(file.path, file.contents);
-    wrote.push(file.path);
-    out(`wrote ${file.path}`);
-  }
-  for (const obsolete of await findObsolete(root, files)) {
-    await rm(path.join(root, obsolete));
-    out(`removed ${obsolete}`);
-  }
-  return { wrote, unchanged: diff.unchanged.length };
+  return writeFiles(root, files, () => findObsolete(root, files), out, onDisk);
 }
 
 /** Files next to the generated ones that carry the generator's banner but are no longer generated. */
@@ -176,10 +146,7 @@ async function findObsolete(root: string, files: readonly GeneratedFile[]): Prom
 }
 
 function printDiagnostics(diagnostics: readonly Diagnostic[], io: GenerateIo): number {
-  for (const d of diagnostics) io.err(formatDiagnostic(d));
-  const count = diagnostics.length;
-  io.err(`postbus: ${count} ${count === 1 ? "problem" : "problems"} found; nothing was written`);
-  return 1;
+  return printShared(diagnostics, io.err);
 }
 
 /**
