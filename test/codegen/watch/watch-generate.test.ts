@@ -3,7 +3,7 @@ import path from "node:path";
 import { runCli } from "@postbus/codegen";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { eventually } from "../../support/eventually.js";
-import { json, type TempProject, tempProject } from "../front/support/project.js";
+import { json, type TempProject, tempProject } from "../support/project.js";
 
 // `postbus generate --watch` as the command line runs it: `runCli`, the real emitter
 // (types package and catalog), chokidar on real files in a temp folder.

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { emitTypesPackage } from "../../../codegen/src/emit/index.js";
-import { generateFiles, json } from "../front/support/project.js";
+import { generateFiles, json } from "../support/project.js";
 import { loadEmittedModule } from "./support/load-emitted-module.js";
 import { typecheck } from "./support/typecheck.js";
 

@@ -10,7 +10,7 @@ import Ajv2020Module from "../../../../codegen/node_modules/ajv/dist/2020.js";
 import Ajv7Module from "../../../../codegen/node_modules/ajv/dist/ajv.js";
 import addFormatsModule from "../../../../codegen/node_modules/ajv-formats/dist/index.js";
 import { emitTypesPackage } from "../../../../codegen/src/emit/index.js";
-import { generateFiles, json } from "../../front/support/project.js";
+import { generateFiles, json } from "../../support/project.js";
 import { loadEmittedModule } from "./load-emitted-module.js";
 
 const DIALECTS = {

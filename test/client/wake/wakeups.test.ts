@@ -1,7 +1,7 @@
 import { createPostbus, fromClient, fromPool, migrate, type Postbus, wakeChannel } from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

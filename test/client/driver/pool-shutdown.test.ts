@@ -1,10 +1,10 @@
 import { createPostbus, type LogFields, type PostbusLogger } from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { endPool } from "../../scripts/end-pool.js";
-import { type CuttingProxy, startCuttingProxy } from "../support/cutting-proxy.js";
-import { eventually } from "../support/eventually.js";
-import { useTestDatabase } from "../support/test-database.js";
+import { endPool } from "../../../scripts/end-pool.js";
+import { type CuttingProxy, startCuttingProxy } from "../../support/cutting-proxy.js";
+import { eventually } from "../../support/eventually.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 // A program's own shutdown — `pool.end()`, then the server stops — must not be reported as a
 // lost connection; a connection the server drops while the pool is in use still is.

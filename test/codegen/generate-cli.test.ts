@@ -2,9 +2,9 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { runCli } from "@postbus/codegen";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { generateCommand } from "../../../codegen/src/cli/commands/generator/generate.js";
-import type { EmitTypesPackage } from "../../../codegen/src/emit/emit-types-package.js";
-import { createGenerateCache, diffFiles, generate, readGenerated } from "../../../codegen/src/generate.js";
+import { generateCommand } from "../../codegen/src/cli/commands/generator/generate.js";
+import type { EmitTypesPackage } from "../../codegen/src/emit/emit-types-package.js";
+import { createGenerateCache, diffFiles, generate, readGenerated } from "../../codegen/src/generate.js";
 import { fakeEmitter, json, type TempProject, tempProject } from "./support/project.js";
 
 const SCHEMAS = {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_JSON_LIMITS, walkCheckedJson } from "../../packages/client/src/validate/check-json.js";
-import { isPlainJson } from "../../packages/client/src/validate/plain-json.js";
+import { DEFAULT_JSON_LIMITS, walkCheckedJson } from "../../../packages/client/src/validate/check-json.js";
+import { isPlainJson } from "../../../packages/client/src/validate/plain-json.js";
 
 /** What the full checking walk says of a value: its JSON text, or the error code. */
 function walk(value: unknown, limits = DEFAULT_JSON_LIMITS): { ok: true; text: string } | { ok: false } {

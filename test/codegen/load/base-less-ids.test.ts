@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateFiles, json } from "./support/project.js";
+import { generateFiles, json } from "../support/project.js";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const BASE_LESS = json({ definitions: ["schemas/defs/**"], idBase: "none" });

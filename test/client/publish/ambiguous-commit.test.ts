@@ -2,8 +2,8 @@ import { randomUUID } from "node:crypto";
 import { createPostbus, fromPool, isPostbusError, migrate, type Postbus } from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CuttingProxy, startCuttingProxy } from "../support/cutting-proxy.js";
-import { useTestDatabase } from "../support/test-database.js";
+import { type CuttingProxy, startCuttingProxy } from "../../support/cutting-proxy.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

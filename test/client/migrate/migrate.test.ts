@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createPostbus, fromClient, fromPool, LATEST_MIGRATION, migrate } from "@postbus/client";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

@@ -1,7 +1,7 @@
 import { createPostbus, fromPool, migrate } from "@postbus/client";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

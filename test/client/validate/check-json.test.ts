@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { PostbusInputError } from "../../packages/client/src/errors/postbus-error.js";
+import { PostbusInputError } from "../../../packages/client/src/errors/postbus-error.js";
 import {
   DEFAULT_JSON_LIMITS,
   type JsonLimits,
   MAX_JSON_DEPTH,
   toCheckedJson,
-} from "../../packages/client/src/validate/check-json.js";
+} from "../../../packages/client/src/validate/check-json.js";
 
 const context = { pointer: "/data", eventType: "order.placed", index: 3 } as const;
 

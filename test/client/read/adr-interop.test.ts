@@ -1,8 +1,8 @@
 import { createPostbus, fromPool, migrate } from "@postbus/client";
 import type pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
-import { deliverable } from "../support/deliverable.js";
-import { useTestDatabase } from "../support/test-database.js";
+import { deliverable } from "../../support/deliverable.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

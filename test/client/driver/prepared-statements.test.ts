@@ -1,6 +1,6 @@
 import { createPostbus, fromPool, isPostbusError, migrate } from "@postbus/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useTestDatabase } from "../support/test-database.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 const pools: ReturnType<typeof db.pool>[] = [];

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../codegen/src/config/load-config.js";
-import { FIXTURES, json, tempProject } from "./support/project.js";
+import { FIXTURES, json, tempProject } from "../support/project.js";
 
 describe("loadConfig", () => {
   it("finds postbus.config.json from a subfolder upward and resolves paths against its folder", async () => {

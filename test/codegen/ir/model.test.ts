@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import { generate } from "../../../codegen/src/generate.js";
 import type { ContractModel } from "../../../codegen/src/ir/model.js";
-import { FIXTURES, generateFiles, json } from "./support/project.js";
+import { FIXTURES, generateFiles, json } from "../support/project.js";
 
 let model: ContractModel;
 

@@ -3,14 +3,14 @@ import { type Executor, fromClient, fromPool, isPostbusError } from "@postbus/cl
 import type pg from "pg";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 // Not yet exported from @postbus/client's index: imported from source.
-import type { ListenConnection } from "../../packages/client/src/driver/executor.js";
+import type { ListenConnection } from "../../../packages/client/src/driver/executor.js";
 import {
   createWakeListener,
   sharedListener,
   type WakeListener,
   type WakeListenerOptions,
-} from "../../packages/client/src/wake/listener.js";
-import { useTestDatabase } from "../support/test-database.js";
+} from "../../../packages/client/src/wake/listener.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 let pool: pg.Pool;

@@ -2,14 +2,14 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ResolvedConfig } from "../../../../codegen/src/config/config.js";
-import { loadConfig } from "../../../../codegen/src/config/load-config.js";
-import type { EmitTypesPackage } from "../../../../codegen/src/emit/emit-types-package.js";
-import { type GenerateResult, generate } from "../../../../codegen/src/generate.js";
-import type { Diagnostic } from "../../../../codegen/src/ir/model.js";
+import type { ResolvedConfig } from "../../../codegen/src/config/config.js";
+import { loadConfig } from "../../../codegen/src/config/load-config.js";
+import type { EmitTypesPackage } from "../../../codegen/src/emit/emit-types-package.js";
+import { type GenerateResult, generate } from "../../../codegen/src/generate.js";
+import type { Diagnostic } from "../../../codegen/src/ir/model.js";
 
 /** The folder of the front-end fixtures. */
-export const FIXTURES = fileURLToPath(new URL("../../../fixtures/front/", import.meta.url));
+export const FIXTURES = fileURLToPath(new URL("../../fixtures/front/", import.meta.url));
 
 /** A throwaway project folder under the system temp folder. */
 export interface TempProject {

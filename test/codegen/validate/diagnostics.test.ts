@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import type { Diagnostic } from "../../../codegen/src/ir/model.js";
-import { generateFiles, json, problemsOf, tempProject } from "./support/project.js";
+import { generateFiles, json, problemsOf, tempProject } from "../support/project.js";
 
 interface Want {
   readonly code: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { EventContract } from "../../../codegen/src/ir/model.js";
-import { generateFiles, json } from "./support/project.js";
+import { generateFiles, json } from "../support/project.js";
 
 const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
 const schema = (extra: Record<string, unknown> = {}) =>

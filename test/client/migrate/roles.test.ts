@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import { createPostbus, fromPool, isPostbusError, migrate, type Postbus } from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deliverable } from "../support/deliverable.js";
-import { useTestDatabase } from "../support/test-database.js";
+import { deliverable } from "../../support/deliverable.js";
+import { useTestDatabase } from "../../support/test-database.js";
 
 const db = useTestDatabase();
 const schema = "roles_doc";
@@ -20,7 +20,7 @@ const pools: pg.Pool[] = [];
 
 /** The ```sql blocks of docs/roles.md, in order, with this run's role names and schema. */
 async function docBlocks(): Promise<string[]> {
-  const text = await readFile(new URL("../../docs/roles.md", import.meta.url), "utf8");
+  const text = await readFile(new URL("../../../docs/roles.md", import.meta.url), "utf8");
   return [...text.matchAll(/```sql\n([\s\S]*?)```/g)].map(([, sql]) => {
     let out = sql!.replaceAll("public.", `${schema}.`).replaceAll("SCHEMA public", `SCHEMA ${schema}`);
     for (const role of roles) out = out.replaceAll(role.doc, role.name);

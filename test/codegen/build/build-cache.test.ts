@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { runCli } from "@postbus/codegen";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FIXTURES } from "./support/project.js";
+import { FIXTURES } from "../support/project.js";
 
 let root: string;
 

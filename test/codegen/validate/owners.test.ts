@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fakeEmitter, generateFiles, json, problemsOf } from "./support/project.js";
+import { fakeEmitter, generateFiles, json, problemsOf } from "../support/project.js";
 
 const withOwners = (owners: unknown) =>
   json({ "x-postbus": { owners }, type: "object", properties: { id: { type: "string" } } });

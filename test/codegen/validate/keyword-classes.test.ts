@@ -8,8 +8,8 @@ import Ajv2020Module from "../../../codegen/node_modules/ajv/dist/2020.js";
 import Ajv7Module from "../../../codegen/node_modules/ajv/dist/ajv.js";
 import addFormatsModule from "../../../codegen/node_modules/ajv-formats/dist/index.js";
 import { emitTypesPackage } from "../../../codegen/src/emit/index.js";
+import { generateFiles, json } from "../support/project.js";
 import { loadEmittedModule } from "../zod/support/load-emitted-module.js";
-import { generateFiles, json } from "./support/project.js";
 
 const DIALECTS = {
   "2020-12": { uri: "https://json-schema.org/draft/2020-12/schema", Ajv: Ajv2020Module.default },
