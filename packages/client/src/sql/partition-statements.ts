@@ -85,9 +85,9 @@ ON CONFLICT (group_name, channel, slot) DO UPDATE SET tx = EXCLUDED.tx, id = EXC
 
     /**
      * Advances slot cursors by compare-and-set and forgets the failures of the slots that moved
-     * (a slot's failing event is its first: if any event of the slot was handled, it was):
-     * $1 group, $2 channels, $3 slots, $4 tx[], $5 id[]. `moved` below the number of pairs means
-     * someone else moved a cursor.
+     * (a slot's failing event is its first: if any event of the slot was handled, it was), and
+     * touches the group's `last_active_at` when it is a second old: $1 group, $2 channels, $3 slots,
+     * $4 tx[], $5 id[]. `moved` below the number of pairs means someone else moved a cursor.
      */
     advance: `WITH moved AS (
   UPDATE ${schema}.postbus_slot_cursors AS c SET tx = v.tx, id = v.id, updated_at = now()
@@ -97,7 +97,11 @@ ON CONFLICT (group_name, channel, slot) DO UPDATE SET tx = EXCLUDED.tx, id = EXC
 ), cleared AS (
   DELETE FROM ${schema}.postbus_slot_failures WHERE group_name = $1 AND slot = ANY($3::int[]) RETURNING 1
 ), touched AS (
-  UPDATE ${schema}.postbus_groups SET last_active_at = now() WHERE name = $1 RETURNING 1
+  -- At most about once a second: every partition's batches would otherwise queue on this one row's
+  -- lock until each other's commit.
+  UPDATE ${schema}.postbus_groups SET last_active_at = now()
+  WHERE name = $1 AND (last_active_at IS NULL OR last_active_at < now() - interval '1 second')
+  RETURNING 1
 )
 SELECT (SELECT count(*) FROM moved)::int AS moved`,
 
