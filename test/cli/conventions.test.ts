@@ -254,7 +254,9 @@ describe("colour", () => {
       (error: { stdout: string; code: number }) => ({ stdout: error.stdout, code: error.code }),
     );
   const cliCommand = (args: string) => `${process.execPath} --import tsx codegen/src/cli.ts ${args}`;
-  const { NO_COLOR: _unset, ...env } = process.env;
+  // A person's terminal says what it is; CI's shell may set no TERM (then Node reports no colours).
+  const { NO_COLOR: _unset, ...rest } = process.env;
+  const env = { ...rest, TERM: "xterm-256color" };
 
   it("a real process on a terminal colours its help and errors", async () => {
     expect((await onTerminal(cliCommand("migrate --help"), env)).stdout).toContain(`${ESC}1mUsage:`);
