@@ -254,8 +254,9 @@ describe("colour", () => {
       (error: { stdout: string; code: number }) => ({ stdout: error.stdout, code: error.code }),
     );
   const cliCommand = (args: string) => `${process.execPath} --import tsx codegen/src/cli.ts ${args}`;
-  // A person's terminal says what it is; CI's shell may set no TERM (then Node reports no colours).
-  const { NO_COLOR: _unset, ...rest } = process.env;
+  // A person's terminal: it says what it is, and is no CI job. Node reports no colours with TERM
+  // unset, and with CI set (unless it recognises the CI service).
+  const { NO_COLOR: _unset, CI: _ci, ...rest } = process.env;
   const env = { ...rest, TERM: "xterm-256color" };
 
   it("a real process on a terminal colours its help and errors", async () => {
