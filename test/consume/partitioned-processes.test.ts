@@ -5,6 +5,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../support/eventually.js";
 import { spawnFixture } from "../support/fixture-process.js";
+import { expectExactlyOnceInKeyOrder, handledCount } from "../support/key-order.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
@@ -53,29 +54,6 @@ async function publishRounds(channel: string, keys: number, rounds: number, paus
   return ids;
 }
 
-/** Each id's rows once, and per key in seq order (rows in the order they were written). */
-async function expectExactlyOnceInKeyOrder(group: string, ids: readonly number[]) {
-  const { rows } = await pool.query<{ event_id: number; key: string; seq: number }>(
-    "SELECT event_id, key, seq FROM handled WHERE group_name = $1 ORDER BY n",
-    [group],
-  );
-  const counts = new Map<number, number>();
-  for (const row of rows) counts.set(row.event_id, (counts.get(row.event_id) ?? 0) + 1);
-  expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
-  expect(new Set(counts.keys())).toEqual(new Set(ids));
-  const last = new Map<string, number>();
-  const outOfOrder: string[] = [];
-  for (const row of rows) {
-    if (row.seq <= (last.get(row.key) ?? -1)) outOfOrder.push(`${row.key} ${row.seq}`);
-    last.set(row.key, row.seq);
-  }
-  expect(outOfOrder).toEqual([]);
-}
-
-const handledCount = async (group: string) =>
-  (await pool.query("SELECT count(*)::int AS n FROM handled WHERE group_name = $1", [group])).rows[0]
-    .n as number;
-
 describe("partitioned groups across processes", () => {
   it("a member SIGKILLed mid-batch: its partition is taken over, and every handler row is written once", async () => {
     const doomed = await startMember("killed", "pp.kill", 4, "hang-at-3");
@@ -88,14 +66,14 @@ describe("partitioned groups across processes", () => {
     doomed.child.kill("SIGKILL");
     await doomed.exited;
     await eventually(
-      () => handledCount("killed"),
+      () => handledCount(pool, "killed"),
       (n) => n >= ids.length,
       30_000,
     );
     await sleep(300);
     steady.child.kill("SIGTERM");
     expect(await steady.exited).toBe(0);
-    await expectExactlyOnceInKeyOrder("killed", ids);
+    await expectExactlyOnceInKeyOrder(pool, "killed", ids);
     // The event the killed member hung on was handled (once, committed) by the one left.
     const hung = Number(hangingLine!.split(" ")[1]);
     expect(steady.lines).toContain(`handled ${hung}`);
@@ -117,14 +95,14 @@ describe("partitioned groups across processes", () => {
     members.push(await startMember("churn", "pp.churn", 4));
     const ids = await publishing;
     await eventually(
-      () => handledCount("churn"),
+      () => handledCount(pool, "churn"),
       (n) => n >= ids.length,
       30_000,
     );
     await sleep(300);
     for (const member of members.slice(2)) member.child.kill("SIGTERM");
     await Promise.all(members.slice(2).map((member) => member.exited));
-    await expectExactlyOnceInKeyOrder("churn", ids);
+    await expectExactlyOnceInKeyOrder(pool, "churn", ids);
     const { rows } = await pool.query<{ pid: number }>(
       "SELECT DISTINCT pid FROM handled WHERE group_name = 'churn'",
     );

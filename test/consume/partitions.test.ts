@@ -4,6 +4,7 @@ import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliverable } from "../support/deliverable.js";
 import { eventually } from "../support/eventually.js";
+import { expectExactlyOnceInKeyOrder, handledCount } from "../support/key-order.js";
 import { useTestDatabase } from "../support/test-database.js";
 
 const db = useTestDatabase();
@@ -48,28 +49,6 @@ function recorder(group: string, delayMs = 0) {
   return { handler, state };
 }
 
-/** Checks the group's rows: each expected event once, and per key in seq order. */
-async function expectExactlyOnceInKeyOrder(group: string, expectedIds: readonly number[]) {
-  const { rows } = await pool.query<{ event_id: number; key: string; seq: number }>(
-    "SELECT event_id, key, seq FROM handled WHERE group_name = $1 ORDER BY n",
-    [group],
-  );
-  expect(rows.length).toBe(expectedIds.length);
-  expect(new Set(rows.map((row) => row.event_id))).toEqual(new Set(expectedIds));
-  const lastSeq = new Map<string, number>();
-  const outOfOrder: string[] = [];
-  for (const row of rows) {
-    const before = lastSeq.get(row.key) ?? -1;
-    if (row.seq <= before) outOfOrder.push(`${row.key}: ${row.seq} after ${before}`);
-    lastSeq.set(row.key, row.seq);
-  }
-  expect(outOfOrder).toEqual([]);
-}
-
-const handledCount = async (group: string) =>
-  (await pool.query("SELECT count(*)::int AS n FROM handled WHERE group_name = $1", [group])).rows[0]
-    .n as number;
-
 /** Events of `keys` keys, `perKey` each, interleaved, with their key and sequence number. */
 function keyed(type: string, keys: number, perKey: number, prefix = "k") {
   const items = [];
@@ -96,12 +75,13 @@ describe("partitioned consumer groups", () => {
     });
     await subscription.ready;
     await eventually(
-      () => handledCount("basic"),
+      () => handledCount(pool, "basic"),
       (n) => n >= 400,
       20_000,
     );
     await subscription.close();
     await expectExactlyOnceInKeyOrder(
+      pool,
       "basic",
       published.map((event) => event.id),
     );
@@ -137,13 +117,13 @@ describe("partitioned consumer groups", () => {
       }),
     );
     await eventually(
-      () => handledCount("racing"),
+      () => handledCount(pool, "racing"),
       (n) => n >= ids.length,
       20_000,
     );
     await subscription.close();
     expect(ids.length).toBe(360);
-    await expectExactlyOnceInKeyOrder("racing", ids);
+    await expectExactlyOnceInKeyOrder(pool, "racing", ids);
   });
 
   it("a poison event holds back only its own slot; the rest of the group goes on, then it is dead-lettered", async () => {
@@ -177,7 +157,7 @@ describe("partitioned consumer groups", () => {
     });
     await subscription.ready;
     await eventually(
-      () => handledCount("poisoned"),
+      () => handledCount(pool, "poisoned"),
       (n) => n >= others.length,
       10_000,
     );
@@ -186,7 +166,7 @@ describe("partitioned consumer groups", () => {
     expect(early.rows.map((row) => row.event_id)).not.toContain(after.id);
     expect(attempts.length).toBeLessThan(3);
     await eventually(
-      () => handledCount("poisoned"),
+      () => handledCount(pool, "poisoned"),
       (n) => n >= others.length + 1,
       10_000,
     );
@@ -194,7 +174,7 @@ describe("partitioned consumer groups", () => {
     expect(attempts).toEqual([1, 2, 3]);
     const dead = await bus.listDeadLetters({ group: "poisoned" });
     expect(dead.map((letter) => letter.eventId)).toEqual([poison.id]);
-    await expectExactlyOnceInKeyOrder("poisoned", [after.id, ...others.map((event) => event.id)]);
+    await expectExactlyOnceInKeyOrder(pool, "poisoned", [after.id, ...others.map((event) => event.id)]);
 
     // Fixed: a redrive hands the dead letter to the partitioned group again, once.
     expect(await bus.requestRedrive("poisoned")).toBe(1);
@@ -239,7 +219,7 @@ describe("partitioned consumer groups", () => {
     }
     await publishing;
     await eventually(
-      () => handledCount("resized"),
+      () => handledCount(pool, "resized"),
       (n) => n >= ids.length,
       20_000,
     );
@@ -252,7 +232,7 @@ describe("partitioned consumer groups", () => {
       { from: 1, to: 64 },
     ]);
     expect(ids.length).toBe(600);
-    await expectExactlyOnceInKeyOrder("resized", ids);
+    await expectExactlyOnceInKeyOrder(pool, "resized", ids);
   });
 
   it("an unpartitioned group becomes partitioned where it was; a member reading it as one switches", async () => {
@@ -282,13 +262,14 @@ describe("partitioned consumer groups", () => {
       })),
     );
     await eventually(
-      () => handledCount("convert"),
+      () => handledCount(pool, "convert"),
       (n) => n >= 100,
       10_000,
     );
     await sleep(200);
     await Promise.all([old.close(), converting.close()]);
     await expectExactlyOnceInKeyOrder(
+      pool,
       "convert",
       [...first, ...second].map((event) => event.id),
     );
@@ -329,7 +310,7 @@ describe("partitioned consumer groups", () => {
     });
     await subscription.ready;
     await eventually(
-      () => handledCount("watched"),
+      () => handledCount(pool, "watched"),
       (n) => n >= 36,
       10_000,
     );
