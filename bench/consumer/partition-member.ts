@@ -8,12 +8,12 @@
  */
 import pg from "pg";
 import { createPostbus } from "../../packages/client/src/index.js";
+import { partitionHandler } from "../lib/partition-handler.js";
 
 const [url, group, channel, partitions, concurrency, handlerMs] = process.argv.slice(2);
 const pool = new pg.Pool({ connectionString: url, max: Number(concurrency) + 2 });
 pool.on("error", () => {});
 const bus = createPostbus({ db: pool });
-const delay = Number(handlerMs);
 
 const subscription = bus.subscribe({
   group: group!,
@@ -21,14 +21,7 @@ const subscription = bus.subscribe({
   partitions: Number(partitions),
   concurrency: Number(concurrency),
   batchSize: 10,
-  handler: async (event, { tx }) => {
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const data = event.data as { key: string; seq: number };
-    await tx.query(
-      "INSERT INTO bench_partition_handled (group_name, event_id, key, seq, at) VALUES ($1, $2, $3, $4, clock_timestamp())",
-      [group, event.id, data.key, data.seq],
-    );
-  },
+  handler: partitionHandler(group!, Number(handlerMs)),
 });
 await subscription.ready;
 process.stdout.write("ready\n");

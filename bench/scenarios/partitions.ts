@@ -5,6 +5,7 @@ import { createPostbus } from "../../packages/client/src/index.js";
 import { nowMs } from "../lib/clock.js";
 import { makeCell } from "../lib/compare.js";
 import { resetTables } from "../lib/database.js";
+import { partitionHandler } from "../lib/partition-handler.js";
 import type { BenchContext, Cell, Check, Scenario } from "./types.js";
 
 const PARTITIONS = 8;
@@ -119,14 +120,7 @@ async function slowHandlerRate(
         partitions: PARTITIONS,
         concurrency: PARTITIONS,
         batchSize: 10,
-        handler: async (event, { tx }) => {
-          await new Promise((resolve) => setTimeout(resolve, HANDLER_MS));
-          const data = event.data as { key: string; seq: number };
-          await tx.query(
-            "INSERT INTO bench_partition_handled (group_name, event_id, key, seq, at) VALUES ($1, $2, $3, $4, clock_timestamp())",
-            [group, event.id, data.key, data.seq],
-          );
-        },
+        handler: partitionHandler(group, HANDLER_MS),
       });
       await sub.ready;
       subscription = sub;
@@ -162,13 +156,7 @@ async function fastRate(context: BenchContext, partitioned: boolean, events: num
       channels: CHANNEL,
       ...(partitioned ? { partitions: PARTITIONS } : {}),
       batchSize: 100,
-      handler: async (event, { tx }) => {
-        const data = event.data as { key: string; seq: number };
-        await tx.query(
-          "INSERT INTO bench_partition_handled (group_name, event_id, key, seq, at) VALUES ($1, $2, $3, $4, clock_timestamp())",
-          [group, event.id, data.key, data.seq],
-        );
-      },
+      handler: partitionHandler(group, 0),
     });
     const seconds = (nowMs() - started) / 1000;
     if (drained.handled !== events) throw new Error(`${group}: drained ${drained.handled} of ${events}`);
