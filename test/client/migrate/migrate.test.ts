@@ -23,6 +23,7 @@ describe("migrate", () => {
       "000006_claim_batch",
       "000007_group_retention",
       "000008_partitioned_groups",
+      "000009_claim_batch_plpgsql",
     ]);
     expect(first.version).toBe(LATEST_MIGRATION);
     const second = await migrate(fromPool(pool));
@@ -37,6 +38,7 @@ describe("migrate", () => {
       { id: 6, name: "000006_claim_batch" },
       { id: 7, name: "000007_group_retention" },
       { id: 8, name: "000008_partitioned_groups" },
+      { id: 9, name: "000009_claim_batch_plpgsql" },
     ]);
   });
 
@@ -55,6 +57,7 @@ describe("migrate", () => {
       "000006_claim_batch",
       "000007_group_retention",
       "000008_partitioned_groups",
+      "000009_claim_batch_plpgsql",
     ]);
     const { rows } = await pool.query("SELECT count(*)::int AS n FROM race.postbus_migrations");
     expect(rows[0].n).toBe(LATEST_MIGRATION);
