@@ -17,7 +17,7 @@ function instantExecutor(): Executor {
       const rows = ids.map((eventId, index) => ({
         id: index + 1,
         tx_text: "1000",
-        created_at_tz: new Date(),
+        created_ms: Date.now(),
         event_id_text: String(eventId).toLowerCase(),
       }));
       return { rows: rows as Row[], rowCount: rows.length };

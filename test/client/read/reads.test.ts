@@ -151,3 +151,58 @@ describe("created_at", () => {
     }
   });
 });
+
+describe("createdAt", () => {
+  it("is created_at in the session's time zone truncated to the millisecond, as node-postgres's own parser reads it, on every path", async () => {
+    // Microsecond parts that float arithmetic would round the wrong way (.123000 as 122.99…),
+    // a whole second, and the last microsecond of a millisecond.
+    const times = [
+      "2026-12-03 10:15:30.123",
+      "2026-12-03 10:15:31",
+      "2026-12-03 10:15:32.999999",
+      "1999-12-31 23:59:59.000001",
+    ];
+    const channel = "created.at";
+    for (const [n, at] of times.entries()) {
+      await pool.query("INSERT INTO events (channel, data, created_at) VALUES ($1, $2, $3::timestamp)", [
+        channel,
+        { n },
+        at,
+      ]);
+    }
+    await deliverable(pool);
+    // What node-postgres's timestamptz parser makes of the same instants, in the same session zone.
+    const { rows } = await pool.query<{ at: Date }>(
+      "SELECT created_at::timestamptz AS at FROM events WHERE channel = $1 ORDER BY id",
+      [channel],
+    );
+    const want = rows.map((row) => row.at.getTime());
+    expect(want[0]! % 1000).toBe(123);
+    expect(want[2]! % 1000).toBe(999);
+
+    const read = await bus.readEvents([channel], { limit: 10 });
+    expect(read.map((event) => event.createdAt.getTime())).toEqual(want);
+    const latest = await bus.getLatestEvents(channel, { limit: 10 });
+    expect(latest.map((event) => event.createdAt.getTime()).reverse()).toEqual(want);
+    // A row without an envelope reads its timestamp from created_at.
+    expect(read[0]!.envelope.timestamp).toBe(new Date(want[0]!).toISOString());
+
+    const delivered: number[] = [];
+    await bus.drain({
+      group: "created-at",
+      channels: [channel],
+      from: "beginning",
+      handler: (event) => {
+        delivered.push(event.createdAt.getTime());
+      },
+    });
+    expect(delivered).toEqual(want);
+
+    const published = await bus.publish(channel, { n: 99 });
+    const stored = await pool.query<{ at: Date }>(
+      "SELECT created_at::timestamptz AS at FROM events WHERE id = $1",
+      [published.id],
+    );
+    expect(published.createdAt.getTime()).toBe(stored.rows[0]!.at.getTime());
+  });
+});

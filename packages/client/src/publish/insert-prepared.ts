@@ -57,7 +57,7 @@ export async function insertPrepared(
       id: row.id,
       channel: event.channel,
       position: formatPosition({ tx: row.tx_text, id: row.id }),
-      createdAt: row.created_at_tz,
+      createdAt: new Date(row.created_ms),
       envelope: event.envelope,
       type: event.envelope.event_type,
       data: event.envelope.data,

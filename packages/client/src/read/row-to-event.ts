@@ -8,19 +8,20 @@ import type { EventRow } from "../sql/select-latest-events.js";
  * `event_type`) is read as the payload of an event whose type is the channel.
  */
 export function rowToEvent(row: EventRow): StoredEvent {
-  const envelope = toEnvelope(row);
+  const createdAt = new Date(row.created_ms);
+  const envelope = toEnvelope(row, createdAt);
   return {
     id: row.id,
     channel: row.channel,
     position: `${row.tx_text}:${row.id}`,
-    createdAt: row.created_at_tz,
+    createdAt,
     envelope,
     type: envelope.event_type,
     data: envelope.data,
   };
 }
 
-function toEnvelope(row: EventRow): Envelope {
+function toEnvelope(row: EventRow, createdAt: Date): Envelope {
   const stored = row.data;
   if (isRecord(stored) && typeof stored.event_type === "string") {
     if (typeof stored.timestamp === "string" && isRecord(stored.metadata) && "data" in stored) {
@@ -29,12 +30,12 @@ function toEnvelope(row: EventRow): Envelope {
     return {
       ...stored,
       event_type: stored.event_type,
-      timestamp: typeof stored.timestamp === "string" ? stored.timestamp : row.created_at_tz.toISOString(),
+      timestamp: typeof stored.timestamp === "string" ? stored.timestamp : createdAt.toISOString(),
       data: "data" in stored ? stored.data : null,
       metadata: isRecord(stored.metadata) ? (stored.metadata as EventMetadata) : {},
     };
   }
-  return { event_type: row.channel, timestamp: row.created_at_tz.toISOString(), data: stored, metadata: {} };
+  return { event_type: row.channel, timestamp: createdAt.toISOString(), data: stored, metadata: {} };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

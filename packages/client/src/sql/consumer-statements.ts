@@ -1,3 +1,4 @@
+import { createdMs } from "./select-latest-events.js";
 /**
  * The statements of the consuming side, built once per client for its quoted
  * schema. Each is documented where it is defined; parameters are always bound.
@@ -68,7 +69,7 @@ LEFT JOIN LATERAL (
      * null), each channel read from its own cursor with the index, below the horizon.
      */
     // In the SELECT list, not FROM: the SQL function's rows then stream instead of being collected first.
-    claimBatch: `SELECT (b.r).* FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
+    claimBatch: `SELECT (b.r).held, (b.r).id, (b.r).channel, (b.r).data, (b.r).tx_text, ${createdMs("(b.r).created_at_tz")} FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
 
     /**
      * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per
@@ -152,7 +153,7 @@ SELECT (SELECT id FROM dl)::text AS dead_letter_id, (SELECT count(*) FROM moved)
 
     /** The next dead letters to redrive: $1 group, $2 limit, $3 the subscription's channels. */
     readRedrives: `SELECT d.id::text AS dead_letter_id, d.attempts, d.event_id AS id, d.channel, d.data,
-  d.event_tx::text AS tx_text, coalesce(ev.created_at::timestamptz, d.dead_at) AS created_at_tz
+  d.event_tx::text AS tx_text, ${createdMs("coalesce(ev.created_at::timestamptz, d.dead_at)")}
 FROM ${schema}.postbus_dead_letters AS d
 LEFT JOIN ${schema}.events AS ev ON ev.id = d.event_id
 WHERE d.group_name = $1 AND d.status = 'redrive' AND d.channel = ANY($3::varchar[])

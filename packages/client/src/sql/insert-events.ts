@@ -1,8 +1,7 @@
-import { EVENT_COLUMNS } from "./select-latest-events.js";
+import { createdMs, EVENT_COLUMNS } from "./select-latest-events.js";
 
 /** What the insert statements return: the stored row's position, time and event id. */
-const RETURNING =
-  "RETURNING id, tx::text AS tx_text, created_at::timestamptz AS created_at_tz, event_id::text AS event_id_text";
+const RETURNING = `RETURNING id, tx::text AS tx_text, ${createdMs("created_at::timestamptz")}, event_id::text AS event_id_text`;
 
 /** The conflict target: the partial unique index `events_event_id_idx` (migration 000004). */
 const ON_CONFLICT = "ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING";
@@ -59,7 +58,8 @@ WHERE e.event_id = ANY($1::uuid[])`;
 export interface InsertedRow {
   readonly id: number;
   readonly tx_text: string;
-  readonly created_at_tz: Date;
+  /** See `createdMs`. */
+  readonly created_ms: number;
   /** `event_id` in PostgreSQL's text form (lower case). */
   readonly event_id_text: string;
 }

@@ -1,4 +1,5 @@
 import { slotOf } from "./partition-statements.js";
+import { createdMs } from "./select-latest-events.js";
 
 /**
  * The statements of `postbus status` and `postbus dlq`, built once per call
@@ -171,7 +172,7 @@ LEFT JOIN LATERAL (
      */
     listDeadLetters: `SELECT d.id::text AS dead_letter_id, d.group_name, d.error, d.attempts, d.first_failed_at,
   d.dead_at, d.status, d.redriven_at, d.event_id AS id, d.channel, d.data, d.event_tx::text AS tx_text,
-  coalesce(ev.created_at::timestamptz, d.first_failed_at) AS created_at_tz
+  ${createdMs("coalesce(ev.created_at::timestamptz, d.first_failed_at)")}
 FROM ${schema}.postbus_dead_letters AS d
 LEFT JOIN ${schema}.events AS ev ON ev.id = d.event_id
 WHERE ($1::varchar IS NULL OR d.group_name = $1) AND ($2::text IS NULL OR d.status = $2)
