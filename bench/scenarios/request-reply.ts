@@ -33,8 +33,8 @@ interface Tally {
 const tallies: Tally[] = [];
 
 /**
- * The issue's baseline: a bare NOTIFY ping-pong between two connections, nothing
- * written. Requester and responder each have their own connection, like two processes.
+ * A reference, not the judged baseline: a bare NOTIFY ping-pong between two connections, nothing
+ * written — no durable design can come near it. Requester and responder each have their own connection, like two processes.
  */
 async function notifyPingPong(url: string): Promise<RoundTripper> {
   const requester = new pg.Client({ connectionString: url });
@@ -66,7 +66,7 @@ async function notifyPingPong(url: string): Promise<RoundTripper> {
 }
 
 /**
- * A reference, not the judged baseline: the least a durable request-reply costs in raw SQL.
+ * The judged baseline (issue 14: "the honest floor"): the least a durable request-reply costs in raw SQL.
  * The request row and its NOTIFY commit together; the responder inserts the reply row and
  * notifies its id in one statement; the requester reads the reply by primary key. No cursor,
  * no exactly-once, no takeover, no validation.
@@ -211,13 +211,13 @@ async function concurrentRate(make: () => Promise<RoundTripper>, durationMs: num
 
 /**
  * Request-response round trip: Postbus `request` → `respond` (a consumer group in
- * the responder's transaction) → reply, against a bare NOTIFY ping-pong, with a raw
- * durable request-reply (two committed rows) as a reference for the cost of durability.
+ * the responder's transaction) → reply, against the raw durable request-reply (two committed
+ * rows), with a bare NOTIFY ping-pong as a reference row.
  */
 export const requestReplyScenario: Scenario = {
   name: "request-reply",
   title: "Request-response round trip",
-  target: "p50 and p99 ≤ 1.5 × a raw NOTIFY ping-pong",
+  target: "p50 and p99 ≤ 1.5 × the raw durable request-reply",
   async run(context) {
     const url = context.db.url;
     const duration = context.duration(3000);
@@ -233,26 +233,26 @@ export const requestReplyScenario: Scenario = {
     };
     await alternate({
       rounds: context.rounds,
-      baseline: () => runSide("ping", () => notifyPingPong(url)),
+      baseline: () => runSide("durable", () => rawDurable(url)),
       postbus: () => runSide("postbus", () => postbusRequestReply(url)),
-      references: { durable: () => runSide("durable", () => rawDurable(url)) },
+      references: { ping: () => runSide("ping", () => notifyPingPong(url)) },
     });
     // The warm-up round is in the samples above; drop it (the first entry of each side).
     const drop = (name: keyof typeof latencies) => latencies[name].slice(perRound[name][0]);
-    const ping = drop("ping");
+    const durable = drop("durable");
     const postbus = drop("postbus");
-    const durable = latencies.durable; // references run no warm-up
+    const ping = latencies.ping; // references run no warm-up
     const cells: Cell[] = [];
     for (const compare of ["median", "p99"] as const) {
       const cell = makeCell({
         label: `round trip ${compare === "median" ? "p50" : "p99"}, one request in flight`,
         unit: "ms",
         compare,
-        baselineName: "raw NOTIFY ping-pong",
-        baseline: ping,
+        baselineName: "raw durable request-reply",
+        baseline: durable,
         postbus,
-        references: { "raw durable request-reply": durable },
-        target: { op: "<=", value: 1.5, text: `${compare === "median" ? "p50" : "p99"} ≤ 1.5 × raw` },
+        references: { "raw NOTIFY ping-pong (nothing durable)": ping },
+        target: { op: "<=", value: 1.5, text: `${compare === "median" ? "p50" : "p99"} ≤ 1.5 × raw durable` },
       });
       cells.push(cell);
       context.log(`request-reply ${cell.label}: ${summaryLine(cell)}`);
@@ -262,23 +262,23 @@ export const requestReplyScenario: Scenario = {
       rounds: context.rounds,
       baseline: async () => {
         await fresh();
-        return concurrentRate(() => notifyPingPong(url), duration);
+        return concurrentRate(() => rawDurable(url), duration);
       },
       postbus: async () => {
         await fresh();
         return concurrentRate(() => postbusRequestReply(url), duration);
       },
       references: {
-        "raw durable request-reply": async () => {
+        "raw NOTIFY ping-pong (nothing durable)": async () => {
           await fresh();
-          return concurrentRate(() => rawDurable(url), duration);
+          return concurrentRate(() => notifyPingPong(url), duration);
         },
       },
     });
     const rateCell = makeCell({
       label: `round trips/s, ${CONCURRENT} requests in flight`,
       unit: "requests/s",
-      baselineName: "raw NOTIFY ping-pong",
+      baselineName: "raw durable request-reply",
       baseline: rates.baseline,
       postbus: rates.postbus,
       references: rates.references,
@@ -316,14 +316,14 @@ export const requestReplyScenario: Scenario = {
         perSecond: rateCell.postbus.median,
       },
     ];
-    const durableStats = cells[0]!.references![0]!.stats;
+    const pingStats = cells[0]!.references![0]!.stats;
     return {
       cells,
       checks,
       distributions,
       throughputs,
       notes: [
-        `A Postbus round trip is two commits — the request, then the reply with the responder group's cursor in its batch transaction — plus the batch's statements (begin, lease, read, savepoint, insert, cursor, commit), the after-commit NOTIFY and one reply lookup. A bare NOTIFY ping-pong writes nothing. The raw durable request-reply (two committed rows, reply read by id, no cursor) had p50 ${formatNumber(durableStats.median)} ms, p99 ${formatNumber(durableStats.p99)} ms in this run: most of the gap is what durability costs.`,
+        `A Postbus round trip is two commits — the request, then the reply with the responder group's cursor in its batch transaction — plus the batch's statements (begin, lease, read, savepoint, insert, cursor, commit), the after-commit NOTIFY and one reply lookup. The baseline, the raw durable request-reply, is two committed rows (each with its NOTIFY in the same statement) and the reply read by id: no cursor, no exactly-once, no takeover. A bare NOTIFY ping-pong (reference row) writes nothing: p50 ${formatNumber(pingStats.median)} ms, p99 ${formatNumber(pingStats.p99)} ms in this run.`,
         "Requester and responder use separate pools in one process, so wake-ups travel through the server as between processes. The reply goes on the request's channel (the untyped default), so the responder group also reads past its own replies.",
       ],
       details: {
