@@ -72,7 +72,11 @@ export async function consumeLoop(
     try {
       result = await runBatch(deps, config.batchSize, scope);
       if ("state" in result && result.state.redrive && !shouldStop()) {
-        stats.redriven += await redriveDeadLetters(deps);
+        // Await first: `stats.redriven += await …` reads the counter before the await, and the
+        // partition workers of one drain share `stats`, so a worker whose redrive found the lease
+        // taken would write back the 0 it read and erase the count of the one that handled it.
+        const redriven = await redriveDeadLetters(deps);
+        stats.redriven += redriven;
       }
       errorDelay = 50;
       errorsInARow = 0;
