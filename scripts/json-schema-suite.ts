@@ -14,6 +14,11 @@
  * `$id` differs gets a second file: that URL, `allOf` a `$ref` to its `$id`) and the draft's `$schema`
  * when it names none — what a Postbus user would write for a shared schema.
  *
+ * The projects follow the specification on `format`: `"format": { "2020-12": "annotation" }` (the
+ * required 2020-12 `format.json` expects an invalid string to pass), except for the files under
+ * `optional/format/`, where, as the suite's README asks of runners, format assertion is enabled
+ * (`"assertion"`, Postbus's default). draft-07 always asserts `format`.
+ *
  * Usage: `tsx scripts/json-schema-suite.ts <suite folder> [--draft draft7|draft2020-12] [--json] [--verbose]`
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -21,6 +26,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
+import type { FormatMode } from "../codegen/src/config/config.js";
 import { loadConfig } from "../codegen/src/config/load-config.js";
 import { emitTypesPackage } from "../codegen/src/emit/index.js";
 import { generate } from "../codegen/src/generate.js";
@@ -91,7 +97,8 @@ async function main(): Promise<void> {
           const groups = JSON.parse(await readFile(path.join(folder, file), "utf8")) as SuiteGroup[];
           for (const group of groups) {
             const label = `${file}: ${group.description}`;
-            await scoreGroup(work, draft, group, label, remotes, postbus);
+            const format = optional && file.startsWith("format/") ? "assertion" : "annotation";
+            await scoreGroup(work, draft, group, label, remotes, format, postbus);
             scoreAjv(draft, group, label, remotes, ajv);
           }
         }
@@ -151,6 +158,7 @@ async function scoreGroup(
   group: SuiteGroup,
   label: string,
   remotes: Map<string, unknown>,
+  format: FormatMode,
   score: Score,
 ) {
   score.total += group.tests.length;
@@ -158,7 +166,7 @@ async function scoreGroup(
   let accepts: ((value: unknown) => boolean) | undefined;
   let reason = "";
   try {
-    accepts = await generatedValidator(root, draft, group.schema, remotes);
+    accepts = await generatedValidator(root, draft, group.schema, remotes, format);
   } catch (error) {
     reason = (error as Error).message.split("\n")[0] ?? "";
   } finally {
@@ -186,13 +194,17 @@ async function generatedValidator(
   draft: DraftName,
   schema: unknown,
   remotes: Map<string, unknown>,
+  format: FormatMode,
 ): Promise<(value: unknown) => boolean> {
   const file =
     typeof schema === "object" && schema !== null && !Array.isArray(schema)
       ? { $schema: DRAFTS[draft].uri, ...schema }
       : { $schema: DRAFTS[draft].uri, allOf: [schema] };
   await mkdir(path.join(root, "schemas", "suite"), { recursive: true });
-  await writeFile(path.join(root, "postbus.config.json"), '{ "definitions": ["schemas/remotes/**"] }\n');
+  await writeFile(
+    path.join(root, "postbus.config.json"),
+    `${JSON.stringify({ definitions: ["schemas/remotes/**"], format: { "2020-12": format } })}\n`,
+  );
   await writeFile(path.join(root, "schemas", "suite", "suite.case.json"), JSON.stringify(file, null, 2));
   await writeRemotes(path.join(root, "schemas", "remotes"), draft, file, remotes);
   const { config } = await loadConfig({ cwd: root });

@@ -68,6 +68,26 @@ export interface PostbusConfigFile {
    * that id, wherever the file lies, and `$ref`s resolve against such ids).
    */
   readonly idBase?: IdBase;
+  /**
+   * Whether `format` is checked, per dialect. draft-07 schemas always check it (ajv's behaviour, and
+   * what the JSON-Schema-Test-Suite's draft-07 format tests expect). In 2020-12, `format` belongs to the
+   * format-annotation vocabulary, which the specification makes an annotation: `"annotation"` follows it
+   * (not checked, an info diagnostic per use), `"assertion"` (the default, as ajv) checks it. A 2020-12
+   * schema whose metaschema declares the format-assertion vocabulary has it checked either way.
+   *
+   * ```json
+   * { "format": { "2020-12": "annotation" } }
+   * ```
+   */
+  readonly format?: { readonly "2020-12"?: FormatMode };
+}
+
+/** What `format` does in a dialect: checked (`"assertion"`) or only described (`"annotation"`). */
+export type FormatMode = "assertion" | "annotation";
+
+/** `format` per dialect, resolved; see {@link PostbusConfigFile.format}. draft-07 always asserts. */
+export interface FormatModes {
+  readonly "2020-12": FormatMode;
 }
 
 /**
@@ -118,4 +138,6 @@ export interface ResolvedConfig {
   readonly eventType: EventTypeRule;
   /** What relative `$id`s resolve against. */
   readonly idBase: IdBase;
+  /** Whether a 2020-12 `format` (format-annotation vocabulary) is checked. */
+  readonly format: FormatModes;
 }

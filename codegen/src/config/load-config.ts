@@ -10,8 +10,9 @@ import type { Diagnostic } from "../ir/model.js";
 import { checkPattern, DEFAULT_EVENT_TYPE_RULE, PATTERN_PLACEHOLDERS } from "../load/derive-event-type.js";
 import { isObject } from "../load/json-pointer.js";
 import { type ParsedText, parseText } from "../load/parse-file.js";
+import { DEFAULT_FORMAT_MODES } from "../validate/keyword-effect.js";
 import { didYouMean } from "../validate/suggest-name.js";
-import type { IdBase, PostbusConfigFile, ResolvedConfig, UnknownKeywords } from "./config.js";
+import type { FormatMode, IdBase, PostbusConfigFile, ResolvedConfig, UnknownKeywords } from "./config.js";
 
 /** The config file's name, looked up from the working folder upward. */
 export const CONFIG_FILE = "postbus.config.json";
@@ -165,6 +166,7 @@ export function resolveConfig(
         : { from: file.eventType.from, pattern: file.eventType.pattern ?? "<file-stem>" },
     ),
     idBase: file.idBase ?? "file",
+    format: Object.freeze({ "2020-12": file.format?.["2020-12"] ?? DEFAULT_FORMAT_MODES["2020-12"] }),
   });
 }
 
@@ -180,10 +182,12 @@ type Shape =
   | "sources"
   | "eventTypeRule"
   | "idBase"
+  | "formatMode"
   | { readonly [key: string]: Shape };
 
 const UNKNOWN_KEYWORDS: readonly UnknownKeywords[] = ["annotation", "error"];
 const ID_BASES: readonly IdBase[] = ["file", "none"];
+const FORMAT_MODES: readonly FormatMode[] = ["assertion", "annotation"];
 const EVENT_TYPE_SOURCES = ["path", "id", "field"] as const;
 
 const SHAPE: { readonly [key: string]: Shape } = {
@@ -200,6 +204,7 @@ const SHAPE: { readonly [key: string]: Shape } = {
   sources: "sources",
   eventType: "eventTypeRule",
   idBase: "idBase",
+  format: { "2020-12": "formatMode" },
 };
 
 function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
@@ -265,6 +270,14 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
           pointer,
           `${label(pointer)} must be one of ${ID_BASES.map((base) => `"${base}"`).join(", ")}`,
           '"file" resolves a relative $id against the file\'s own URL; "none" keeps relative $ids in a base-less id space, as ajv does',
+        );
+      }
+    } else if (shape === "formatMode") {
+      if (!FORMAT_MODES.includes(value as FormatMode)) {
+        report(
+          pointer,
+          `${label(pointer)} must be one of ${FORMAT_MODES.map((mode) => `"${mode}"`).join(", ")}`,
+          '"assertion" checks "format" in 2020-12 schemas (as ajv does); "annotation" only describes, as the 2020-12 specification says',
         );
       }
     } else if (shape === "eventTypeRule") {

@@ -2,6 +2,7 @@ import { escapeSegment, isObject, parsePointer, valueAt } from "../load/json-poi
 import type { SchemaFile } from "../load/load-schemas.js";
 import { fileStem } from "../load/path-defaults.js";
 import type { EventFacts } from "../validate/check-event-facts.js";
+import { keywordIgnoredBecause } from "../validate/keyword-effect.js";
 import { KEYWORDS } from "../validate/keywords.js";
 import { siteKey } from "../validate/resolve-refs.js";
 import type { ValidatedSchemas } from "../validate/validate-schemas.js";
@@ -91,6 +92,7 @@ export function buildModel(validated: ValidatedSchemas): { model: ContractModel;
   const normalizeAt = (file: SchemaFile, pointer: string, from: string | undefined, scope: DynamicScope) =>
     normalizeSchema(valueAt(file.parsed.value, pointer), pointer, {
       dialect: file.dialect ?? "2020-12",
+      ignores: (keyword) => keywordIgnoredBecause(keyword, file, validated.format) !== undefined,
       refName: (refPointer) => {
         const target = validated.refs.get(siteKey(file.file, refPointer));
         if (target === undefined) return undefined;

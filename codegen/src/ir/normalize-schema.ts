@@ -6,6 +6,8 @@ import type { NormalizedSchema } from "./model.js";
 /** What normalizing needs to know about `$ref`s, and what it reports back. */
 export interface NormalizeContext {
   readonly dialect: Dialect;
+  /** Whether a keyword the dialect defines is only an annotation here (a vocabulary left out, a 2020-12 `format`). */
+  readonly ignores?: (keyword: string) => boolean;
   /** The definition name a `$ref` held by the schema at `pointer` resolves to; `undefined` if unresolved. */
   readonly refName: (pointer: string) => string | undefined;
   /** The same for a `$dynamicRef` (2020-12), resolved in the dynamic scope at `pointer`. */
@@ -74,7 +76,8 @@ const GUARDING = new Set([
  * `additionalItems` become 2020-12, `dependencies` becomes `dependentRequired` (name lists) and
  * `dependentSchemas` (schemas); boolean `exclusiveMinimum`/`exclusiveMaximum`
  * become numbers; OpenAPI `nullable` becomes a type union; `x-postbus`, `$id`,
- * `$schema`, `$comment`, `content*` annotations, keywords the dialect does not define (annotations),
+ * `$schema`, `$comment`, `content*` annotations, keywords the dialect does not define (annotations)
+ * or that `context.ignores` (vocabularies a custom metaschema leaves out, a `format` that only annotates),
  * nested `$defs` (referenced definitions live in the model) and OpenAPI's
  * `example` go (an annotation whose value real corpora use loosely, e.g. AsyncAPI's `{ "$ref": … }` to
  * an examples file; only `examples` entries are checked against the schema).
@@ -98,6 +101,8 @@ function normalize(
     if (DROPPED.has(keyword)) continue;
     // A keyword the dialect does not define is an annotation (validate/ reported it): left out.
     if (!keyword.startsWith("x-") && !isSupportedKeyword(keyword, context.dialect)) continue;
+    // So is one the file's vocabularies leave out, or a 2020-12 `format` the config makes an annotation.
+    if (context.ignores?.(keyword) === true) continue;
     if (context.dialect === "draft-07" && hasRef && !ANNOTATION_ONLY.has(keyword)) continue;
     const at = appendPointer(pointer, keyword);
     const child = (inner: unknown, innerPointer: string) =>

@@ -16,6 +16,26 @@ const DRAFT_07_META_SCHEMA =
 /** The `$id` of the bundled draft-07 meta-schema, without the empty fragment. */
 export const DRAFT_07_META_SCHEMA_URI = "http://json-schema.org/draft-07/schema";
 
+/**
+ * The 2020-12 format-assertion vocabulary's meta-schema (© the JSON Schema authors, as published at its
+ * `$id`), which ajv does not ship: a custom metaschema that declares the vocabulary `$ref`s it.
+ */
+const FORMAT_ASSERTION_META_SCHEMA = `${JSON.stringify(
+  {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: "https://json-schema.org/draft/2020-12/meta/format-assertion",
+    $vocabulary: { "https://json-schema.org/draft/2020-12/vocab/format-assertion": true },
+    $dynamicAnchor: "meta",
+    title: "Format vocabulary meta-schema for assertion results",
+    type: ["object", "boolean"],
+    properties: { format: { type: "string" } },
+  },
+  null,
+  2,
+)}\n`;
+
+const FORMAT_ASSERTION_META_SCHEMA_URI = "https://json-schema.org/draft/2020-12/meta/format-assertion";
+
 /** The JSON Schema 2020-12 meta-schema and its vocabularies' meta-schemas: read from the copies ajv ships. */
 const DRAFT_2020_12_META_SCHEMAS: ReadonlyMap<string, string> = new Map([
   ["https://json-schema.org/draft/2020-12/schema", "schema.json"],
@@ -30,6 +50,7 @@ const ajvFiles = createRequire(import.meta.url);
 /** The text of the bundled meta-schema with this URI (hash removed), or `undefined`. */
 function bundledText(uri: string): string | undefined {
   if (uri === DRAFT_07_META_SCHEMA_URI) return DRAFT_07_META_SCHEMA;
+  if (uri === FORMAT_ASSERTION_META_SCHEMA_URI) return FORMAT_ASSERTION_META_SCHEMA;
   const file = DRAFT_2020_12_META_SCHEMAS.get(uri);
   if (file === undefined) return undefined;
   return readFileSync(ajvFiles.resolve(`ajv/dist/refs/json-schema-2020-12/${file}`), "utf8");
@@ -47,7 +68,7 @@ const files = new Map<string, SchemaFile>();
 /**
  * The bundled meta-schema with this URI (hash removed) as a definitions file named
  * `<bundled>/json-schema-draft-07.json` (or `json-schema-2020-12….json`, the 2020-12 meta-schema and its
- * vocabularies', as ajv ships them); `undefined` for any other URI. The same immutable object every
+ * vocabularies', as ajv ships them, and the format-assertion vocabulary's); `undefined` for any other URI. The same immutable object every
  * call, so its scan is cached like a loaded file's.
  */
 export function bundledSchemaFile(uri: string): SchemaFile | undefined {

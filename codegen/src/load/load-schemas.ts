@@ -25,8 +25,18 @@ export interface SchemaFile {
   readonly role: "event" | "definitions";
   readonly text: string;
   readonly parsed: ParsedText;
-  /** `undefined` when `$schema` names a dialect Postbus does not read. */
+  /**
+   * `undefined` when `$schema` names a dialect Postbus does not read. A custom metaschema's dialect is
+   * given in the validate phase (`resolveMetaSchemas`, to a copy of the file), when it is among the files.
+   */
   readonly dialect: Dialect | undefined;
+  /**
+   * The 2020-12 vocabularies in effect when `$schema` names a custom metaschema (its `$vocabulary`, the
+   * ones Postbus implements, sorted); `undefined`: the dialect's own (every 2020-12 vocabulary but format-assertion).
+   */
+  readonly vocabularies?: readonly string[];
+  /** The file of the custom metaschema `$schema` names, when it names one. */
+  readonly metaSchema?: string;
   /** Domain, event type and version as the path (and the config's `eventType` rule) say. */
   readonly defaults: EventDefaults;
 }

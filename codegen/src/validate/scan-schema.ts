@@ -1,8 +1,10 @@
+import type { FormatModes } from "../config/config.js";
 import { type DiagnosticCode, diagnostic, infoDiagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import type { Dialect } from "../load/detect-dialect.js";
 import { appendPointer, isObject, valueAt } from "../load/json-pointer.js";
 import type { SchemaFile } from "../load/load-schemas.js";
+import { DEFAULT_FORMAT_MODES, keywordIgnoredBecause } from "./keyword-effect.js";
 import {
   ANNOTATIONS,
   isSupportedKeyword,
@@ -45,27 +47,34 @@ const HINTS: ReadonlyMap<string, string> = new Map(
   }),
 );
 
-/** How keywords no dialect defines are treated (the config's `unknownKeywords` and `annotations`). */
+/** How keywords no dialect defines are treated, and `format` (the config's `unknownKeywords`, `annotations` and `format`). */
 export interface ScanOptions {
   readonly unknownKeywords: "annotation" | "error";
-  /** Vendor annotations: ignored without a diagnostic. */
+  /** Vendor annotations: ignored without a diagnostic (so are the keywords of this list a file's vocabularies leave out). */
   readonly annotations: readonly string[];
+  /** Whether a 2020-12 `format` is checked. */
+  readonly format: FormatModes;
 }
 
-/** The specification's default: unknown keywords and formats are annotations. */
-export const DEFAULT_SCAN_OPTIONS: ScanOptions = { unknownKeywords: "annotation", annotations: [] };
+/** The defaults: unknown keywords and formats are annotations (as the specification says); a 2020-12 `format` is checked. */
+export const DEFAULT_SCAN_OPTIONS: ScanOptions = {
+  unknownKeywords: "annotation",
+  annotations: [],
+  format: DEFAULT_FORMAT_MODES,
+};
 
 const scans = new WeakMap<SchemaFile, Map<string, FileScan>>();
 
 /**
  * Walks every schema in a file: flags the dialect's assertions Postbus does not implement (never
  * dropping a constraint silently), values of the wrong shape; reports keywords and formats no dialect
- * defines as ignored annotations (info) or, with `unknownKeywords: "error"`, as errors;
+ * defines as ignored annotations (info) or, with `unknownKeywords: "error"`, as errors; keywords the
+ * file's vocabularies leave out (and a 2020-12 `format` the config makes an annotation) as ignored (info);
  * collects `$ref`s with their base URI, `$id` resources and anchors. Memoized per
  * (immutable) {@link SchemaFile} and options, so unchanged files are walked once in watch mode.
  */
 export function scanSchemaFile(file: SchemaFile, options: ScanOptions = DEFAULT_SCAN_OPTIONS): FileScan {
-  const key = JSON.stringify([options.unknownKeywords, options.annotations]);
+  const key = JSON.stringify([options.unknownKeywords, options.annotations, options.format]);
   const byOptions = scans.get(file) ?? new Map<string, FileScan>();
   scans.set(file, byOptions);
   const cached = byOptions.get(key);
@@ -106,6 +115,23 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
         `${hint}; list it in "annotations" of postbus.config.json to silence this, or set "unknownKeywords": "error"`,
         { file: file.file, pointer, line, column },
       ),
+    );
+  };
+
+  /** A keyword the file's vocabularies (or the config's `format`) make an annotation: always an info note. */
+  const reportIgnored = (pointer: string, reason: string, keyword: string) => {
+    const { line, column } = file.parsed.locate(pointer);
+    const hint =
+      keyword === "format"
+        ? 'To check it, set "format": { "2020-12": "assertion" } in postbus.config.json or declare the format-assertion vocabulary in a metaschema; list "format" in "annotations" to silence this'
+        : `Declare the vocabulary in the metaschema's $vocabulary to apply it; list "${keyword}" in "annotations" to silence this`;
+    diagnostics.push(
+      infoDiagnostic("POSTBUS_SCHEMA_IGNORED_KEYWORD", `${reason}: not checked`, hint, {
+        file: file.file,
+        pointer,
+        line,
+        column,
+      }),
     );
   };
 
@@ -172,6 +198,11 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
             HINTS.get(keyword) ?? `${didYouMean(keyword, KEYWORDS.keys())}It constrains nothing`,
           );
         }
+        continue;
+      }
+      const ignoredBecause = keywordIgnoredBecause(keyword, file, options.format);
+      if (ignoredBecause !== undefined) {
+        if (!annotations.has(keyword)) reportIgnored(at, ignoredBecause, keyword);
         continue;
       }
       if (dialect === "draft-07" && hasRef && keyword !== "$ref" && !ANNOTATIONS.has(keyword)) {
@@ -257,7 +288,11 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
   };
 
   const checkFormat = (node: Record<string, unknown>, pointer: string): void => {
-    if (typeof node.format === "string" && !SUPPORTED_FORMATS.includes(node.format)) {
+    if (
+      typeof node.format === "string" &&
+      !SUPPORTED_FORMATS.includes(node.format) &&
+      keywordIgnoredBecause("format", file, options.format) === undefined
+    ) {
       reportUnknown(
         appendPointer(pointer, "format"),
         `The format "${node.format}" is not one Postbus checks`,
@@ -288,7 +323,7 @@ function walkFile(file: SchemaFile, options: ScanOptions): FileScan {
         "POSTBUS_SCHEMA_BAD_DIALECT",
         "/$schema",
         `The dialect ${JSON.stringify((file.parsed.value as Record<string, unknown>).$schema)} is not supported`,
-        'Use "https://json-schema.org/draft/2020-12/schema" or "http://json-schema.org/draft-07/schema#"',
+        'Use "https://json-schema.org/draft/2020-12/schema" or "http://json-schema.org/draft-07/schema#", or the $id of a metaschema among the schema files (it declares its $vocabulary)',
       );
     } else {
       walk(file.parsed.value, "", file.uri);

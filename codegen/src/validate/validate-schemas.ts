@@ -1,7 +1,9 @@
+import type { FormatModes } from "../config/config.js";
 import { type DiagnosticCode, diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
 import { bundledSchemaFile } from "../load/bundled-schemas.js";
 import type { SchemaFile } from "../load/load-schemas.js";
+import { resolveMetaSchemas } from "../load/resolve-metaschemas.js";
 import { checkEventFacts, type EventFacts } from "./check-event-facts.js";
 import { type DynamicRefTarget, type RefTarget, resolveRefs } from "./resolve-refs.js";
 import { DEFAULT_SCAN_OPTIONS, type FileScan, type ScanOptions, scanSchemaFile } from "./scan-schema.js";
@@ -22,10 +24,13 @@ export interface ValidatedSchemas {
   /** One per event file whose facts are valid, in path order. */
   readonly events: readonly EventFacts[];
   readonly diagnostics: readonly Diagnostic[];
+  /** Whether a 2020-12 `format` is checked (the config's `format`): what the IR keeps of it. */
+  readonly format: FormatModes;
 }
 
 /**
- * Phase 2, validate: keywords and their values, `x-postbus` facts, names (the
+ * Phase 2, validate: first the dialect and vocabularies of files whose `$schema` is a custom
+ * metaschema among them ({@link resolveMetaSchemas}); then keywords and their values, `x-postbus` facts, names (the
  * runtime's allow-list), `$ref` resolution across files, duplicate event type +
  * version, request-response facts (`response`, `errorResponse`). Collects every problem (ignored
  * annotation keywords as info diagnostics, per `options`); throws none.
@@ -34,13 +39,17 @@ export function validateSchemas(
   loaded: readonly SchemaFile[],
   options: ScanOptions = DEFAULT_SCAN_OPTIONS,
 ): ValidatedSchemas {
-  const files = loaded.filter((file) => file.parsed.value !== undefined);
+  const withMeta = resolveMetaSchemas(loaded.filter((file) => file.parsed.value !== undefined));
+  const files = withMeta.files;
   const scans = new Map(files.map((file) => [file, scanSchemaFile(file, options)] as const));
   for (const file of bundledFilesNeeded(scans, options)) {
     files.push(file);
     scans.set(file, scanSchemaFile(file, options));
   }
-  const diagnostics: Diagnostic[] = [...scans.values()].flatMap((scan) => scan.diagnostics);
+  const diagnostics: Diagnostic[] = [
+    ...withMeta.diagnostics,
+    ...[...scans.values()].flatMap((scan) => scan.diagnostics),
+  ];
   const resolved = resolveRefs(files, scans);
   diagnostics.push(...resolved.diagnostics);
   const events: EventFacts[] = [];
@@ -60,6 +69,7 @@ export function validateSchemas(
     dynamicAnchors: resolved.dynamicAnchors,
     events,
     diagnostics,
+    format: options.format,
   };
 }
 

@@ -29,6 +29,7 @@ describe("loadConfig", () => {
       sources: [],
       eventType: { from: "path", pattern: "<file-stem>" },
       idBase: "file",
+      format: { "2020-12": "assertion" },
     });
   });
 
@@ -54,6 +55,7 @@ describe("loadConfig", () => {
         sources: [],
         eventType: { from: "path", pattern: "<file-stem>" },
         idBase: "file",
+        format: { "2020-12": "assertion" },
       });
     } finally {
       await project.remove();
@@ -122,6 +124,16 @@ describe("loadConfig", () => {
       want: 'Unknown config key "pattern" for "from": "field"',
     },
     {
+      name: "a 2020-12 format mode that does not exist",
+      given: { "postbus.config.json": json({ format: { "2020-12": "assert" } }) },
+      want: '"format.2020-12" must be one of "assertion", "annotation"',
+    },
+    {
+      name: "a format mode for a dialect it does not apply to",
+      given: { "postbus.config.json": json({ format: { "draft-07": "annotation" } }) },
+      want: 'Unknown config key "draft-07"',
+    },
+    {
       name: "an idBase that does not exist",
       given: { "postbus.config.json": json({ idBase: "relative" }) },
       want: '"idBase" must be one of "file", "none"',
@@ -139,6 +151,19 @@ describe("loadConfig", () => {
       }
     },
   );
+
+  it('resolves "format": { "2020-12": "annotation" } (the default is "assertion")', async () => {
+    const project = await tempProject({
+      "postbus.config.json": json({ format: { "2020-12": "annotation" } }),
+    });
+    try {
+      expect((await loadConfig({ cwd: project.root })).config?.format).toEqual({ "2020-12": "annotation" });
+      await project.write("postbus.config.json", json({ format: {} }));
+      expect((await loadConfig({ cwd: project.root })).config?.format).toEqual({ "2020-12": "assertion" });
+    } finally {
+      await project.remove();
+    }
+  });
 
   it("resolves an eventType rule, filling in the default pattern, and idBase", async () => {
     const project = await tempProject({

@@ -117,6 +117,7 @@ export function resolvedConfig(overrides: Partial<ResolvedConfig> = {}): Resolve
     sources: [],
     eventType: { from: "path", pattern: "<file-stem>" },
     idBase: "file",
+    format: { "2020-12": "assertion" },
     ...overrides,
   };
 }
