@@ -79,8 +79,11 @@ describe("postbus_claim_batch", () => {
       expect(events.map((row) => row.data.data)).toEqual([1, 2, 3]);
       const last = events.at(-1);
       // The waiter's statement starts now and blocks on a lock the holder takes first; the
-      // holder then advances the cursor and commits. A plain statement's snapshot would be older.
-      await holder.query("SELECT pg_advisory_xact_lock(42, 42)");
+      // holder then advances the cursor, commits, and only then lets the waiter go. A plain
+      // statement's snapshot would be older. The gate is a session lock released after the
+      // commit: a transaction lock would be released by the same COMMIT as the lease, one lock at
+      // a time, and the woken waiter could try the lease before the holder had let go of it.
+      await holder.query("SELECT pg_advisory_lock(42, 42)");
       await waiter.query("BEGIN");
       const claim = waiter.query(
         // The limit argument waits for the gate, so the function runs once the holder committed.
@@ -93,10 +96,15 @@ describe("postbus_claim_batch", () => {
         [last.tx_text, last.id],
       );
       await holder.query("COMMIT");
+      await holder.query("SELECT pg_advisory_unlock(42, 42)");
       const { rows } = await claim;
       expect(rows).toEqual([expect.objectContaining({ held: true, id: null })]);
       await waiter.query("ROLLBACK");
     } finally {
+      // Never hand a client back to the pool inside a transaction: a later test would write in it.
+      await waiter.query("ROLLBACK").catch(() => {});
+      await holder.query("ROLLBACK").catch(() => {});
+      await holder.query("SELECT pg_advisory_unlock_all()").catch(() => {});
       holder.release();
       waiter.release();
     }
