@@ -1,4 +1,4 @@
-import { createdMs } from "./select-latest-events.js";
+import { CLAIMED_COLUMNS, createdMs } from "./select-latest-events.js";
 /**
  * The statements of the consuming side, built once per client for its quoted
  * schema. Each is documented where it is defined; parameters are always bound.
@@ -62,14 +62,15 @@ LEFT JOIN LATERAL (
      * $1 group, $2 limit, $3 the subscription's channels (a group may have cursors on channels this
      * member does not read), $4 `schema.group` (the lease's key), $5 the batch's server-side
      * deadline (see {@link TRY_LEASE_WITH_DEADLINE_SQL}). One round trip: the function
-     * `postbus_claim_batch` (migration 000006) reads with a snapshot taken after the lease was
+     * `postbus_claim_batch` (migration 000009) reads with a snapshot taken after the lease was
      * granted. One row with `held` false: another member holds the lease. No row: the group does
      * not exist. Otherwise a row of the group's state (`held` true, no event), then, unless it is
      * `waiting` for a retry, the events in (tx, id) order across the group's channels (`held`
      * null), each channel read from its own cursor with the index, below the horizon.
      */
-    // In the SELECT list, not FROM: the SQL function's rows then stream instead of being collected first.
-    claimBatch: `SELECT (b.r).held, (b.r).id, (b.r).channel, (b.r).data, (b.r).tx_text, ${createdMs("(b.r).created_at_tz")} FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
+    // The function is called once per statement (OFFSET 0 keeps the subquery from being flattened,
+    // which would call it once per column read from it).
+    claimBatch: `SELECT ${CLAIMED_COLUMNS} FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,
 
     /**
      * Whether the group's delivery is held back, and by whom: $1 group, $2 channels. One row per

@@ -1,4 +1,4 @@
-import { createdMs } from "./select-latest-events.js";
+import { CLAIMED_COLUMNS } from "./select-latest-events.js";
 /**
  * The statements of partitioned consumer groups (migration 000008), built once per client for its
  * quoted schema. Cursors and failures are kept per slot: 64 fixed hash buckets of the events'
@@ -27,7 +27,7 @@ export function partitionStatements(schema: string) {
      * $4 `schema.group`, $5 the server-side deadline, $6 the partition to try first. See
      * `postbus_claim_partition` (migration 000008) for its rows.
      */
-    claim: `SELECT (b.r).held, (b.r).id, (b.r).channel, (b.r).data, (b.r).tx_text, ${createdMs("(b.r).created_at_tz")}, (b.r).slot FROM (SELECT ${schema}.postbus_claim_partition($1::varchar, $2::int, $3::varchar[], $4::text, $5::text, $6::int) AS r OFFSET 0) AS b`,
+    claim: `SELECT ${CLAIMED_COLUMNS}, (b.r).slot FROM (SELECT ${schema}.postbus_claim_partition($1::varchar, $2::int, $3::varchar[], $4::text, $5::text, $6::int) AS r OFFSET 0) AS b`,
 
     /** The group's number of partitions (null: not partitioned): $1 group. */
     partitions: `SELECT partitions FROM ${schema}.postbus_groups WHERE name = $1`,

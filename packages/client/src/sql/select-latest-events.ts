@@ -15,6 +15,13 @@ export function createdMs(instant: string): string {
   return `floor(extract(epoch FROM ${instant}) * 1000)::float8 AS created_ms`;
 }
 
+/**
+ * The event columns of a claim function's rows (`postbus_claim_batch`, `postbus_claim_partition`)
+ * read as `(b.r).*` would, but with `created_at_tz` as {@link createdMs}: the functions keep their
+ * return type, so members of an older version keep working while others upgrade.
+ */
+export const CLAIMED_COLUMNS = `(b.r).held, (b.r).id, (b.r).channel, (b.r).data, (b.r).tx_text, ${createdMs("(b.r).created_at_tz")}`;
+
 /** Columns every read returns; `created_at` is turned into an instant in the session's time zone. */
 // The text form of tx gets its own name: an output column named "tx" would win over the table
 // column in ORDER BY and sort transaction ids as text ("1000" before "999").
