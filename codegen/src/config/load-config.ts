@@ -257,29 +257,29 @@ function checkConfig(parsed: ParsedText, file: string): Diagnostic[] {
         );
       }
     } else if (shape === "unknownKeywords") {
-      if (!UNKNOWN_KEYWORDS.includes(value as UnknownKeywords)) {
-        report(
-          pointer,
-          `${label(pointer)} must be one of ${UNKNOWN_KEYWORDS.map((mode) => `"${mode}"`).join(", ")}`,
-          '"annotation" ignores a keyword no dialect defines (with an info diagnostic); "error" refuses it',
-        );
-      }
+      checkOneOf(
+        value,
+        UNKNOWN_KEYWORDS,
+        pointer,
+        '"annotation" ignores a keyword no dialect defines (with an info diagnostic); "error" refuses it',
+        report,
+      );
     } else if (shape === "idBase") {
-      if (!ID_BASES.includes(value as IdBase)) {
-        report(
-          pointer,
-          `${label(pointer)} must be one of ${ID_BASES.map((base) => `"${base}"`).join(", ")}`,
-          '"file" resolves a relative $id against the file\'s own URL; "none" keeps relative $ids in a base-less id space, as ajv does',
-        );
-      }
+      checkOneOf(
+        value,
+        ID_BASES,
+        pointer,
+        '"file" resolves a relative $id against the file\'s own URL; "none" keeps relative $ids in a base-less id space, as ajv does',
+        report,
+      );
     } else if (shape === "formatMode") {
-      if (!FORMAT_MODES.includes(value as FormatMode)) {
-        report(
-          pointer,
-          `${label(pointer)} must be one of ${FORMAT_MODES.map((mode) => `"${mode}"`).join(", ")}`,
-          '"assertion" checks "format" in 2020-12 schemas (as ajv does); "annotation" only describes, as the 2020-12 specification says',
-        );
-      }
+      checkOneOf(
+        value,
+        FORMAT_MODES,
+        pointer,
+        '"assertion" checks "format" in 2020-12 schemas (as ajv does); "annotation" only describes, as the 2020-12 specification says',
+        report,
+      );
     } else if (shape === "eventTypeRule") {
       checkEventTypeRule(value, pointer, report);
     } else if (shape === "names") {
@@ -366,6 +366,18 @@ function checkEventTypeRule(
       `Placeholders: ${PATTERN_PLACEHOLDERS.join(", ")}; for example "<folder>.<file-stem>"`,
     );
   }
+}
+
+/** Reports `value` unless it is one of `allowed`, listing them. */
+function checkOneOf(
+  value: unknown,
+  allowed: readonly string[],
+  pointer: string,
+  hint: string,
+  report: (pointer: string, message: string, hint: string) => void,
+): void {
+  if (allowed.includes(value as string)) return;
+  report(pointer, `${label(pointer)} must be one of ${allowed.map((name) => `"${name}"`).join(", ")}`, hint);
 }
 
 function label(pointer: string): string {
