@@ -1,4 +1,5 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ResolvedConfig } from "../config/config.js";
@@ -55,10 +56,14 @@ export interface SchemaSource {
   readonly read: (file: string) => Promise<string>;
 }
 
-/** The working tree, through the file system. */
+/**
+ * The working tree, through the file system. Files are read synchronously: a schema file is small,
+ * and `fs/promises` pays four thread-pool round trips (open, stat, read, close) for each, which made
+ * reading the 300 files of the bench corpus several times slower.
+ */
 export const FILE_SYSTEM_SOURCE: SchemaSource = {
   list: (folder) => discoverSchemaFiles(folder),
-  read: (file) => readFile(file, "utf8"),
+  read: async (file) => readFileSync(file, "utf8"),
 };
 
 const SCHEMA_FILE = /\.(json|ya?ml)$/i;

@@ -7,6 +7,108 @@
 export type JsonSchemaDocument = { readonly [keyword: string]: unknown };
 
 /**
+ * Every shared definition once, without `$schema`, `$id` and `$defs`: each schema's `$defs` below refers to these objects.
+ */
+const sharedDefinitions: { readonly [name: string]: unknown } = {
+  "Levels": {
+    "title": "EntryLevels",
+    "description": "The band within which the entry order may be placed.",
+    "type": "object",
+    "properties": {
+      "low": {
+        "$ref": "#/$defs/Price"
+      },
+      "high": {
+        "$ref": "#/$defs/Price"
+      }
+    },
+    "required": [
+      "low",
+      "high"
+    ],
+    "additionalProperties": false
+  },
+  "Money": {
+    "title": "Money",
+    "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
+    "type": "object",
+    "properties": {
+      "amount": {
+        "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
+        "type": "string",
+        "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
+      },
+      "currency": {
+        "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
+        "type": "string",
+        "enum": [
+          "USD",
+          "EUR",
+          "USDT"
+        ]
+      }
+    },
+    "required": [
+      "amount",
+      "currency"
+    ],
+    "additionalProperties": false,
+    "examples": [
+      {
+        "amount": "1250.00",
+        "currency": "USD"
+      }
+    ]
+  },
+  "Price": {
+    "title": "Price",
+    "description": "A price in the instrument's quote currency, per unit of the base asset.",
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "examples": [
+      64210.5
+    ]
+  },
+  "Quantity": {
+    "title": "Quantity",
+    "description": "An amount of the base asset; always positive.",
+    "type": "number",
+    "exclusiveMinimum": 0,
+    "examples": [
+      0.25
+    ]
+  },
+  "Side": {
+    "title": "Side",
+    "description": "Direction of a trade.",
+    "type": "string",
+    "enum": [
+      "buy",
+      "sell"
+    ]
+  },
+  "Ticker": {
+    "title": "Ticker",
+    "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
+    "type": "string",
+    "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
+    "examples": [
+      "BTC-USD",
+      "ETH-EUR"
+    ]
+  },
+  "Timestamp": {
+    "title": "Timestamp",
+    "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
+    "type": "string",
+    "format": "date-time",
+    "examples": [
+      "2025-05-15T10:30:45Z"
+    ]
+  },
+};
+
+/**
  * JSON Schema of the shared definition `Levels`.
  */
 export const LevelsJsonSchema: JsonSchemaDocument = {
@@ -28,16 +130,8 @@ export const LevelsJsonSchema: JsonSchemaDocument = {
   ],
   "additionalProperties": false,
   "$defs": {
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    }
-  }
+    "Price": sharedDefinitions["Price"],
+  },
 };
 
 /**
@@ -213,85 +307,13 @@ export const FillReceivedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Money": {
-      "title": "Money",
-      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      "type": "object",
-      "properties": {
-        "amount": {
-          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
-          "type": "string",
-          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
-        },
-        "currency": {
-          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
-          "type": "string",
-          "enum": [
-            "USD",
-            "EUR",
-            "USDT"
-          ]
-        }
-      },
-      "required": [
-        "amount",
-        "currency"
-      ],
-      "additionalProperties": false,
-      "examples": [
-        {
-          "amount": "1250.00",
-          "currency": "USD"
-        }
-      ]
-    },
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    },
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Money": sharedDefinitions["Money"],
+    "Price": sharedDefinitions["Price"],
+    "Quantity": sharedDefinitions["Quantity"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };
 
 /**
@@ -340,25 +362,9 @@ export const OrderCancelledJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    },
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Quantity": sharedDefinitions["Quantity"],
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };
 
 /**
@@ -413,44 +419,11 @@ export const OrderPlacedV1JsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    }
-  }
+    "Price": sharedDefinitions["Price"],
+    "Quantity": sharedDefinitions["Quantity"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+  },
 };
 
 /**
@@ -531,53 +504,12 @@ export const OrderPlacedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    },
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Price": sharedDefinitions["Price"],
+    "Quantity": sharedDefinitions["Quantity"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };
 
 /**
@@ -635,67 +567,11 @@ export const PositionUpdatedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Money": {
-      "title": "Money",
-      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      "type": "object",
-      "properties": {
-        "amount": {
-          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
-          "type": "string",
-          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
-        },
-        "currency": {
-          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
-          "type": "string",
-          "enum": [
-            "USD",
-            "EUR",
-            "USDT"
-          ]
-        }
-      },
-      "required": [
-        "amount",
-        "currency"
-      ],
-      "additionalProperties": false,
-      "examples": [
-        {
-          "amount": "1250.00",
-          "currency": "USD"
-        }
-      ]
-    },
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    },
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Money": sharedDefinitions["Money"],
+    "Price": sharedDefinitions["Price"],
+    "Ticker": sharedDefinitions["Ticker"],
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };
 
 /**
@@ -745,16 +621,8 @@ export const RiskCheckCompletedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    }
-  }
+    "Quantity": sharedDefinitions["Quantity"],
+  },
 };
 
 /**
@@ -856,67 +724,11 @@ export const RiskCheckRequestedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Money": {
-      "title": "Money",
-      "description": "An amount of a currency, as a decimal string so that no precision is lost in transit.",
-      "type": "object",
-      "properties": {
-        "amount": {
-          "description": "Decimal amount, e.g. \"1250.00\"; negative for debits.",
-          "type": "string",
-          "pattern": "^-?[0-9]+(\\.[0-9]+)?$"
-        },
-        "currency": {
-          "description": "An [ISO 4217](https://www.iso.org/iso-4217-currency-codes.html) code or a stablecoin **ticker**.",
-          "type": "string",
-          "enum": [
-            "USD",
-            "EUR",
-            "USDT"
-          ]
-        }
-      },
-      "required": [
-        "amount",
-        "currency"
-      ],
-      "additionalProperties": false,
-      "examples": [
-        {
-          "amount": "1250.00",
-          "currency": "USD"
-        }
-      ]
-    },
-    "Quantity": {
-      "title": "Quantity",
-      "description": "An amount of the base asset; always positive.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        0.25
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    }
-  }
+    "Money": sharedDefinitions["Money"],
+    "Quantity": sharedDefinitions["Quantity"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+  },
 };
 
 /**
@@ -989,53 +801,11 @@ export const SetupReceivedJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Levels": {
-      "title": "EntryLevels",
-      "description": "The band within which the entry order may be placed.",
-      "type": "object",
-      "properties": {
-        "low": {
-          "$ref": "#/$defs/Price"
-        },
-        "high": {
-          "$ref": "#/$defs/Price"
-        }
-      },
-      "required": [
-        "low",
-        "high"
-      ],
-      "additionalProperties": false
-    },
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    }
-  }
+    "Levels": sharedDefinitions["Levels"],
+    "Price": sharedDefinitions["Price"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+  },
 };
 
 /**
@@ -1112,16 +882,8 @@ export const SignalExpiredJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };
 
 /**
@@ -1185,42 +947,9 @@ export const SignalTriggeredJsonSchema: JsonSchemaDocument = {
     }
   ],
   "$defs": {
-    "Price": {
-      "title": "Price",
-      "description": "A price in the instrument's quote currency, per unit of the base asset.",
-      "type": "number",
-      "exclusiveMinimum": 0,
-      "examples": [
-        64210.5
-      ]
-    },
-    "Side": {
-      "title": "Side",
-      "description": "Direction of a trade.",
-      "type": "string",
-      "enum": [
-        "buy",
-        "sell"
-      ]
-    },
-    "Ticker": {
-      "title": "Ticker",
-      "description": "An instrument, `BASE-QUOTE`, e.g. `BTC-USD`.",
-      "type": "string",
-      "pattern": "^[A-Z0-9]{2,10}-[A-Z0-9]{2,10}$",
-      "examples": [
-        "BTC-USD",
-        "ETH-EUR"
-      ]
-    },
-    "Timestamp": {
-      "title": "Timestamp",
-      "description": "A point in time: ISO 8601 in UTC with a `Z` suffix.",
-      "type": "string",
-      "format": "date-time",
-      "examples": [
-        "2025-05-15T10:30:45Z"
-      ]
-    }
-  }
+    "Price": sharedDefinitions["Price"],
+    "Side": sharedDefinitions["Side"],
+    "Ticker": sharedDefinitions["Ticker"],
+    "Timestamp": sharedDefinitions["Timestamp"],
+  },
 };

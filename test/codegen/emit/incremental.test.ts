@@ -1,3 +1,4 @@
+import ts from "typescript";
 import { describe, expect, test } from "vitest";
 import { emitJsonSchemas, jsonSchemaName, standalone } from "../../../codegen/src/emit/emit-json-schemas.js";
 import { emitRegistry } from "../../../codegen/src/emit/emit-registry.js";
@@ -114,15 +115,33 @@ describe("incremental emission", () => {
     ]);
   });
 
-  test("schemas.ts holds exactly JSON.stringify of each standalone schema", () => {
+  test("each export of schemas.ts is its standalone schema, and each definition is written once", () => {
     const given = tradingModel();
     const source = emitJsonSchemas(given);
-    for (const { name, schema } of [
+    const exported = evaluate(source);
+    const all = [
       ...given.definitions.map((d) => ({ name: d.name, schema: d.schema })),
       ...given.events.map((e) => ({ name: e.typeName, schema: e.schema })),
-    ]) {
-      const text = JSON.stringify(standalone(given, name, schema), null, 2);
-      expect(source).toContain(`export const ${jsonSchemaName(name)}: JsonSchemaDocument = ${text};\n`);
+    ];
+    expect(Object.keys(exported).sort()).toEqual(all.map(({ name }) => jsonSchemaName(name)).sort());
+    for (const { name, schema } of all) {
+      // JSON text, so key order counts too: what a reader of JSON.stringify(schema) sees.
+      expect(JSON.stringify(exported[jsonSchemaName(name)], null, 2)).toBe(
+        JSON.stringify(standalone(given, name, schema), null, 2),
+      );
     }
+    // Money's body once in the table and once in MoneyJsonSchema itself; every other `$defs` points at the table.
+    expect(source.match(/"Money": \{/g)).toHaveLength(1);
+    expect(source).toContain('"Money": sharedDefinitions["Money"]');
   });
 });
+
+/** Runs an emitted module without imports (types stripped) and returns its exports. */
+function evaluate(source: string): Record<string, unknown> {
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  });
+  const exports: Record<string, unknown> = {};
+  new Function("exports", "module", outputText)(exports, { exports });
+  return exports;
+}

@@ -2,6 +2,7 @@ import type { Finding } from "../../compat/check-compatibility.js";
 import type { ResolvedConfig } from "../../config/config.js";
 import type { PartyOrigin } from "../../ir/code-parties.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
+import { ContentMemo } from "../memo.js";
 import {
   type CatalogEntry,
   catalogEntries,
@@ -17,6 +18,7 @@ import {
   type GroupKind,
   groupLookup,
 } from "./catalog-groups.js";
+import { type CatalogKeys, catalogKeys } from "./catalog-keys.js";
 import { noFieldChanges } from "./field-changes.js";
 import { groupMarkdownPages, groupPath } from "./group-pages.js";
 import { cell, code, lines, MARKDOWN_BANNER, row } from "./markdown-text.js";
@@ -54,17 +56,28 @@ export function emitMarkdown(
   const describe = definitionDescriber(model);
   const groups = catalogGroups(entries);
   const links = groupLinker(groups);
+  const keys = catalogKeys(model, config, entries, groups);
   return [
     { path: `${config.docs}/index.md`, contents: indexPage(entries, model, groups, links) },
-    { path: `${config.docs}/definitions.md`, contents: definitionsPage(model.definitions, describe) },
+    {
+      path: `${config.docs}/definitions.md`,
+      contents: definitionPages.get(keys.context, () => definitionsPage(model.definitions, describe)),
+    },
     ...entries.map((entry) => ({
       path: `${config.docs}/events/${entry.slug}.md`,
-      contents: eventPage(entry, entries, config.types.name, describe, links),
+      contents: eventPages.get(keys.page(entry), () =>
+        eventPage(entry, keys.neighbourhood(entry), config.types.name, describe, links),
+      ),
     })),
     ...renamedMarkdownPages(entries, config.docs),
-    ...groupMarkdownPages(groups, config.docs),
+    ...groupMarkdownPages(groups, config.docs, keys),
   ];
 }
+
+/** Rendered event pages by {@link CatalogKeys.page} (`--watch` re-renders what changed). */
+const eventPages = new ContentMemo<string>(10_000);
+/** The definitions page by {@link CatalogKeys.context}. */
+const definitionPages = new ContentMemo<string>(100);
 
 /** Markdown links to the pages of a group kind's names, from a page at `root` (`""` or `"../"`). */
 type GroupLinker = (

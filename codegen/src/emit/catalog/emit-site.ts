@@ -2,6 +2,7 @@ import type { Finding } from "../../compat/check-compatibility.js";
 import type { ResolvedConfig } from "../../config/config.js";
 import type { PartyOrigin } from "../../ir/code-parties.js";
 import type { ContractModel, EventContract, GeneratedFile, SchemaDefinition } from "../../ir/model.js";
+import { ContentMemo } from "../memo.js";
 import {
   type CatalogEntry,
   catalogEntries,
@@ -18,6 +19,7 @@ import {
   type GroupKind,
   groupLookup,
 } from "./catalog-groups.js";
+import { type CatalogKeys, catalogKeys } from "./catalog-keys.js";
 import { escapeHtml, scriptJson } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
 import { graphSvg, neighbourhood } from "./graph-svg.js";
@@ -64,20 +66,32 @@ export function emitSite(
   const groups = catalogGroups(entries);
   const links = pageLinks(groups);
   const graph = graphSvg(entries, "events", { sliceHref: (slice) => links.group("slice", slice, "") });
+  const keys = catalogKeys(model, config, entries, groups);
   return [
-    { path: `${site}/index.html`, contents: indexPage(model, entries, groups, graph, describe) },
-    { path: `${site}/definitions.html`, contents: definitionsPage(model.definitions, describe) },
+    { path: `${site}/index.html`, contents: indexPage(model, entries, groups, graph, describe, keys) },
+    {
+      path: `${site}/definitions.html`,
+      contents: definitionPages.get(keys.context, () => definitionsPage(model.definitions, describe)),
+    },
     { path: `${site}/graph.svg`, contents: graph },
     { path: `${site}/catalog.css`, contents: CATALOG_CSS },
     { path: `${site}/catalog.js`, contents: CATALOG_JS },
     ...entries.map((entry) => ({
       path: `${site}/events/${entry.slug}.html`,
-      contents: eventPage(entry, entries, config.types.name, describe, links),
+      contents: eventPages.get(keys.page(entry), () =>
+        eventPage(entry, keys.neighbourhood(entry), config.types.name, describe, links),
+      ),
     })),
     ...renamedSitePages(entries, site),
-    ...groupSitePages(groups, site),
+    ...groupSitePages(groups, site, keys),
   ];
 }
+
+/** Rendered event pages and index list items, by {@link CatalogKeys.page} (`--watch` re-renders what changed). */
+const eventPages = new ContentMemo<string>(10_000);
+/** The definitions page by {@link CatalogKeys.context}. */
+const definitionPages = new ContentMemo<string>(100);
+const listItems = new ContentMemo<string>(10_000);
 
 /** Links from a page to the pages of domains, slices and owners. */
 interface PageLinks {
@@ -101,8 +115,9 @@ function indexPage(
   groups: CatalogGroups,
   graph: string,
   describe: DescribeDefinition,
+  keys: CatalogKeys,
 ): string {
-  const data = searchIndex(model, entries, describe);
+  const data = searchIndex(model, entries, describe, keys);
   const names = (list: readonly CatalogGroup[]) => list.map((group) => group.name);
   const body = [
     "<h1>Event catalog</h1>",
@@ -124,7 +139,9 @@ function indexPage(
     "</form></search>",
     `<p class="count" id="count" aria-live="polite">${entries.length} of ${entries.length} event types</p>`,
     '<ul class="events" id="events">',
-    ...entries.map((entry) => listItem(entry, entries)),
+    ...entries.map((entry) =>
+      listItems.get(keys.page(entry), () => listItem(entry, keys.neighbourhood(entry))),
+    ),
     ...renamedListItems(entries),
     "</ul>",
     '<section id="definition-results" class="definition-results" hidden>',

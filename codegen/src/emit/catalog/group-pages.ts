@@ -5,6 +5,7 @@
  * consumes; the HTML page draws the group's part of the graph.
  */
 import type { GeneratedFile } from "../../ir/model.js";
+import { ContentMemo } from "../memo.js";
 import type { CatalogEntry } from "./catalog-entries.js";
 import {
   type CatalogGroup,
@@ -13,6 +14,7 @@ import {
   type GroupKind,
   groupLookup,
 } from "./catalog-groups.js";
+import type { CatalogKeys } from "./catalog-keys.js";
 import { escapeHtml } from "./escape.js";
 import { graphSvg } from "./graph-svg.js";
 import { badgesHtml, htmlPage, link } from "./html-page.js";
@@ -43,23 +45,27 @@ export function groupPath(group: CatalogGroup): string {
   return `${GROUP_FOLDERS[group.kind]}/${group.slug}`;
 }
 
-/** The HTML page of every domain, slice and owner, under `site`. */
-export function groupSitePages(groups: CatalogGroups, site: string): GeneratedFile[] {
+/** The HTML page of every domain, slice and owner, under `site`; each remembered by its key in `keys`. */
+export function groupSitePages(groups: CatalogGroups, site: string, keys: CatalogKeys): GeneratedFile[] {
   const find = groupLookup(groups);
   return allGroups(groups).map((group) => ({
     path: `${site}/${groupPath(group)}.html`,
-    contents: groupSitePage(group, find),
+    contents: sitePages.get(keys.group(group), () => groupSitePage(group, find)),
   }));
 }
 
-/** The Markdown page of every domain, slice and owner, under `docs`. */
-export function groupMarkdownPages(groups: CatalogGroups, docs: string): GeneratedFile[] {
+/** The Markdown page of every domain, slice and owner, under `docs`; each remembered by its key in `keys`. */
+export function groupMarkdownPages(groups: CatalogGroups, docs: string, keys: CatalogKeys): GeneratedFile[] {
   const find = groupLookup(groups);
   return allGroups(groups).map((group) => ({
     path: `${docs}/${groupPath(group)}.md`,
-    contents: groupMarkdownPage(group, groups, find),
+    contents: markdownPages.get(keys.group(group), () => groupMarkdownPage(group, groups, find)),
   }));
 }
+
+/** Rendered group pages by {@link CatalogKeys.group} (`--watch` re-renders those an edit changed). */
+const sitePages = new ContentMemo<string>(10_000);
+const markdownPages = new ContentMemo<string>(10_000);
 
 type FindGroup = (kind: GroupKind, name: string) => CatalogGroup | undefined;
 

@@ -6,7 +6,9 @@
  * events whose `symbol` is a `Ticker`. Shared definitions are search results of their own too.
  */
 import type { ContractModel, NormalizedSchema, SchemaDefinition } from "../../ir/model.js";
+import { ContentMemo } from "../memo.js";
 import type { CatalogEntry } from "./catalog-entries.js";
+import type { CatalogKeys } from "./catalog-keys.js";
 import { renamedSearchData } from "./renamed-pages.js";
 import { constraintsOf, type DescribeDefinition, fieldRows, typeOf } from "./schema-fields.js";
 
@@ -40,11 +42,12 @@ export interface SearchIndex {
 const REF_PREFIX = "#/$defs/";
 
 /**
- * The search index of the catalog: one item per event type and old name, one per definition.
+ * The search index of the catalog: one item per event type and old name, one per definition. An
+ * event type's item is remembered by `keys` (its contents, its neighbourhood's and the context).
  *
  * @example
  * ```ts
- * const index = searchIndex(model, entries, describe);
+ * const index = searchIndex(model, entries, describe, catalogKeys(model, config, entries, groups));
  * index.events.filter((item) => item.text.includes("uuid")).length; // every event with a uuid field
  * ```
  */
@@ -52,50 +55,74 @@ export function searchIndex(
   model: ContractModel,
   entries: readonly CatalogEntry[],
   describe: DescribeDefinition,
+  keys: CatalogKeys,
 ): SearchIndex {
   const byName = new Map(model.definitions.map((definition) => [definition.name, definition]));
-  const definitionText = new Map(
-    model.definitions.map((definition) => [definition.name, definitionWords(definition, describe)]),
+  let definitionText: Map<string, string[]> | undefined;
+  const wordsOf = (name: string): readonly string[] => {
+    definitionText ??= new Map(
+      model.definitions.map((definition) => [definition.name, definitionWords(definition, describe)]),
+    );
+    return definitionText.get(name) ?? [];
+  };
+  const events: EventSearchItem[] = entries.map((entry) =>
+    eventItems.get(keys.page(entry), () =>
+      eventItem(entry, keys.neighbourhood(entry), byName, wordsOf, describe),
+    ),
   );
-  const events: EventSearchItem[] = entries.map((entry) => {
-    const schemas = entry.versions.map((event) => event.schema);
-    const reached = reachedDefinitions(schemas, byName);
-    const words = [
-      entry.eventType,
-      entry.latest.channel,
-      entry.latest.domain,
-      ...entry.producers,
-      ...entry.consumers,
-      ...entry.owners,
-      ...entry.versions.flatMap((event) => [
-        event.title ?? "",
-        event.description ?? "",
-        event.deprecated === false ? "" : `deprecated ${event.deprecated.reason ?? ""}`,
-        event.responseType ?? "",
-        event.errorResponseType ?? "",
-        ...event.renamedFrom,
-        ...schemaWords(event.schema, describe),
-      ]),
-      ...reached.flatMap((name) => definitionText.get(name) ?? []),
-    ];
-    return {
-      slug: entry.slug,
-      name: entry.eventType,
-      domain: entry.latest.domain,
-      producers: entry.producers,
-      consumers: entry.consumers,
-      owners: entry.owners,
-      linked: linkedTypes(entry, entries),
-      text: compact(words),
-    };
-  });
   events.push(...renamedSearchData(entries));
-  const definitions = model.definitions.map((definition) => ({
-    name: definition.name,
-    anchor: definitionAnchor(definition.name),
-    text: compact(definitionText.get(definition.name) ?? []),
-  }));
+  const definitions = model.definitions.map((definition) =>
+    definitionItems.get(`${keys.context}|${definition.name}`, () => ({
+      name: definition.name,
+      anchor: definitionAnchor(definition.name),
+      text: compact(wordsOf(definition.name)),
+    })),
+  );
   return { events, definitions };
+}
+
+/** Search items by {@link CatalogKeys.page} and by context and definition name. */
+const eventItems = new ContentMemo<EventSearchItem>(10_000);
+const definitionItems = new ContentMemo<DefinitionSearchItem>(10_000);
+
+/** The item of one event type, from it and its neighbourhood (its request and reply partners). */
+function eventItem(
+  entry: CatalogEntry,
+  neighbourhood: readonly CatalogEntry[],
+  byName: ReadonlyMap<string, SchemaDefinition>,
+  wordsOf: (definition: string) => readonly string[],
+  describe: DescribeDefinition,
+): EventSearchItem {
+  const schemas = entry.versions.map((event) => event.schema);
+  const reached = reachedDefinitions(schemas, byName);
+  const words = [
+    entry.eventType,
+    entry.latest.channel,
+    entry.latest.domain,
+    ...entry.producers,
+    ...entry.consumers,
+    ...entry.owners,
+    ...entry.versions.flatMap((event) => [
+      event.title ?? "",
+      event.description ?? "",
+      event.deprecated === false ? "" : `deprecated ${event.deprecated.reason ?? ""}`,
+      event.responseType ?? "",
+      event.errorResponseType ?? "",
+      ...event.renamedFrom,
+      ...schemaWords(event.schema, describe),
+    ]),
+    ...reached.flatMap((name) => wordsOf(name)),
+  ];
+  return {
+    slug: entry.slug,
+    name: entry.eventType,
+    domain: entry.latest.domain,
+    producers: entry.producers,
+    consumers: entry.consumers,
+    owners: entry.owners,
+    linked: linkedTypes(entry, neighbourhood),
+    text: compact(words),
+  };
 }
 
 /** The id of a definition's section on `definitions.html`. */

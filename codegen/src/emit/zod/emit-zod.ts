@@ -1,4 +1,6 @@
 import type { ContractModel, EventContract, NormalizedSchema, SchemaDefinition } from "../../ir/model.js";
+import { ContentMemo } from "../memo.js";
+import { modelKeys } from "../model-keys.js";
 import { orderDefinitions } from "./definition-order.js";
 import { evaluationExpression } from "./evaluation-expression.js";
 import { outputType, outputTypeName } from "./output-type.js";
@@ -47,16 +49,34 @@ export function emitZodModule(model: ContractModel): string {
       definitionDeclaration(definition, expression, recursive.has(definition.name), reference),
     );
   }
+  const keys = modelKeys(model);
   for (const event of model.events) {
-    const context = createZodEmitContext();
-    const expression = zodExpression(event.schema, context);
-    for (const helper of context.helpers) helpers.add(helper);
-    for (const name of context.evaluations) evaluations.add(name);
-    declarations.push(`${eventDoc(event)}export const ${schemaConstName(event.typeName)} = ${expression};`);
+    const emitted = eventDeclarations.get(`${keys.definitions}|${keys.event(event)}`, () => {
+      const context = createZodEmitContext();
+      const expression = zodExpression(event.schema, context);
+      return {
+        text: `${eventDoc(event)}export const ${schemaConstName(event.typeName)} = ${expression};`,
+        helpers: [...context.helpers],
+        evaluations: [...context.evaluations],
+      };
+    });
+    for (const helper of emitted.helpers) helpers.add(helper);
+    for (const name of emitted.evaluations) evaluations.add(name);
+    declarations.push(emitted.text);
   }
   declarations.push(...evaluationDeclarations(model, evaluations, helpers));
   return `${[HEADER, 'import { z } from "zod";', ...helperSources(helpers), ...declarations].join("\n\n")}\n`;
 }
+
+/** An event payload's declaration and what it needs, by the definitions' key and the event's. */
+interface EventDeclaration {
+  readonly text: string;
+  readonly helpers: readonly string[];
+  readonly evaluations: readonly string[];
+}
+
+/** Event declarations already built (`--watch` rebuilds only those an edit changed). */
+const eventDeclarations = new ContentMemo<EventDeclaration>(20_000);
 
 /**
  * `const evaluatedBy<Name>: Evaluation = …` for every definition whose evaluation some `unevaluated*`
