@@ -12,7 +12,13 @@ export type EmitZodModule = (model: ContractModel) => string;
  * `--watch` reformats only the validators whose schema changed).
  */
 export function emitValidators(model: ContractModel, emitZodModule: EmitZodModule): Promise<string> {
-  const lines = emitZodModule(model).split("\n");
-  const body = /^\/\/.*generated/i.test(lines[0] ?? "") ? lines.slice(1) : lines;
-  return formatByStatement(`${generatedBanner(modelSources(model))}\n${body.join("\n").trimStart()}`);
+  const source = emitZodModule(model);
+  const firstLineEnd = source.indexOf("\n");
+  const firstLine = firstLineEnd === -1 ? source : source.slice(0, firstLineEnd);
+  const body = /^\/\/.*generated/i.test(firstLine)
+    ? firstLineEnd === -1
+      ? ""
+      : source.slice(firstLineEnd + 1)
+    : source;
+  return formatByStatement(`${generatedBanner(modelSources(model))}\n${body.trimStart()}`);
 }

@@ -9,10 +9,14 @@ export function forgetEmitMemos(): void {
 }
 
 /**
- * A bounded memo (least recently used evicted first) for emitter work keyed by
- * content: the same key always stands for the same output, so a hit is as good
- * as recomputing. `--watch` keeps one process alive, and an edit to one schema
- * then recompiles and reformats only the declarations whose text changed.
+ * A bounded memo for emitter work keyed by content: the same key always stands for the same
+ * output, so a hit is as good as recomputing. `--watch` keeps one process alive, and an edit to one
+ * schema then recompiles and reformats only the declarations whose text changed.
+ *
+ * Bounded in two generations: entries used since the last turnover are kept, and once `capacity`
+ * of them have been added the older generation is dropped. An entry used in every run therefore
+ * always survives, and a hit costs one or two lookups (a least-recently-used list paid a delete and
+ * an insert on every hit, thousands per run).
  *
  * A rejected promise is dropped, so a failure is not remembered.
  *
@@ -23,7 +27,8 @@ export function forgetEmitMemos(): void {
  * ```
  */
 export class ContentMemo<V> {
-  readonly #entries = new Map<string, V>();
+  #current = new Map<string, V>();
+  #previous = new Map<string, V>();
 
   constructor(readonly capacity: number) {
     memos.add(this);
@@ -31,40 +36,43 @@ export class ContentMemo<V> {
 
   /** The remembered value for `key`, or `compute()` remembered under it. */
   get(key: string, compute: () => V): V {
-    const entries = this.#entries;
-    if (entries.has(key)) {
-      const value = entries.get(key) as V;
-      entries.delete(key);
-      entries.set(key, value);
-      return value;
-    }
-    const value = compute();
-    entries.set(key, value);
+    const current = this.#current;
+    if (current.has(key)) return current.get(key) as V;
+    const previous = this.#previous;
+    const value = previous.has(key) ? (previous.get(key) as V) : compute();
+    this.#add(key, value);
     if (value instanceof Promise) {
       value.catch(() => {
-        if (entries.get(key) === value) entries.delete(key);
+        if (this.#current.get(key) === value) this.#current.delete(key);
+        if (this.#previous.get(key) === value) this.#previous.delete(key);
       });
-    }
-    while (entries.size > this.capacity) {
-      const oldest = entries.keys().next();
-      if (oldest.done) break;
-      entries.delete(oldest.value);
     }
     return value;
   }
 
   /** Whether `key` is remembered (does not count as a use). */
   has(key: string): boolean {
-    return this.#entries.has(key);
+    return this.#current.has(key) || this.#previous.has(key);
   }
 
-  /** How many entries are remembered. */
+  /** How many entries are remembered (at most twice the capacity). */
   get size(): number {
-    return this.#entries.size;
+    let size = this.#current.size;
+    for (const key of this.#previous.keys()) if (!this.#current.has(key)) size++;
+    return size;
   }
 
   /** Forgets everything. */
   clear(): void {
-    this.#entries.clear();
+    this.#current.clear();
+    this.#previous.clear();
+  }
+
+  #add(key: string, value: V): void {
+    if (this.#current.size >= this.capacity) {
+      this.#previous = this.#current;
+      this.#current = new Map();
+    }
+    this.#current.set(key, value);
   }
 }

@@ -22,12 +22,20 @@ const object = (properties: Record<string, unknown>) => ({
 });
 
 describe("ContentMemo", () => {
-  test("evicts the least recently used entry beyond its capacity", () => {
+  test("keeps what was used since the last turnover and drops the generation before it", () => {
     const memo = new ContentMemo<number>(2);
     let computed = 0;
     const get = (key: string) => memo.get(key, () => ++computed);
-    expect([get("a"), get("b"), get("a"), get("c")]).toEqual([1, 2, 1, 3]);
-    expect([memo.has("a"), memo.has("b"), memo.has("c")]).toEqual([true, false, true]);
+    expect([get("a"), get("b"), get("a")]).toEqual([1, 2, 1]);
+    // "c" fills a new generation; "a" and "b" are still found in the one before.
+    expect(get("c")).toBe(3);
+    expect([memo.has("a"), memo.has("b"), memo.has("c")]).toEqual([true, true, true]);
+    // "a" is used again (carried into the new generation); "d" turns the generations over once more.
+    expect(get("a")).toBe(1);
+    expect(get("d")).toBe(4);
+    expect([memo.has("a"), memo.has("b"), memo.has("c"), memo.has("d")]).toEqual([true, false, true, true]);
+    expect(memo.size).toBe(3);
+    expect(computed).toBe(4);
   });
 
   test("forgets a rejected promise, so the next use computes again", async () => {

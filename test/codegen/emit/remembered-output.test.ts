@@ -7,6 +7,7 @@
  */
 import { describe, expect, test } from "vitest";
 import type { ResolvedConfig } from "../../../codegen/src/config/config.js";
+import { scriptJson } from "../../../codegen/src/emit/catalog/escape.js";
 import { emitCatalog } from "../../../codegen/src/emit/catalog/index.js";
 import { emitTypesPackage } from "../../../codegen/src/emit/index.js";
 import { forgetEmitMemos } from "../../../codegen/src/emit/memo.js";
@@ -47,7 +48,7 @@ function baseModel(): { events: EventContract[]; definitions: SchemaDefinition[]
       }),
       event("risk.check.failed", object({ reason: { type: "string" } }), { domain: "risk" }),
       event("order.placed", object({ orderId: { type: "string" }, price: ref("Money") }), {
-        description: "An order was placed.",
+        description: "An order was placed: </script> & <b>not HTML</b>\u2028.",
         consumers: ["risk", "ledger"],
       }),
       event("fill.received", object({ qty: { type: "integer", minimum: 1 } }), { owners: ["execution"] }),
@@ -155,5 +156,30 @@ describe("remembered emitter output", () => {
     expect(changed).toContain("docs/catalog/site/events/fill.received.html");
     expect(changed).not.toContain("docs/catalog/site/events/order.placed.html");
     expect(changed).not.toContain("docs/catalog/events/risk.check.requested.md");
+  });
+
+  test("the search index, joined from remembered items, is exactly the escaped JSON of its value", async () => {
+    forgetEmitMemos();
+    await emitAll(contractModel(baseModel()), resolvedConfig());
+    const edited = changeEvent(baseModel(), "fill.received", { description: "Edited <now>." });
+    const index =
+      (await emitAll(contractModel(edited), resolvedConfig()))["docs/catalog/site/index.html"] ?? "";
+    const script =
+      /<script id="catalog-data" type="application\/json">(.*?)<\/script>/s.exec(index)?.[1] ?? "";
+    expect(script).not.toMatch(/[<>&\u2028]/);
+    const data = JSON.parse(script) as {
+      events: { slug: string; text: string }[];
+      definitions: { name: string }[];
+    };
+    expect(script).toBe(scriptJson(data));
+    expect(data.events.map((item) => item.slug)).toEqual([
+      "fill.received",
+      "order.placed",
+      "risk.check.completed",
+      "risk.check.failed",
+      "risk.check.requested",
+    ]);
+    expect(data.events[0]?.text).toContain("edited <now>.");
+    expect(data.definitions.map((item) => item.name)).toEqual(["Currency", "Money"]);
   });
 });

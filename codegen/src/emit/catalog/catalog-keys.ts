@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from "../../config/config.js";
 import type { ContractModel } from "../../ir/model.js";
 import { contentKey } from "../content-key.js";
+import { modelKeys } from "../model-keys.js";
 import type { CatalogEntry } from "./catalog-entries.js";
 import type { CatalogGroup, CatalogGroups } from "./catalog-groups.js";
 
@@ -64,11 +65,21 @@ export function catalogKeys(
       requesters.set(reply, list);
     }
   }
+  const events = modelKeys(model);
   const entryKeys = new Map<CatalogEntry, string>();
   const entryKey = (entry: CatalogEntry): string => {
     let key = entryKeys.get(entry);
     if (key === undefined) {
-      key = contentKey(entry);
+      // Transitions and breaking versions follow from the versions, the definitions and the
+      // config's compatibility mode, which the context covers.
+      key = contentKey([
+        entry.eventType,
+        entry.versions.map(events.event),
+        entry.producers,
+        entry.consumers,
+        entry.origins,
+        entry.owners,
+      ]);
       entryKeys.set(entry, key);
     }
     return key;

@@ -20,7 +20,7 @@ import {
   groupLookup,
 } from "./catalog-groups.js";
 import { type CatalogKeys, catalogKeys } from "./catalog-keys.js";
-import { escapeHtml, scriptJson } from "./escape.js";
+import { escapeHtml } from "./escape.js";
 import { noFieldChanges } from "./field-changes.js";
 import { graphSvg, neighbourhood } from "./graph-svg.js";
 import { groupPath, groupSitePages } from "./group-pages.js";
@@ -37,7 +37,7 @@ import {
   type TypePart,
   typeOf,
 } from "./schema-fields.js";
-import { definitionAnchor, searchIndex } from "./search-index.js";
+import { definitionAnchor, searchIndexScript } from "./search-index.js";
 import { CATALOG_CSS, CATALOG_JS } from "./site-assets.js";
 import { snippetHeading, typedSnippet } from "./snippet.js";
 import {
@@ -117,7 +117,7 @@ function indexPage(
   describe: DescribeDefinition,
   keys: CatalogKeys,
 ): string {
-  const data = searchIndex(model, entries, describe, keys);
+  const data = searchIndexScript(model, entries, describe, keys);
   const names = (list: readonly CatalogGroup[]) => list.map((group) => group.name);
   const body = [
     "<h1>Event catalog</h1>",
@@ -165,7 +165,7 @@ function indexPage(
       groups.owners,
       "No owners declared: list them in <code>x-postbus.owners</code>.",
     ),
-    `<script id="catalog-data" type="application/json">${scriptJson(data)}</script>`,
+    `<script id="catalog-data" type="application/json">${data}</script>`,
   ].join("\n");
   return htmlPage({ title: "Events", root: "", body, script: true });
 }

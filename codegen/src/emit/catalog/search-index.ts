@@ -9,6 +9,7 @@ import type { ContractModel, NormalizedSchema, SchemaDefinition } from "../../ir
 import { ContentMemo } from "../memo.js";
 import type { CatalogEntry } from "./catalog-entries.js";
 import type { CatalogKeys } from "./catalog-keys.js";
+import { scriptJson } from "./escape.js";
 import { renamedSearchData } from "./renamed-pages.js";
 import { constraintsOf, type DescribeDefinition, fieldRows, typeOf } from "./schema-fields.js";
 
@@ -42,21 +43,24 @@ export interface SearchIndex {
 const REF_PREFIX = "#/$defs/";
 
 /**
- * The search index of the catalog: one item per event type and old name, one per definition. An
- * event type's item is remembered by `keys` (its contents, its neighbourhood's and the context).
+ * The search index of the catalog as the JSON of a `<script>` element ({@link scriptJson} of a
+ * {@link SearchIndex}): one item per event type and old name, one per definition. Each event
+ * type's item is remembered as text by `keys` (its contents, its neighbourhood's and the context),
+ * and the definitions' items by the context, so `--watch` re-serializes only what an edit changed:
+ * the whole index is a megabyte for a few hundred event types.
  *
  * @example
  * ```ts
- * const index = searchIndex(model, entries, describe, catalogKeys(model, config, entries, groups));
- * index.events.filter((item) => item.text.includes("uuid")).length; // every event with a uuid field
+ * const json = searchIndexScript(model, entries, describe, catalogKeys(model, config, entries, groups));
+ * (JSON.parse(json) as SearchIndex).events.filter((item) => item.text.includes("uuid")); // every event with a uuid field
  * ```
  */
-export function searchIndex(
+export function searchIndexScript(
   model: ContractModel,
   entries: readonly CatalogEntry[],
   describe: DescribeDefinition,
   keys: CatalogKeys,
-): SearchIndex {
+): string {
   const byName = new Map(model.definitions.map((definition) => [definition.name, definition]));
   let definitionText: Map<string, string[]> | undefined;
   const wordsOf = (name: string): readonly string[] => {
@@ -65,25 +69,30 @@ export function searchIndex(
     );
     return definitionText.get(name) ?? [];
   };
-  const events: EventSearchItem[] = entries.map((entry) =>
+  const events = entries.map((entry) =>
     eventItems.get(keys.page(entry), () =>
-      eventItem(entry, keys.neighbourhood(entry), byName, wordsOf, describe),
+      scriptJson(eventItem(entry, keys.neighbourhood(entry), byName, wordsOf, describe)),
     ),
   );
-  events.push(...renamedSearchData(entries));
-  const definitions = model.definitions.map((definition) =>
-    definitionItems.get(`${keys.context}|${definition.name}`, () => ({
-      name: definition.name,
-      anchor: definitionAnchor(definition.name),
-      text: compact(wordsOf(definition.name)),
-    })),
+  for (const renamed of renamedSearchData(entries)) events.push(scriptJson(renamed));
+  const definitions = definitionItems.get(keys.context, () =>
+    scriptJson(
+      model.definitions.map(
+        (definition): DefinitionSearchItem => ({
+          name: definition.name,
+          anchor: definitionAnchor(definition.name),
+          text: compact(wordsOf(definition.name)),
+        }),
+      ),
+    ),
   );
-  return { events, definitions };
+  // scriptJson escapes character by character, so the escaped items joined are the escaped whole.
+  return `{"events":[${events.join(",")}],"definitions":${definitions}}`;
 }
 
-/** Search items by {@link CatalogKeys.page} and by context and definition name. */
-const eventItems = new ContentMemo<EventSearchItem>(10_000);
-const definitionItems = new ContentMemo<DefinitionSearchItem>(10_000);
+/** Search items as script JSON, by {@link CatalogKeys.page}; the definitions' items by the context. */
+const eventItems = new ContentMemo<string>(10_000);
+const definitionItems = new ContentMemo<string>(100);
 
 /** The item of one event type, from it and its neighbourhood (its request and reply partners). */
 function eventItem(
