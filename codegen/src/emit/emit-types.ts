@@ -4,6 +4,7 @@ import { generatedBanner, modelSources } from "./banner.js";
 import { definitionDoc, eventDoc } from "./doc-text.js";
 import { formatMissing, formatTypeScript, formatTypeScriptCached } from "./format-typescript.js";
 import { ContentMemo } from "./memo.js";
+import { modelKeys } from "./model-keys.js";
 import { schemaForTypes } from "./schema-for-types.js";
 import { isSchemaObject, mapSubschemas, refName } from "./walk-schema.js";
 
@@ -19,6 +20,12 @@ const COMPILE_OPTIONS = {
   declareExternallyReferenced: true,
   enableConstEnums: false,
 } as const;
+
+/**
+ * Compiled declarations by the definitions' key and the contract's (an event's key, or a
+ * definition's name): `--watch` skips preparing the schemas an edit did not change.
+ */
+const compiledContracts = new ContentMemo<Promise<string>>(10_000);
 
 /** Compiled (unformatted) declarations by their prepared schema (names and docs included). */
 const compiledDeclarations = new ContentMemo<Promise<string>>(10_000);
@@ -45,16 +52,23 @@ const compiledDeclarations = new ContentMemo<Promise<string>>(10_000);
 export async function emitTypes(model: ContractModel): Promise<string> {
   const names = new Set<string>();
   const pending: Promise<string>[] = [];
-  const add = (name: string, schema: NormalizedSchema, doc: string) => {
+  const keys = modelKeys(model);
+  const add = (key: string, name: string, schema: NormalizedSchema, doc: () => string) => {
     if (names.has(name)) throw new Error(`Two contracts are named ${name}; names must be unique`);
     names.add(name);
-    const prepared = referencesAsTypes(schemaForTypes(schema)) as Record<string, unknown>;
-    const { deprecated: _deprecated, ...rest } = prepared;
-    pending.push(declaration(name, { ...rest, title: name, ...(doc === "" ? {} : { description: doc }) }));
+    pending.push(
+      compiledContracts.get(`${keys.definitions}|${key}`, () => {
+        const prepared = referencesAsTypes(schemaForTypes(schema)) as Record<string, unknown>;
+        const { deprecated: _deprecated, ...rest } = prepared;
+        const text = doc();
+        return declaration(name, { ...rest, title: name, ...(text === "" ? {} : { description: text }) });
+      }),
+    );
   };
   for (const definition of model.definitions)
-    add(definition.name, definition.schema, definitionDoc(definition));
-  for (const event of model.events) add(event.typeName, event.schema, eventDoc(event));
+    add(`definition:${definition.name}`, definition.name, definition.schema, () => definitionDoc(definition));
+  for (const event of model.events)
+    add(`event:${keys.event(event)}`, event.typeName, event.schema, () => eventDoc(event));
 
   const banner = generatedBanner(modelSources(model));
   const compiled = await Promise.all(pending);
