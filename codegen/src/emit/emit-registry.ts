@@ -4,6 +4,8 @@ import { docComment, docText } from "./doc-text.js";
 import { jsonSchemaName } from "./emit-json-schemas.js";
 import { formatMembers, formatTypeScriptCached } from "./format-typescript.js";
 import { channelMap, type EventVersions, groupVersions } from "./group-versions.js";
+import { ContentMemo } from "./memo.js";
+import { modelKeys } from "./model-keys.js";
 
 /** Export name of the zod schema of a definition or event payload type (as the zod emitter names them). */
 export const zodSchemaName = (typeName: string): string => `${typeName}Schema`;
@@ -44,33 +46,70 @@ export async function emitRegistry(model: ContractModel): Promise<string> {
     ),
   ].filter((line) => line !== "");
 
-  // Formatted piece by piece, each remembered by its text: under `--watch` a changed
-  // event reformats only its own entries.
+  // Formatted piece by piece, each remembered: under `--watch` a changed event
+  // rebuilds and reformats only its own entries.
+  const keyed = keyedGroups(model, groups);
   const pieces = await Promise.all([
     formatTypeScriptCached(`${generatedBanner(modelSources(model))}\n${imports.join("\n")}\n`),
-    eventMapType(groups),
-    contractsType(groups, model.upcasters ?? []),
-    contractsConst(groups, model.upcasters ?? []),
+    eventMapType(keyed),
+    contractsType(keyed, model.upcasters ?? []),
+    contractsConst(keyed, model.upcasters ?? []),
     formatTypeScriptCached(channelsConst(model)),
     formatTypeScriptCached(trailerTypes()),
-    requestsType(groups),
+    requestsType(keyed),
     formatTypeScriptCached(requestHelperTypes()),
   ]);
   return pieces.join("\n");
 }
 
 /**
- * A top-level `<head> … <tail>` object statement, its members formatted one by one
- * as Prettier formats them inside the object.
+ * A top-level `<head> … <tail>` object statement with a member per event type (none where `member`
+ * returns undefined), each formatted as Prettier formats it inside the object and remembered by
+ * `tag` and the event type's key: under `--watch` an edit rebuilds and reformats only its own
+ * members, and a cold run formats every member in one Prettier call.
  */
 async function objectStatement(
   head: string,
-  members: readonly string[],
+  groups: readonly KeyedGroup[],
+  member: (group: EventVersions) => string | undefined,
   tail: string,
   kind: "const" | "type",
+  tag: string,
 ): Promise<string> {
-  if (members.length === 0) return formatTypeScriptCached(`${head}\n${tail}`);
-  return `${head}\n${(await formatMembers(members, kind)).join("")}${tail}`;
+  const keys = groups.map(({ key }) => `${tag}|${key}`);
+  const missing = groups.filter((_, index) => !formattedMembers.has(keys[index]!));
+  const texts = missing.map(({ group }) => member(group));
+  const present = texts.filter((text) => text !== undefined);
+  const formatted = present.length === 0 ? [] : await formatMembers(present, kind);
+  let next = 0;
+  missing.forEach(({ key }, index) => {
+    const text = texts[index] === undefined ? "" : formatted[next++]!;
+    formattedMembers.get(`${tag}|${key}`, () => text);
+  });
+  const lines = keys.map((key) => formattedMembers.get(key, () => ""));
+  if (lines.every((line) => line === "")) return formatTypeScriptCached(`${head}\n${tail}`);
+  return `${head}\n${lines.join("")}${tail}`;
+}
+
+/** Formatted members by statement and event type key ({@link objectStatement}). */
+const formattedMembers = new ContentMemo<string>(20_000);
+
+/** An event type's versions and the key of what its registry members are made of. */
+interface KeyedGroup {
+  readonly group: EventVersions;
+  readonly key: string;
+}
+
+/** Each group with its key: its versions' contents and its upcaster steps. */
+function keyedGroups(model: ContractModel, groups: readonly EventVersions[]): KeyedGroup[] {
+  const keys = modelKeys(model);
+  const steps = model.upcasters ?? [];
+  return groups.map((group) => ({
+    group,
+    key: `${group.versions.map((event) => keys.event(event)).join(",")}|${JSON.stringify(
+      steps.filter((step) => step.eventType === group.eventType),
+    )}`,
+  }));
 }
 
 /** `import { a, b } from "<from>";` with the names sorted as Biome sorts them; empty without names. */
@@ -87,13 +126,11 @@ function payloadType(group: EventVersions): string {
     .join(" | ");
 }
 
-function eventMapType(groups: readonly EventVersions[]): Promise<string> {
-  const members = groups.map(
-    (group) =>
-      `${docComment(`Payload of \`${group.eventType}\`${group.versions.length > 1 ? " (any of its versions, newest first)" : ""}.`, "  ")}  ${JSON.stringify(group.eventType)}: ${payloadType(group)};`,
-  );
+function eventMapType(groups: readonly KeyedGroup[]): Promise<string> {
+  const member = (group: EventVersions) =>
+    `${docComment(`Payload of \`${group.eventType}\`${group.versions.length > 1 ? " (any of its versions, newest first)" : ""}.`, "  ")}  ${JSON.stringify(group.eventType)}: ${payloadType(group)};`;
   const doc = docComment("Event type → payload type, for every event type of the contracts.");
-  return objectStatement(`${doc}export type EventMap = {`, members, "};\n", "type");
+  return objectStatement(`${doc}export type EventMap = {`, groups, member, "};\n", "type", "EventMap");
 }
 
 /** The facts of an event type's entry, as `[key, value]` source pairs shared by its type and its value. */
@@ -133,8 +170,8 @@ function contractDoc(group: EventVersions): string {
  * long for the compiler to write into a declaration file (TS7056), and a written type
  * is what the declaration file repeats, in as many lines as here.
  */
-function contractsType(groups: readonly EventVersions[], steps: readonly UpcasterStep[]): Promise<string> {
-  const members = groups.map((group) => {
+function contractsType(groups: readonly KeyedGroup[], steps: readonly UpcasterStep[]): Promise<string> {
+  const member = (group: EventVersions) => {
     const type = payloadType(group);
     const fields = [
       ...contractFacts(group).map(([key, value]) =>
@@ -152,12 +189,19 @@ function contractsType(groups: readonly EventVersions[], steps: readonly Upcaste
       `readonly jsonSchema: typeof ${jsonSchemaName(group.latest.typeName)};`,
     ];
     return `${contractDoc(group)}  readonly ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field}`).join("\n")}\n  };`;
-  });
+  };
   const doc = [
     "The type of {@link contracts}: for each event type its channel, versions, owners,",
     "deprecation, reply types, and the payload type its validator checks.",
   ].join("\n");
-  return objectStatement(`${docComment(doc)}export type Contracts = {`, members, "};\n", "type");
+  return objectStatement(
+    `${docComment(doc)}export type Contracts = {`,
+    groups,
+    member,
+    "};\n",
+    "type",
+    "Contracts",
+  );
 }
 
 /** The types of {@link versionFields}' fields, for the written `Contracts` type. */
@@ -217,8 +261,8 @@ function versionFields(group: EventVersions, steps: readonly UpcasterStep[], uni
   ];
 }
 
-function contractsConst(groups: readonly EventVersions[], steps: readonly UpcasterStep[]): Promise<string> {
-  const entries = groups.map((group) => {
+function contractsConst(groups: readonly KeyedGroup[], steps: readonly UpcasterStep[]): Promise<string> {
+  const member = (group: EventVersions) => {
     const schemas = [...group.versions].reverse().map((event) => zodSchemaName(event.typeName));
     const schema = schemas.length === 1 ? schemas[0]! : `z.union([${schemas.join(", ")}])`;
     const type = payloadType(group);
@@ -232,7 +276,7 @@ function contractsConst(groups: readonly EventVersions[], steps: readonly Upcast
       `jsonSchema: ${jsonSchemaName(group.latest.typeName)}`,
     ];
     return `${contractDoc(group)}  ${JSON.stringify(group.eventType)}: {\n${fields.map((field) => `    ${field},`).join("\n")}\n  },`;
-  });
+  };
   const doc = [
     "The event contracts: event type → channel, version, owners, deprecation, the",
     "reply (and error reply) a request expects, and its payload validator (zod) and",
@@ -244,7 +288,14 @@ function contractsConst(groups: readonly EventVersions[], steps: readonly Upcast
     "const bus = createTypedPostbus({ db: pool, contracts });",
     "```",
   ].join("\n");
-  return objectStatement(`${docComment(doc)}export const contracts: Contracts = {`, entries, "};\n", "const");
+  return objectStatement(
+    `${docComment(doc)}export const contracts: Contracts = {`,
+    groups,
+    member,
+    "};\n",
+    "const",
+    "contracts",
+  );
 }
 
 function channelsConst(model: ContractModel): string {
@@ -267,21 +318,26 @@ function trailerTypes(): string {
  * `Requests`: request event type (one whose newest version declares `x-postbus.response`) → the
  * event types of its reply and of its error reply (`never` when it declares none).
  */
-function requestsType(groups: readonly EventVersions[]): Promise<string> {
-  const members = groups.flatMap(({ eventType, latest }) => {
-    if (latest.responseType === undefined) return [];
+function requestsType(groups: readonly KeyedGroup[]): Promise<string> {
+  const member = ({ eventType, latest }: EventVersions) => {
+    if (latest.responseType === undefined) return undefined;
     const errorResponse =
       latest.errorResponseType === undefined ? "never" : JSON.stringify(latest.errorResponseType);
     const doc = `\`${eventType}\` is answered with \`${latest.responseType}\`${latest.errorResponseType === undefined ? "" : ` or, on failure, \`${latest.errorResponseType}\``}.`;
-    return [
-      `${docComment(doc, "  ")}  ${JSON.stringify(eventType)}: { response: ${JSON.stringify(latest.responseType)}; errorResponse: ${errorResponse} };`,
-    ];
-  });
+    return `${docComment(doc, "  ")}  ${JSON.stringify(eventType)}: { response: ${JSON.stringify(latest.responseType)}; errorResponse: ${errorResponse} };`;
+  };
   const doc = [
     "Request-response: each request event type → the event type of its reply",
     "(`response`) and of its typed error reply (`errorResponse`, `never` when it has none).",
   ].join("\n");
-  return objectStatement(`${docComment(doc)}export interface Requests {`, members, "}\n", "type");
+  return objectStatement(
+    `${docComment(doc)}export interface Requests {`,
+    groups,
+    member,
+    "}\n",
+    "type",
+    "Requests",
+  );
 }
 
 function requestHelperTypes(): string {
