@@ -6,6 +6,7 @@ import { formatMembers, formatTypeScriptCached } from "./format-typescript.js";
 import { channelMap, type EventVersions, groupVersions } from "./group-versions.js";
 import { ContentMemo } from "./memo.js";
 import { modelKeys } from "./model-keys.js";
+import { printedMember } from "./printed-member.js";
 
 /** Export name of the zod schema of a definition or event payload type (as the zod emitter names them). */
 export const zodSchemaName = (typeName: string): string => `${typeName}Schema`;
@@ -79,11 +80,13 @@ async function objectStatement(
   const keys = groups.map(({ key }) => `${tag}|${key}`);
   const missing = groups.filter((_, index) => !formattedMembers.has(keys[index]!));
   const texts = missing.map(({ group }) => member(group));
-  const present = texts.filter((text) => text !== undefined);
-  const formatted = present.length === 0 ? [] : await formatMembers(present, kind);
+  // Members already printed as Prettier prints them are used as written; the rest are formatted.
+  const printed = texts.map((text) => (text === undefined ? "" : printedMember(text)));
+  const unprinted = texts.filter((text, index) => text !== undefined && printed[index] === undefined);
+  const formatted = unprinted.length === 0 ? [] : await formatMembers(unprinted as string[], kind);
   let next = 0;
   missing.forEach(({ key }, index) => {
-    const text = texts[index] === undefined ? "" : formatted[next++]!;
+    const text = printed[index] ?? formatted[next++]!;
     formattedMembers.get(`${tag}|${key}`, () => text);
   });
   const lines = keys.map((key) => formattedMembers.get(key, () => ""));
@@ -142,8 +145,8 @@ function contractFacts(group: EventVersions): [string, string][] {
     ["versions", `[${group.versions.map((event) => event.version).join(", ")}]`],
     ["channel", JSON.stringify(latest.channel)],
     ["domain", JSON.stringify(latest.domain)],
-    ["producers", JSON.stringify(latest.producers)],
-    ["consumers", JSON.stringify(latest.consumers)],
+    ["producers", stringArray(latest.producers)],
+    ["consumers", stringArray(latest.consumers)],
     ["deprecated", deprecatedValue(latest)],
     ["responseType", latest.responseType === undefined ? "null" : JSON.stringify(latest.responseType)],
     [
@@ -154,6 +157,11 @@ function contractFacts(group: EventVersions): [string, string][] {
       ? []
       : ([["partitionKey", JSON.stringify(latest.partitionKey)]] as [string, string][])),
   ];
+}
+
+/** `["a", "b"]`: an array of string literals as Prettier prints it on one line. */
+function stringArray(values: readonly string[]): string {
+  return `[${values.map((value) => JSON.stringify(value)).join(", ")}]`;
 }
 
 function contractDoc(group: EventVersions): string {

@@ -1,6 +1,12 @@
 import { createHash } from "node:crypto";
-import { format, version as prettierVersion } from "prettier";
+import { createRequire } from "node:module";
 import { ContentMemo } from "./memo.js";
+import { isPrintingWithoutFormatter } from "./printed-member.js";
+import { printedStatement } from "./printed-statement.js";
+
+/** The version of the Prettier installed, from its package.json (Prettier itself loads where it formats). */
+const prettierVersion = (createRequire(import.meta.url)("prettier/package.json") as { version: string })
+  .version;
 
 /** Prettier options matching the repository's Biome formatter, so generated files pass `biome check`. */
 const PRETTIER_OPTIONS = {
@@ -27,9 +33,11 @@ const SEPARATOR = "// @@postbus-format-chunk@@";
 
 /**
  * Formats a generated TypeScript module. Uses only the options above (no
- * `.prettierrc` lookup), so the output does not depend on the machine.
+ * `.prettierrc` lookup), so the output does not depend on the machine. Prettier
+ * loads on the first call: a run whose chunks are all remembered never loads it.
  */
-export function formatTypeScript(source: string): Promise<string> {
+export async function formatTypeScript(source: string): Promise<string> {
+  const { format } = await import("prettier");
   return format(source, PRETTIER_OPTIONS);
 }
 
@@ -80,6 +88,9 @@ export function formatTypeScriptCached(source: string): Promise<string> {
   });
 }
 
+/** {@link printedStatement}'s answer by chunk (`null`: Prettier formats it), so `--watch` asks once per text. */
+const printedStatements = new ContentMemo<string | null>(20_000);
+
 /** A line that can begin a top-level statement of a generated module (or its doc comment). */
 const STATEMENT_START =
   /^(?:\/\*\*|\/\/|export |import |const |let |function |async function |type |interface )/;
@@ -105,10 +116,21 @@ export async function formatByStatement(source: string): Promise<string> {
       chunks.push(piece);
     }
   }
-  await formatMissing(chunks.filter((chunk) => chunk.trim() !== ""));
+  // Statements already printed as Prettier prints them are used as written (printed-statement.ts).
+  const printed = chunks.map((chunk) =>
+    isPrintingWithoutFormatter()
+      ? (printedStatements.get(chunk, () => printedStatement(chunk) ?? null) ?? undefined)
+      : undefined,
+  );
+  await formatMissing(chunks.filter((chunk, index) => chunk.trim() !== "" && printed[index] === undefined));
   const formatted: string[] = [];
   for (let index = 0; index < chunks.length; ) {
+    const written = printed[index];
     let chunk = chunks[index++]!;
+    if (written !== undefined) {
+      formatted.push(written);
+      continue;
+    }
     for (;;) {
       if (chunk.trim() === "") break;
       try {
@@ -133,23 +155,9 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
   const open = kind === "const" ? "const __member = {" : "type __Member = {";
   const wrap = (text: string) => `${open}\n${text}\n};\n`;
   const missing = [...new Set(members)].filter((member) => !isRemembered(wrap(member)));
-  if (missing.length > 1) {
-    // One Prettier call for all of them (a cold run), cut apart at separator comments.
-    try {
-      const formatted = await formatTypeScript(wrap(missing.join(`\n${SEPARATOR}\n`)));
-      const inner = formatted.split("\n").slice(1, -2).join("\n");
-      const parts = `\n${inner}\n`.split(`\n  ${SEPARATOR}\n`);
-      if (parts.length === missing.length) {
-        missing.forEach((member, index) => {
-          const part = parts[index]!;
-          const text = `${open}\n${part.slice(index === 0 ? 1 : 0, index === parts.length - 1 ? -1 : undefined)}\n};\n`;
-          formattedChunks.get(wrap(member), () => Promise.resolve(text));
-        });
-      }
-    } catch {
-      // Formatted one by one below.
-    }
-  }
+  // One Prettier call for all of them (a cold run), cut apart at separator comments; what cannot be
+  // cut apart exactly is formatted one by one below.
+  if (missing.length > 1) await formatMemberRun(missing, open, wrap);
   return Promise.all(
     members.map(async (member) => {
       const formatted = await formatTypeScriptCached(wrap(member));
@@ -161,6 +169,29 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
   );
 }
 
+/** Formats object members `run` in one Prettier call and remembers each one's part (see formatMembers). */
+async function formatMemberRun(
+  run: readonly string[],
+  open: string,
+  wrap: (text: string) => string,
+): Promise<void> {
+  if (run.length < 2) return;
+  let formatted: string;
+  try {
+    formatted = await formatTypeScript(wrap(run.join(`\n${SEPARATOR}\n`)));
+  } catch {
+    return;
+  }
+  const inner = formatted.split("\n").slice(1, -2).join("\n");
+  const parts = `\n${inner}\n`.split(`\n  ${SEPARATOR}\n`);
+  if (parts.length !== run.length) return;
+  run.forEach((member, index) => {
+    const part = parts[index]!;
+    const text = `${open}\n${part.slice(index === 0 ? 1 : 0, index === parts.length - 1 ? -1 : undefined)}\n};\n`;
+    formattedChunks.get(wrap(member), () => Promise.resolve(text));
+  });
+}
+
 /**
  * Formats the top-level `chunks` not remembered yet in one Prettier call (a cold
  * run formats hundreds) and remembers each one's part. Leaves them to be formatted
@@ -169,6 +200,12 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
 export async function formatMissing(chunks: readonly string[]): Promise<void> {
   const missing = [...new Set(chunks)].filter((chunk) => !isRemembered(chunk));
   if (missing.length < 2 || !missing.every(isClosed)) return;
+  await formatChunkRun(missing);
+}
+
+/** Formats top-level chunks `run` in one Prettier call and remembers each one's part (see formatMissing). */
+async function formatChunkRun(missing: readonly string[]): Promise<void> {
+  if (missing.length < 2) return;
   let formatted: string;
   try {
     formatted = await formatTypeScript(missing.map((chunk) => chunk.trim()).join(`\n\n${SEPARATOR}\n\n`));

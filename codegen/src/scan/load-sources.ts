@@ -3,6 +3,7 @@ import path from "node:path";
 import { Project, type SourceFile, ts } from "ts-morph";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { Diagnostic } from "../ir/model.js";
+import { staticFolder } from "./static-folder.js";
 
 /** The application's files to scan, each in a ts-morph project that can type-check it. */
 export interface LoadedSources {
@@ -104,14 +105,6 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
   skipLibCheck: true,
 };
-
-/** The folder a glob's matches all sit under: its path up to the first segment with a wildcard. */
-export function staticFolder(pattern: string): string {
-  const segments = pattern.split(/[\\/]/);
-  const wild = segments.findIndex((segment) => /[*?[\]{}]/.test(segment));
-  const fixed = wild < 0 ? segments.slice(0, -1) : segments.slice(0, wild);
-  return fixed.join(path.sep) || path.sep;
-}
 
 /** The tsconfig.json in `folder` or the closest folder above it. */
 function nearestTsconfig(folder: string): string | undefined {

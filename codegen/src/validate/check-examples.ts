@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
-import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import addFormatsModule from "ajv-formats";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { diagnostic } from "../ir/diagnostic.js";
 import type { ContractModel, Diagnostic, NormalizedSchema, SourceLocation } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
 import type { Position } from "../load/parse-file.js";
-import { SUPPORTED_FORMATS } from "./keywords.js";
+import { checkSubjects, describeErrors, type SubjectToCheck } from "./check-subjects.js";
+import { type ExampleProblem, restoredResult, resultHash, useResult } from "./example-results.js";
+
+export { describeErrors } from "./check-subjects.js";
+export { createAjv, MULTIPLE_OF_PRECISION } from "./example-ajv.js";
 
 /**
  * What example checks keep between runs (watch mode): results per schema, reachable
@@ -22,35 +25,29 @@ export function createExampleCache(): ExampleCache {
   return { results: new Map() };
 }
 
-interface ExampleProblem {
-  /** Index of the failing example; -1 when the schema itself could not be compiled. */
-  readonly index: number;
-  readonly errors: string;
-}
-
 interface Subject {
   readonly schema: NormalizedSchema;
   readonly examples: readonly unknown[];
   readonly source: SourceLocation;
 }
 
-type AddFormats = (ajv: Ajv2020, formats: string[]) => Ajv2020;
-const addFormats = ((addFormatsModule as unknown as { default?: AddFormats }).default ??
-  addFormatsModule) as unknown as AddFormats;
-
-const MODEL_ID = "postbus:model";
 const REF_PREFIX = "#/$defs/";
+
+/** The schema id the model's definitions are registered under. */
+const MODEL_ID = "postbus:model";
 
 /**
  * Phase 3b, on the IR: every `examples` entry of an event or a definition must
  * validate against its (normalized) schema, refs included. Checked with Ajv (2020-12);
- * the definitions live in one document compiled once and shared by every check.
+ * the definitions live in one document compiled once and shared by every check. A subject's result
+ * is reused while nothing it reads changes: from `cache` (watch mode) or from what an earlier process
+ * remembered (`example-results.ts`); ajv loads only when a subject has to be compiled.
  */
-export function checkExamples(
+export async function checkExamples(
   model: ContractModel,
   locate: (file: string, pointer: string) => Position,
   cache: ExampleCache = createExampleCache(),
-): Diagnostic[] {
+): Promise<Diagnostic[]> {
   const definitions = new Map(model.definitions.map((definition) => [definition.name, definition.schema]));
   const fingerprints = new Map(
     model.definitions.map((definition) => [definition.name, `${definition.name}:${hash(definition.schema)}`]),
@@ -72,9 +69,13 @@ export function checkExamples(
     })),
   ].filter((subject) => subject.examples.length > 0);
 
-  const diagnostics: Diagnostic[] = [];
-  for (const subject of subjects) {
+  // Each subject's result: from this process's cache, from an earlier process, or checked now.
+  const results: (readonly ExampleProblem[] | undefined)[] = [];
+  const unknown: { readonly index: number; readonly key: string; readonly hash: string }[] = [];
+  const closuresOf: string[][] = [];
+  for (const [index, subject] of subjects.entries()) {
     const closure = closures.reachable(subject.schema);
+    closuresOf.push(closure);
     const key = JSON.stringify([
       subject.schema,
       closure.map((name) => fingerprints.get(name)),
@@ -82,42 +83,56 @@ export function checkExamples(
     ]);
     let problems = cache.results.get(key);
     if (problems === undefined) {
-      const definitionsKey = hash([...fingerprints.values()]);
-      if (cache.checker?.definitionsKey !== definitionsKey) {
-        const ajv = createAjv();
-        ajv.addSchema({ $id: MODEL_ID, $defs: Object.fromEntries(definitions) });
-        cache.checker = { definitionsKey, ajv, next: 0 };
+      const remembered = resultHash(key);
+      problems = restoredResult(remembered);
+      if (problems === undefined) unknown.push({ index, key, hash: remembered });
+      else {
+        cache.results.set(key, problems);
+        useResult(remembered, problems);
       }
-      problems = validateExamples(cache.checker, subject, closure);
-      cache.results.set(key, problems);
     }
-    for (const problem of problems) diagnostics.push(exampleDiagnostic(problem, subject.source, locate));
+    results.push(problems);
   }
+  if (unknown.length > 0) {
+    const toCheck = unknown.map(({ index }) => ({
+      schema: subjects[index]!.schema,
+      closure: closuresOf[index]!,
+      examples: subjects[index]!.examples,
+    }));
+    const definitionsKey = hash([...fingerprints.values()]);
+    const checked = await checkBatch(cache, definitionsKey, definitions, toCheck);
+    unknown.forEach(({ index, key, hash: remembered }, position) => {
+      const problems = checked[position]!;
+      results[index] = problems;
+      cache.results.set(key, problems);
+      useResult(remembered, problems);
+    });
+  }
+  const diagnostics: Diagnostic[] = [];
+  subjects.forEach((subject, index) => {
+    for (const problem of results[index]!)
+      diagnostics.push(exampleDiagnostic(problem, subject.source, locate));
+  });
   return diagnostics;
 }
 
-function validateExamples(
-  checker: NonNullable<ExampleCache["checker"]>,
-  subject: Subject,
-  closure: readonly string[],
-): ExampleProblem[] {
-  const $id = `postbus:subject/${checker.next++}`;
-  // The subject's `#/$defs/<Name>` refs resolve through these to the shared, compiled definitions.
-  const $defs = Object.fromEntries(
-    closure.map((name) => [name, { $ref: `${MODEL_ID}${REF_PREFIX}${name}` }]),
-  );
-  const body = isObject(subject.schema) ? subject.schema : { allOf: [subject.schema] };
-  try {
-    const validate = checker.ajv.compile({ ...body, $id, $defs });
-    return subject.examples.flatMap((example, index) =>
-      validate(example) ? [] : [{ index, errors: describeErrors(validate.errors ?? []) }],
-    );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return [{ index: -1, errors: `the schema cannot be compiled: ${message}` }];
-  } finally {
-    checker.ajv.removeSchema($id);
+/** Checks `subjects` with the cached checker (made, with the definitions compiled, when they changed). */
+async function checkBatch(
+  cache: ExampleCache,
+  definitionsKey: string,
+  definitions: ReadonlyMap<string, NormalizedSchema>,
+  subjects: readonly SubjectToCheck[],
+): Promise<ExampleProblem[][]> {
+  if (cache.checker?.definitionsKey !== definitionsKey) {
+    const { createAjv } = await import("./example-ajv.js");
+    const ajv = createAjv();
+    ajv.addSchema({ $id: MODEL_ID, $defs: Object.fromEntries(definitions) });
+    cache.checker = { definitionsKey, ajv, next: 0 };
   }
+  const checker = cache.checker;
+  const results = checkSubjects(checker.ajv, subjects, describeErrors, MODEL_ID, checker.next);
+  checker.next += subjects.length;
+  return results;
 }
 
 function exampleDiagnostic(
@@ -138,14 +153,6 @@ function exampleDiagnostic(
     "Fix the example or the schema; examples are copied into the generated docs and TSDoc",
     { file: source.file, pointer, line, column },
   );
-}
-
-/** The first three ajv errors as `"/path message"`, joined by `; `. */
-export function describeErrors(errors: readonly ErrorObject[]): string {
-  return errors
-    .slice(0, 3)
-    .map((error) => `${error.instancePath || "(root)"} ${error.message ?? "is invalid"}`)
-    .join("; ");
 }
 
 /** The definitions a schema reaches through `$ref`s, transitively; each definition's refs are read once. */
@@ -200,28 +207,4 @@ function refNames(schema: unknown): string[] {
 
 function hash(value: unknown): string {
   return createHash("sha1").update(JSON.stringify(value)).digest("base64");
-}
-
-/**
- * The tolerance of `multipleOf` for binary floating point, as ajv's `multipleOfPrecision`: 19.99 is a
- * multiple of 0.01 although `19.99 / 0.01` is 1998.9999999999998. The generated zod validators apply the
- * same one (`MULTIPLE_OF_PRECISION` of `emit/zod/`), so an example the generator accepts is one they accept.
- */
-export const MULTIPLE_OF_PRECISION = 9;
-
-/**
- * The Ajv the generator validates with: 2020-12, not strict, every error, the supported formats, the
- * generated validators' `multipleOf` tolerance. Other
- * formats are annotations (validate/ reported them), so ajv's "unknown format ignored" warning is off.
- */
-export function createAjv(): Ajv2020 {
-  const ajv = new Ajv2020({
-    strict: false,
-    allErrors: true,
-    multipleOfPrecision: MULTIPLE_OF_PRECISION,
-    validateFormats: true,
-    validateSchema: false,
-    logger: false,
-  });
-  return addFormats(ajv, [...SUPPORTED_FORMATS]);
 }

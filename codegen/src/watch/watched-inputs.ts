@@ -3,7 +3,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import type { ResolvedConfig } from "../config/config.js";
 import { isSchemaPath } from "../load/load-schemas.js";
-import { staticFolder } from "../scan/load-sources.js";
+import { staticFolder } from "../scan/static-folder.js";
 
 /** What a file is to `generate`; `undefined` when a change to it cannot change the output. */
 export type InputKind = "schema" | "upcaster" | "config" | "package-version" | "source";

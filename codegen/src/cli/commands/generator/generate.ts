@@ -70,10 +70,16 @@ export async function generateCommand(
       stop.dispose,
     );
   }
-  const formatCache = await import("../../../cache/format-cache.js");
-  await formatCache.restoreFormatCache(config.root);
+  const [formatCache, exampleCache] = await Promise.all([
+    import("../../../cache/format-cache.js"),
+    import("../../../cache/example-cache.js"),
+  ]);
+  await Promise.all([
+    formatCache.restoreFormatCache(config.root),
+    exampleCache.restoreExampleCache(config.root),
+  ]);
   const result = await generate(config, { emit: emitter });
-  await formatCache.keepFormatCache(config.root);
+  await Promise.all([formatCache.keepFormatCache(config.root), exampleCache.keepExampleCache(config.root)]);
   for (const note of result.notes) io.err(formatDiagnostic(note));
   if (result.diagnostics.length > 0) return printDiagnostics(result.diagnostics, io);
   const started = performance.now();

@@ -5,7 +5,6 @@ import { formatDiagnostic } from "../../../ir/diagnostic.js";
 import type { Diagnostic } from "../../../ir/model.js";
 import { compareDeclarations } from "../../../scan/compare-declarations.js";
 import { formatScanJson, formatScanText } from "../../../scan/format-scan.js";
-import { scanSources } from "../../../scan/scan-sources.js";
 import { usageError } from "../../usage-error.js";
 
 /** Flags of `postbus scan`. */
@@ -47,6 +46,8 @@ export async function scanCommand(args: readonly string[], flags: ScanFlags, io:
     );
   const model = await loadModel(config, { checkExamples: false });
   if (model.model === undefined) return printDiagnostics(model.diagnostics, io);
+  // ts-morph (and the TypeScript compiler in it) loads only when a scan runs: every other command starts without it.
+  const { scanSources } = await import("../../../scan/scan-sources.js");
   const result = scanSources({
     root: config.root,
     sources,
