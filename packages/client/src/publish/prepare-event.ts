@@ -69,7 +69,11 @@ export async function prepareEvent(
   const jsonContext = { eventType: type, ...at };
 
   const rawJson = toCheckedJson(data, { pointer: "/data", ...jsonContext }, context.limits);
-  const validated = await validatePayload(context.validators, context.unknownEventTypes, type, data, index);
+  // Without a registry there is nothing to validate: no await, so a publish costs no extra turn.
+  const validated =
+    context.validators === undefined
+      ? data
+      : await validatePayload(context.validators, context.unknownEventTypes, type, data, index);
   // A validator may return a new value (defaults, transforms): that is what gets stored, so check it too.
   const dataJson =
     validated === data
@@ -84,7 +88,12 @@ export async function prepareEvent(
     if (error instanceof PostbusInputError) throw error;
     throw metadataError(type, index, "", "metadata and causedBy must be plain data (reading them threw)");
   }
-  const metadataJson = toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
+  // Metadata made of Postbus's own values only (two UUIDs, null, the allow-listed producer name) is
+  // plain JSON by construction; anything the caller passed in is checked like the payload.
+  const metadataJson =
+    options.metadata === undefined && options.causedBy === undefined && options.partitionKey === undefined
+      ? JSON.stringify(metadata)
+      : toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
   const timestamp = new Date().toISOString();
   const json = `{"event_type":${JSON.stringify(type)},"timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
   const bytes = Buffer.byteLength(json, "utf8");
