@@ -23,7 +23,7 @@ export const BOUNDS: Readonly<Record<string, string>> = {
   "request-reply":
     "A Postbus round trip is two durable commits (the request; then the reply together with the responder group's cursor, in its batch transaction) plus the batch's statements (begin, lease and read in one call, savepoint, reply insert, cursor, commit), the after-commit NOTIFY of each side (a transaction of its own, after the commit), and one reply lookup by request id. The baseline, the raw durable request-reply (request row + NOTIFY in one statement, reply row + NOTIFY in one statement, reply read by primary key: two flushed commits, no cursor, no exactly-once, no takeover), is the floor of durability; Postbus's remaining gap to it is the consumer-group transaction (lease, gap-safe read, savepoint, cursor: four more round trips) that gives answered-once and takeover, and the separate NOTIFY transaction of each side. The bare NOTIFY ping-pong reference commits nothing durable. The 16-in-flight rate is bounded by the same per-batch cost, amortized over the requests a batch finds.",
   codegen:
-    "Formatting every generated statement with Prettier and writing the catalog dominate the full generate; --watch re-emits only what changed.",
+    "Prettier formats what is not already laid out as it prints it (most registry members and validators are written as is), then the catalog and the example checks dominate the full generate; --watch re-emits only what changed.",
 };
 
 /**
