@@ -41,6 +41,27 @@ export async function writeCacheFile(file: string, value: unknown): Promise<void
   }
 }
 
+/**
+ * The entries of the cache file `name` of the project at `root` (a JSON object), or `undefined` when
+ * there is no cache folder, no such file, or it does not hold an object.
+ */
+export async function readCacheEntries(
+  root: string,
+  name: string,
+): Promise<Record<string, unknown> | undefined> {
+  const folder = await cacheFolder(root);
+  const value = folder === undefined ? undefined : await readCacheFile(path.join(folder, name));
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+/** Writes `entries` as the cache file `name` of the project at `root`, when it has a cache folder. */
+export async function writeCacheEntries(root: string, name: string, entries: object): Promise<void> {
+  const folder = await cacheFolder(root);
+  if (folder !== undefined) await writeCacheFile(path.join(folder, name), entries);
+}
+
 /** SHA-256 of a text, hex. */
 export function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");

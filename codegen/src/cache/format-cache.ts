@@ -4,15 +4,10 @@
  * that holds Prettier's version and options. The next fresh process formats only the chunks whose
  * text changed; the rest is looked up.
  */
-import path from "node:path";
 import { FORMAT_KEY, formattedChunksToKeep, restoreFormattedChunks } from "../emit/format-typescript.js";
-import { isObject } from "../load/json-pointer.js";
-import { cacheFolder, readCacheFile, writeCacheFile } from "./cache-folder.js";
+import { readCacheEntries, writeCacheEntries } from "./cache-folder.js";
 
-async function cacheFile(root: string): Promise<string | undefined> {
-  const folder = await cacheFolder(root);
-  return folder === undefined ? undefined : path.join(folder, `format-${FORMAT_KEY}.json`);
-}
+const FILE = `format-${FORMAT_KEY}.json`;
 
 /**
  * Makes the chunks the last process of the project at `root` formatted available to this one.
@@ -25,13 +20,11 @@ async function cacheFile(root: string): Promise<string | undefined> {
  * ```
  */
 export async function restoreFormatCache(root: string): Promise<void> {
-  const file = await cacheFile(root);
-  const entries = file === undefined ? undefined : await readCacheFile(file);
-  if (isObject(entries)) restoreFormattedChunks(entries as Record<string, string>);
+  const entries = await readCacheEntries(root, FILE);
+  if (entries !== undefined) restoreFormattedChunks(entries as Record<string, string>);
 }
 
 /** Remembers the chunks this process formatted or used (only those: the cache never grows past one run). */
 export async function keepFormatCache(root: string): Promise<void> {
-  const file = await cacheFile(root);
-  if (file !== undefined) await writeCacheFile(file, formattedChunksToKeep());
+  await writeCacheEntries(root, FILE, formattedChunksToKeep());
 }

@@ -4,23 +4,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeCorpus } from "../../../bench/lib/schema-corpus.js";
-import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import { emitRegistry } from "../../../codegen/src/emit/emit-registry.js";
 import { forgetEmitMemos } from "../../../codegen/src/emit/memo.js";
 import { printedMember, printWithoutFormatter } from "../../../codegen/src/emit/printed-member.js";
-import { loadModel } from "../../../codegen/src/generate.js";
 import type { ContractModel } from "../../../codegen/src/ir/model.js";
-import { json, tempProject } from "../support/project.js";
+import { json, modelAt, tempProject } from "../support/project.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
-
-async function modelAt(root: string): Promise<ContractModel> {
-  const loaded = await loadConfig({ cwd: root });
-  if (loaded.config === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
-  const { model, diagnostics } = await loadModel(loaded.config, { checkExamples: false });
-  if (model === undefined) throw new Error(JSON.stringify(diagnostics.slice(0, 3)));
-  return model;
-}
 
 /** registry.ts printed with members written as they are where possible, and with Prettier for all. */
 async function bothWays(model: ContractModel): Promise<{ direct: string; prettier: string }> {

@@ -4,26 +4,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { writeCorpus } from "../../../bench/lib/schema-corpus.js";
-import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import { emitValidators } from "../../../codegen/src/emit/emit-validators.js";
 import { forgetEmitMemos } from "../../../codegen/src/emit/memo.js";
 import { printWithoutFormatter } from "../../../codegen/src/emit/printed-member.js";
 import { printedStatement } from "../../../codegen/src/emit/printed-statement.js";
 import { emitZodModule } from "../../../codegen/src/emit/zod/emit-zod.js";
-import { loadModel } from "../../../codegen/src/generate.js";
 import type { ContractModel } from "../../../codegen/src/ir/model.js";
+import { modelAt } from "../support/project.js";
 import { corpusModel, readCorpus } from "../zod/support/corpus.js";
 
 const REPO = fileURLToPath(new URL("../../../", import.meta.url));
 const SPECS = path.join(REPO, "node_modules/@asyncapi/specs");
-
-async function modelAt(root: string): Promise<ContractModel> {
-  const loaded = await loadConfig({ cwd: root });
-  if (loaded.config === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
-  const { model, diagnostics } = await loadModel(loaded.config, { checkExamples: false });
-  if (model === undefined) throw new Error(JSON.stringify(diagnostics.slice(0, 3)));
-  return model;
-}
 
 /** validators.ts with statements written as they are where possible, and with Prettier for all. */
 async function bothWays(model: ContractModel): Promise<{ direct: string; prettier: string }> {

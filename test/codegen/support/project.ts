@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { ResolvedConfig } from "../../../codegen/src/config/config.js";
 import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import type { EmitTypesPackage } from "../../../codegen/src/emit/emit-types-package.js";
-import { type GenerateResult, generate } from "../../../codegen/src/generate.js";
-import type { Diagnostic } from "../../../codegen/src/ir/model.js";
+import { type GenerateResult, generate, loadModel } from "../../../codegen/src/generate.js";
+import type { ContractModel, Diagnostic } from "../../../codegen/src/ir/model.js";
 
 /** The folder of the front-end fixtures. */
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/front/", import.meta.url));
@@ -58,6 +58,15 @@ export async function generateFiles(
 /** The diagnostics of a throwaway project. */
 export async function problemsOf(files: Readonly<Record<string, string>>): Promise<readonly Diagnostic[]> {
   return (await generateFiles(files)).diagnostics;
+}
+
+/** The model of the project at `root` (examples not checked); throws on any diagnostic. */
+export async function modelAt(root: string): Promise<ContractModel> {
+  const loaded = await loadConfig({ cwd: root });
+  if (loaded.config === undefined) throw new Error(JSON.stringify(loaded.diagnostics));
+  const { model, diagnostics } = await loadModel(loaded.config, { checkExamples: false });
+  if (model === undefined) throw new Error(JSON.stringify(diagnostics.slice(0, 3)));
+  return model;
 }
 
 /** JSON text of a value, pretty-printed like a hand-written schema file. */
