@@ -86,13 +86,6 @@ export async function generate(
   return { files, diagnostics: [], notes: loaded.notes, model: upcast.model };
 }
 
-/** Phase 3b on a loaded model: its examples' problems, positioned in the files they came from. */
-function checkModelExamples(loaded: LoadedModel, cache: GenerateCache): Promise<Diagnostic[]> {
-  const locate = (file: string, pointer: string): Position =>
-    loaded.files.get(file)?.parsed.locate(pointer) ?? { line: 1, column: 1 };
-  return checkExamples(loaded.model!, locate, cache.examples);
-}
-
 /** What {@link loadModel} built: the model, or the problems that prevent one, and the files it read. */
 export interface LoadedModel {
   /** The IR, when the schemas are valid. */
@@ -127,12 +120,14 @@ export async function loadModel(
   const all = [...loaded.diagnostics, ...validated.diagnostics, ...built.diagnostics];
   const problems = all.filter(isError);
   const notes = sortDiagnostics(all.filter((d) => !isError(d)));
-  const loadedModel: LoadedModel = { model: built.model, diagnostics: [], notes, files: byFile };
-  if (problems.length === 0 && options.checkExamples !== false)
-    problems.push(...(await checkModelExamples(loadedModel, cache)));
+  if (problems.length === 0 && options.checkExamples !== false) {
+    const locate = (file: string, pointer: string): Position =>
+      byFile.get(file)?.parsed.locate(pointer) ?? { line: 1, column: 1 };
+    problems.push(...(await checkExamples(built.model, locate, cache.examples)));
+  }
   if (problems.length > 0)
     return { model: undefined, diagnostics: sortDiagnostics(problems), notes, files: byFile };
-  return loadedModel;
+  return { model: built.model, diagnostics: [], notes, files: byFile };
 }
 
 /** Phase 4, emit; skipped when the model and config equal the previous run's (an edit that changes nothing). */

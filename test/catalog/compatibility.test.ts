@@ -7,7 +7,7 @@ import { describe, expect, test } from "vitest";
 import type { ResolvedConfig } from "../../codegen/src/config/config.js";
 import { emitCatalog } from "../../codegen/src/emit/catalog/index.js";
 import type { EventContract, GeneratedFile, NormalizedSchema } from "../../codegen/src/ir/model.js";
-import { createAjv } from "../../codegen/src/validate/check-examples.js";
+import { createAjv } from "../../codegen/src/validate/example-ajv.js";
 import { contractModel, event, resolvedConfig } from "../codegen/emit/support/model.js";
 
 const V1: NormalizedSchema = {

@@ -5,10 +5,10 @@
  * a payload is valid when one of them accepts it, like the generated validators).
  */
 import type { StandardIssue, StandardSchemaV1, ValidatorRegistry } from "@postbus/client";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import { loadConfig } from "../config/load-config.js";
 import { loadModel } from "../generate.js";
 import type { ContractModel } from "../ir/model.js";
-import { createAjv } from "../validate/check-examples.js";
 import { loadProjectConfig } from "./load-project-config.js";
 import { usageError } from "./usage-error.js";
 
@@ -45,11 +45,12 @@ export async function loadContractValidators(
   if (loaded.config === undefined) throw fail(loaded.diagnostics[0]!, loaded.diagnostics.length);
   const { model, diagnostics } = await loadModel(loaded.config, { checkExamples: false });
   if (model === undefined) throw fail(diagnostics[0]!, diagnostics.length);
-  return { ...compileValidators(model), configFile: loaded.file };
+  // ajv loads only for a command that validates: every other command starts without it.
+  const { createAjv } = await import("../validate/example-ajv.js");
+  return { ...compileValidators(model, createAjv()), configFile: loaded.file };
 }
 
-function compileValidators(model: ContractModel): Omit<ContractValidators, "configFile"> {
-  const ajv = createAjv();
+function compileValidators(model: ContractModel, ajv: Ajv2020): Omit<ContractValidators, "configFile"> {
   ajv.addSchema({
     $id: MODEL_ID,
     $defs: Object.fromEntries(model.definitions.map((d) => [d.name, d.schema])),

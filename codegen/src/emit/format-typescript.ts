@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { ContentMemo } from "./memo.js";
-import { isPrintingWithoutFormatter } from "./printed-member.js";
+import { isPrintingWithoutFormatter, PRINT_WIDTH } from "./printed-member.js";
 import { printedStatement } from "./printed-statement.js";
 
 /** The version of the Prettier installed, from its package.json (Prettier itself loads where it formats). */
@@ -13,7 +13,7 @@ const PRETTIER_OPTIONS = {
   // babel-ts prints the same code as the typescript parser here and parses ~2× faster (a fresh
   // `postbus generate` of the 300-schema bench corpus: 7.1 s → 5.1 s).
   parser: "babel-ts",
-  printWidth: 110,
+  printWidth: PRINT_WIDTH,
   tabWidth: 2,
   useTabs: false,
   semi: true,
@@ -155,9 +155,23 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
   const open = kind === "const" ? "const __member = {" : "type __Member = {";
   const wrap = (text: string) => `${open}\n${text}\n};\n`;
   const missing = [...new Set(members)].filter((member) => !isRemembered(wrap(member)));
-  // One Prettier call for all of them (a cold run), cut apart at separator comments; what cannot be
-  // cut apart exactly is formatted one by one below.
-  if (missing.length > 1) await formatMemberRun(missing, open, wrap);
+  if (missing.length > 1) {
+    // One Prettier call for all of them (a cold run), cut apart at separator comments.
+    try {
+      const formatted = await formatTypeScript(wrap(missing.join(`\n${SEPARATOR}\n`)));
+      const inner = formatted.split("\n").slice(1, -2).join("\n");
+      const parts = `\n${inner}\n`.split(`\n  ${SEPARATOR}\n`);
+      if (parts.length === missing.length) {
+        missing.forEach((member, index) => {
+          const part = parts[index]!;
+          const text = `${open}\n${part.slice(index === 0 ? 1 : 0, index === parts.length - 1 ? -1 : undefined)}\n};\n`;
+          formattedChunks.get(wrap(member), () => Promise.resolve(text));
+        });
+      }
+    } catch {
+      // Formatted one by one below.
+    }
+  }
   return Promise.all(
     members.map(async (member) => {
       const formatted = await formatTypeScriptCached(wrap(member));
@@ -169,29 +183,6 @@ export async function formatMembers(members: readonly string[], kind: "const" | 
   );
 }
 
-/** Formats object members `run` in one Prettier call and remembers each one's part (see formatMembers). */
-async function formatMemberRun(
-  run: readonly string[],
-  open: string,
-  wrap: (text: string) => string,
-): Promise<void> {
-  if (run.length < 2) return;
-  let formatted: string;
-  try {
-    formatted = await formatTypeScript(wrap(run.join(`\n${SEPARATOR}\n`)));
-  } catch {
-    return;
-  }
-  const inner = formatted.split("\n").slice(1, -2).join("\n");
-  const parts = `\n${inner}\n`.split(`\n  ${SEPARATOR}\n`);
-  if (parts.length !== run.length) return;
-  run.forEach((member, index) => {
-    const part = parts[index]!;
-    const text = `${open}\n${part.slice(index === 0 ? 1 : 0, index === parts.length - 1 ? -1 : undefined)}\n};\n`;
-    formattedChunks.get(wrap(member), () => Promise.resolve(text));
-  });
-}
-
 /**
  * Formats the top-level `chunks` not remembered yet in one Prettier call (a cold
  * run formats hundreds) and remembers each one's part. Leaves them to be formatted
@@ -200,12 +191,6 @@ async function formatMemberRun(
 export async function formatMissing(chunks: readonly string[]): Promise<void> {
   const missing = [...new Set(chunks)].filter((chunk) => !isRemembered(chunk));
   if (missing.length < 2 || !missing.every(isClosed)) return;
-  await formatChunkRun(missing);
-}
-
-/** Formats top-level chunks `run` in one Prettier call and remembers each one's part (see formatMissing). */
-async function formatChunkRun(missing: readonly string[]): Promise<void> {
-  if (missing.length < 2) return;
   let formatted: string;
   try {
     formatted = await formatTypeScript(missing.map((chunk) => chunk.trim()).join(`\n\n${SEPARATOR}\n\n`));

@@ -6,8 +6,8 @@
  * `test/codegen/emit/printed-member.test.ts` checks that both ways give the same bytes.
  */
 
-/** Prettier's `printWidth` for generated code (as in `format-typescript.ts`). */
-const PRINT_WIDTH = 110;
+/** Prettier's `printWidth` for generated code (`format-typescript.ts` formats with it). */
+export const PRINT_WIDTH = 110;
 
 let enabled = true;
 
@@ -32,11 +32,28 @@ export function hasControlCharacter(text: string): boolean {
   return false;
 }
 
-/** A key Prettier's `quoteProps: "as-needed"` may print without its quotes. */
-const UNQUOTABLE_KEY = /^ {2}(?:readonly )?"(?:[A-Za-z_$][\w$]*|\d+)":/;
+/** Whether Prettier's `quoteProps: "as-needed"` may print the quoted key `key` without its quotes. */
+export function keyMayLoseQuotes(key: string): boolean {
+  return /^"(?:[A-Za-z_$][\w$]*|\d[\w.]*)"$/.test(key);
+}
 
-/** A doc comment line Prettier leaves as it is: `   *` alone, or followed by a space and text. */
-const DOC_LINE = /^ {3}\*(?: .*\S)?$/;
+/**
+ * Where the code after a doc comment starting at `lines[start]` (`<indent>/**`) begins, or `start`
+ * when none starts there; `undefined` when the comment is not closed or has a line Prettier would
+ * change (each must be `<indent> *` alone or followed by a space and text without trailing space).
+ */
+export function afterDocComment(lines: readonly string[], start: number, indent: string): number | undefined {
+  if (lines[start] !== `${indent}/**`) return start;
+  const close = `${indent} */`;
+  const star = `${indent} *`;
+  for (let index = start + 1; index < lines.length; index++) {
+    const line = lines[index]!;
+    if (line === close) return index + 1;
+    const rest = line.startsWith(star) ? line.slice(star.length) : undefined;
+    if (rest === undefined || (rest !== "" && !(rest.startsWith(" ") && /\S$/.test(rest)))) return undefined;
+  }
+  return undefined;
+}
 
 /**
  * `member` (the text of one object member, indented by two spaces, doc comment first) when it is
@@ -49,14 +66,10 @@ const DOC_LINE = /^ {3}\*(?: .*\S)?$/;
 export function printedMember(member: string): string | undefined {
   if (!enabled || hasControlCharacter(member)) return undefined;
   const lines = member.split("\n");
-  let index = 0;
-  if (lines[0] === "  /**") {
-    for (index = 1; index < lines.length && lines[index] !== "   */"; index++) {
-      if (!DOC_LINE.test(lines[index]!)) return undefined;
-    }
-    index++;
-  }
-  if (index >= lines.length || UNQUOTABLE_KEY.test(lines[index]!)) return undefined;
+  let index = afterDocComment(lines, 0, "  ");
+  if (index === undefined || index >= lines.length) return undefined;
+  const key = /^ {2}(?:readonly )?("[^"]*"):/.exec(lines[index]!)?.[1];
+  if (key !== undefined && keyMayLoseQuotes(key)) return undefined;
   for (; index < lines.length; index++) {
     const line = lines[index]!;
     if (line.length > PRINT_WIDTH || !/^ *[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(line))

@@ -6,16 +6,13 @@
  * function, a chain it might split) goes through Prettier. Prettier stays the reference:
  * `test/codegen/emit/printed-statement.test.ts` checks that both ways give the same bytes.
  */
-import { hasControlCharacter, isPrintingWithoutFormatter } from "./printed-member.js";
-
-/** Prettier's `printWidth` for generated code (as in `format-typescript.ts`). */
-const PRINT_WIDTH = 110;
-
-/** A top-level doc comment line Prettier leaves as it is. */
-const DOC_LINE = /^ \*(?: .*\S)?$/;
-
-/** A property's doc comment line inside the object. */
-const MEMBER_DOC_LINE = /^ {3}\*(?: .*\S)?$/;
+import {
+  afterDocComment,
+  hasControlCharacter,
+  isPrintingWithoutFormatter,
+  keyMayLoseQuotes,
+  PRINT_WIDTH,
+} from "./printed-member.js";
 
 const OBJECT_OPEN =
   /^export const [A-Za-z_$][\w$]*(?:: z\.ZodType<[A-Za-z_$][\w$]*>)? = z\.(?:looseObject|strictObject|object)\(\{$/;
@@ -29,13 +26,8 @@ const PROPERTY = /^ {2}([A-Za-z_$][\w$]*|"[^"\\]*"): (.+),$/;
 export function printedStatement(chunk: string): string | undefined {
   if (!isPrintingWithoutFormatter() || hasControlCharacter(chunk)) return undefined;
   const lines = chunk.split("\n");
-  let index = 0;
-  if (lines[0] === "/**") {
-    for (index = 1; index < lines.length && lines[index] !== " */"; index++) {
-      if (!DOC_LINE.test(lines[index]!)) return undefined;
-    }
-    index++;
-  }
+  const index = afterDocComment(lines, 0, "");
+  if (index === undefined) return undefined;
   const code = lines.slice(index);
   if (code.length === 0 || code.some((line) => /[^\x20-\x7e]/.test(line))) return undefined;
   if (code.length === 1) {
@@ -49,20 +41,18 @@ export function printedStatement(chunk: string): string | undefined {
   const printed = [...lines.slice(0, index), code[0]!];
   for (let line = 1; line < code.length - 1; line++) {
     const text = code[line]!;
-    if (text === "  /**") {
-      printed.push(text);
-      for (line++; line < code.length - 1 && code[line] !== "   */"; line++) {
-        if (!MEMBER_DOC_LINE.test(code[line]!)) return undefined;
-        printed.push(code[line]!);
-      }
-      printed.push("   */");
+    const afterDoc = afterDocComment(code, line, "  ");
+    if (afterDoc === undefined || afterDoc >= code.length) return undefined;
+    if (afterDoc > line) {
+      printed.push(...code.slice(line, afterDoc));
+      line = afterDoc - 1;
       continue;
     }
     const property = PROPERTY.exec(text);
     if (property === null || !isPlainValue(property[2]!)) return undefined;
     const [, key, value] = property as unknown as [string, string, string];
     // Prettier may drop the quotes of a key that needs none; the emitter quotes only keys that need them.
-    if (/^"(?:[A-Za-z_$][\w$]*|\d[\w.]*)"$/.test(key)) return undefined;
+    if (keyMayLoseQuotes(key)) return undefined;
     if (layoutOf(value) === "one line") {
       if (text.length > PRINT_WIDTH) return undefined;
       printed.push(text);
@@ -86,22 +76,37 @@ function expandedChain(value: string): { head: string; calls: string[] } | undef
   const head = /^[A-Za-z_$][\w$]*/.exec(value)?.[0];
   if (head === undefined) return undefined;
   const calls: string[] = [];
-  let depth = 0;
   let start = head.length;
-  const text = value.replaceAll(/"[^"\\]*"/g, (literal) => "_".repeat(literal.length));
-  for (let index = head.length; index < text.length; index++) {
-    const character = text[index]!;
-    if (character === "(" || character === "[" || character === "{") depth++;
-    else if (character === ")" || character === "]" || character === "}") {
-      depth--;
-      if (depth === 0 && character === ")") {
-        calls.push(value.slice(start, index + 1));
-        start = index + 1;
-      }
-    }
+  for (const { close } of topLevelCalls(value)) {
+    calls.push(value.slice(start, close + 1));
+    start = close + 1;
   }
   if (start !== value.length || !calls.every((call) => /^\.[A-Za-z_$][\w$]*\(/.test(call))) return undefined;
   return { head, calls };
+}
+
+/** `value` with the text of every string literal replaced by `_` (same length): brackets in strings do not count. */
+function maskStrings(value: string): string {
+  return value.replaceAll(/"[^"\\]*"/g, (literal) => `"${"_".repeat(literal.length - 2)}"`);
+}
+
+/** Where each top-level call of `value` opens and closes its parentheses. */
+function topLevelCalls(value: string): { open: number; close: number }[] {
+  const calls: { open: number; close: number }[] = [];
+  const text = maskStrings(value);
+  let depth = 0;
+  let open = -1;
+  for (let index = 0; index < text.length; index++) {
+    const character = text[index]!;
+    if (character === "(" || character === "[" || character === "{") {
+      if (depth === 0 && character === "(") open = index;
+      depth++;
+    } else if (character === ")" || character === "]" || character === "}") {
+      depth--;
+      if (depth === 0 && character === ")") calls.push({ open, close: index });
+    }
+  }
+  return calls;
 }
 
 /** Tokens of a value: identifiers (and `new`), numbers, plain double-quoted strings, punctuation. */
@@ -114,7 +119,6 @@ const TOKEN =
  * and nothing else (no other operators, no regular expression or template literals).
  */
 function isPlainValue(value: string): boolean {
-  TOKEN.lastIndex = 0;
   let previous = "";
   let position = 0;
   while (position < value.length) {
@@ -157,10 +161,11 @@ const OPERATORS: ReadonlySet<string> = new Set(["=>", "<", ">", "<=", ">=", "===
  * Prettier prints as it is (no parentheses to add around mixed operators).
  */
 function arrowsArePlain(value: string): boolean {
-  const arrows = value.split("=>").length - 1;
-  if (arrows === 0) return !/[<>=!]/.test(value.replaceAll(/"[^"\\]*"/g, '""'));
-  const shapes = value.match(/\((?:[A-Za-z_$][\w$]*)?\) =>/g) ?? [];
-  const comparisons = value.replaceAll(/"[^"\\]*"/g, '""').match(/ (?:[<>]=?|[=!]==) /g) ?? [];
+  const text = maskStrings(value);
+  const arrows = text.split("=>").length - 1;
+  if (arrows === 0) return !/[<>=!]/.test(text);
+  const shapes = text.match(/\((?:[A-Za-z_$][\w$]*)?\) =>/g) ?? [];
+  const comparisons = text.match(/ (?:[<>]=?|[=!]==) /g) ?? [];
   return shapes.length === arrows && comparisons.length <= arrows;
 }
 
@@ -171,35 +176,16 @@ function arrowsArePlain(value: string): boolean {
  */
 function layoutOf(value: string): "one line" | "expanded" {
   const calls = topLevelCalls(value);
-  const complex = calls.some((args) => args.includes("=>"));
+  const complex = calls.some(({ open, close }) => value.slice(open + 1, close).includes("=>"));
   // Otherwise Prettier keeps a chain that fits on one line (only fitting lines are accepted).
   return calls.length > 2 && complex ? "expanded" : "one line";
-}
-
-/** The argument texts of the top-level calls of a member chain `head.a(…).b(…)`. */
-function topLevelCalls(value: string): string[] {
-  const calls: string[] = [];
-  let depth = 0;
-  let start = -1;
-  const text = value.replaceAll(/"[^"\\]*"/g, (literal) => "_".repeat(literal.length));
-  for (let index = 0; index < text.length; index++) {
-    const character = text[index]!;
-    if (character === "(" || character === "[" || character === "{") {
-      if (depth === 0 && character === "(") start = index + 1;
-      depth++;
-    } else if (character === ")" || character === "]" || character === "}") {
-      depth--;
-      if (depth === 0 && character === ")") calls.push(value.slice(start, index));
-    }
-  }
-  return calls;
 }
 
 /** Brackets of `value` balanced and closed in order. */
 function balanced(value: string): boolean {
   const open: string[] = [];
   const pairs: Record<string, string> = { ")": "(", "]": "[", "}": "{" };
-  for (const character of value.replaceAll(/"[^"\\]*"/g, '""')) {
+  for (const character of maskStrings(value)) {
     if (character === "(" || character === "[" || character === "{") open.push(character);
     else if (character in pairs && open.pop() !== pairs[character]) return false;
   }

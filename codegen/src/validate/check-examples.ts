@@ -4,11 +4,8 @@ import { diagnostic } from "../ir/diagnostic.js";
 import type { ContractModel, Diagnostic, NormalizedSchema, SourceLocation } from "../ir/model.js";
 import { appendPointer, isObject } from "../load/json-pointer.js";
 import type { Position } from "../load/parse-file.js";
-import { checkSubjects, describeErrors, type SubjectToCheck } from "./check-subjects.js";
+import { checkSubjects, MODEL_ID, type SubjectToCheck } from "./check-subjects.js";
 import { type ExampleProblem, restoredResult, resultHash, useResult } from "./example-results.js";
-
-export { describeErrors } from "./check-subjects.js";
-export { createAjv, MULTIPLE_OF_PRECISION } from "./example-ajv.js";
 
 /**
  * What example checks keep between runs (watch mode): results per schema, reachable
@@ -32,9 +29,6 @@ interface Subject {
 }
 
 const REF_PREFIX = "#/$defs/";
-
-/** The schema id the model's definitions are registered under. */
-const MODEL_ID = "postbus:model";
 
 /**
  * Phase 3b, on the IR: every `examples` entry of an event or a definition must
@@ -130,7 +124,7 @@ async function checkBatch(
     cache.checker = { definitionsKey, ajv, next: 0 };
   }
   const checker = cache.checker;
-  const results = checkSubjects(checker.ajv, subjects, describeErrors, MODEL_ID, checker.next);
+  const results = checkSubjects(checker.ajv, subjects, checker.next);
   checker.next += subjects.length;
   return results;
 }

@@ -26,11 +26,6 @@ export const EXAMPLE_RESULTS_KEY = createHash("sha256")
 const restored = new Map<string, readonly ExampleProblem[]>();
 const used = new Map<string, readonly ExampleProblem[]>();
 
-/** Whether an earlier process's results were restored (then most subjects need no checking). */
-export function hasRestoredResults(): boolean {
-  return restored.size > 0;
-}
-
 /** The hash a subject's result is remembered by, from the text of its in-process key. */
 export function resultHash(key: string): string {
   return createHash("sha1").update(key).digest("base64");

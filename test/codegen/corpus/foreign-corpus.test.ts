@@ -15,7 +15,7 @@ import { loadConfig } from "../../../codegen/src/config/load-config.js";
 import { emitTypesPackage } from "../../../codegen/src/emit/index.js";
 import { MULTIPLE_OF_PRECISION } from "../../../codegen/src/emit/zod/emit-zod.js";
 import { type GenerateResult, generate } from "../../../codegen/src/generate.js";
-import { MULTIPLE_OF_PRECISION as EXAMPLE_PRECISION } from "../../../codegen/src/validate/check-examples.js";
+import { MULTIPLE_OF_PRECISION as EXAMPLE_PRECISION } from "../../../codegen/src/validate/ajv-options.js";
 import { loadEmittedModule } from "../zod/support/load-emitted-module.js";
 import { mutationArbitrary } from "../zod/support/mutate.js";
 import { foreignCorpus, VENDOR_KEYWORD } from "./support/foreign-corpus.js";
