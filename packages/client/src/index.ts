@@ -35,6 +35,7 @@ export type {
   PgQueryResultLike,
 } from "./driver/pg-types.js";
 export { type Database, toExecutor } from "./driver/to-executor.js";
+export type { TransactionOutcome } from "./driver/transaction-end.js";
 export { redactSecrets } from "./driver/wrap-database-error.js";
 export type { Envelope, EventMetadata, StoredEvent } from "./envelope.js";
 export {

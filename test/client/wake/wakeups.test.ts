@@ -1,4 +1,12 @@
-import { createPostbus, fromClient, fromPool, migrate, type Postbus, wakeChannel } from "@postbus/client";
+import {
+  createPostbus,
+  type Executor,
+  fromClient,
+  fromPool,
+  migrate,
+  type Postbus,
+  wakeChannel,
+} from "@postbus/client";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../support/test-database.js";
@@ -94,6 +102,87 @@ describe("wake-ups", () => {
       expect(message.at).toBeGreaterThanOrEqual(committedAt);
       await settle(50);
       expect(received.map((m) => m.payload)).toEqual(["order.placed"]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it("a caller's pg client reports its COMMIT: the wake-up follows it without one pg_xact_status query", async () => {
+    const texts: string[] = [];
+    const base = fromPool(pool);
+    const recording: Executor = {
+      ...base,
+      query: (text, values, options) => {
+        texts.push(text);
+        return base.query(text, values, options);
+      },
+    };
+    const watched = createPostbus({ db: recording });
+    received.length = 0;
+    const client = await pool.connect();
+    try {
+      for (const n of [1, 2, 3]) {
+        await client.query("BEGIN");
+        await watched.publish("heard.commit", { n }, { tx: client });
+        await watched.publish("heard.commit.too", { n }, { tx: client });
+        await client.query("COMMIT");
+        await next((payload) => payload.split(",").includes("heard.commit.too"));
+        received.length = 0;
+      }
+      await client.query("BEGIN");
+      await watched.publish("heard.rollback", {}, { tx: client });
+      await client.query("ROLLBACK");
+      await settle(150);
+      expect(received).toEqual([]);
+    } finally {
+      client.release();
+      await watched.close();
+    }
+    expect(texts.filter((text) => text.includes("pg_xact_status"))).toEqual([]);
+    expect(texts.filter((text) => text.includes("pg_notify"))).toHaveLength(3);
+  });
+
+  it("a caller's connection lost inside its transaction: pg_xact_status decides (aborted: nobody is woken)", async () => {
+    const texts: string[] = [];
+    const base = fromPool(pool);
+    const recording: Executor = {
+      ...base,
+      query: (text, values, options) => {
+        texts.push(text);
+        return base.query(text, values, options);
+      },
+    };
+    const watched = createPostbus({ db: recording });
+    received.length = 0;
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    client.on("error", () => undefined);
+    try {
+      await client.query("BEGIN");
+      await watched.publish("lost.connection", {}, { tx: client });
+      const { rows } = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await pool.query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+      const deadline = Date.now() + 3_000;
+      while (!texts.some((text) => text.includes("pg_xact_status")) && Date.now() < deadline)
+        await settle(10);
+      await settle(100);
+    } finally {
+      await client.end().catch(() => undefined);
+      await watched.close();
+    }
+    expect(texts.some((text) => text.includes("pg_xact_status"))).toBe(true);
+    expect(received).toEqual([]);
+  });
+
+  it("an executor that cannot watch its transaction's end is still woken for, via pg_xact_status", async () => {
+    received.length = 0;
+    const client = await pool.connect();
+    try {
+      const opaque: Executor = { inCallerTransaction: true, query: fromClient(client).query };
+      await client.query("BEGIN");
+      await bus.publish("opaque.commit", {}, { tx: opaque });
+      await client.query("COMMIT");
+      await next((payload) => payload === "opaque.commit");
     } finally {
       client.release();
     }

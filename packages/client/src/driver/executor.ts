@@ -1,3 +1,5 @@
+import type { TransactionOutcome } from "./transaction-end.js";
+
 /** The rows and row count of one statement. */
 export interface QueryResult<Row> {
   readonly rows: Row[];
@@ -75,6 +77,20 @@ export interface Executor {
    * ```
    */
   openListenConnection?(): Promise<ListenConnection>;
+  /**
+   * On a caller-owned connection inside a transaction block: calls `callback` once, when that
+   * transaction ends, with how it ended, and returns true; returns false (and never calls it)
+   * when the executor cannot tell. Postbus uses it to wake readers the moment a caller's
+   * transaction with events commits, instead of asking the server with `pg_xact_status`.
+   * Call it right after a statement of the transaction returned. {@link fromClient} has it for
+   * node-postgres clients (see `watchTransactionEnd`).
+   *
+   * @example
+   * ```ts
+   * executor.onTransactionEnd?.((outcome) => outcome === "committed" && wake());
+   * ```
+   */
+  onTransactionEnd?(callback: (outcome: TransactionOutcome) => void): boolean;
   /**
    * True when statements already run inside a transaction the caller controls, so
    * Postbus cannot know when (or whether) it commits.

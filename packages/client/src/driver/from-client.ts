@@ -1,12 +1,15 @@
 import type { Executor, QueryOptions, QueryResult } from "./executor.js";
 import type { PgQueryable } from "./pg-types.js";
 import { runQuery } from "./run-query.js";
+import { watchTransactionEnd } from "./transaction-end.js";
 
 /**
  * Adapts one caller-owned `pg` client (a `Client` or a `PoolClient`), usually
  * in the middle of the caller's own transaction. Postbus never begins, commits
  * or releases it: events written through it commit or roll back with the
- * caller's other writes (the transactional outbox).
+ * caller's other writes (the transactional outbox). It watches the client's
+ * connection for the end of that transaction (`onTransactionEnd`), so readers
+ * are woken the moment it commits.
  *
  * @example
  * ```ts
@@ -28,5 +31,6 @@ export function fromClient(client: PgQueryable, options: { inTransaction?: boole
     ): Promise<QueryResult<Row>> {
       return runQuery<Row>(client, text, values, queryOptions?.prepared);
     },
+    onTransactionEnd: (callback) => watchTransactionEnd(client, callback),
   };
 }

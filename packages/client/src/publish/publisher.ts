@@ -137,7 +137,8 @@ export function createPublisher(
       const channels = new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);
       else if (!target.inCallerTransaction) notifier.committed(channels);
-      else if (!executor.inCallerTransaction) notifier.pending(stored[0]!.position.split(":")[0]!, channels);
+      else if (!executor.inCallerTransaction)
+        notifier.pending(stored[0]!.position.split(":")[0]!, channels, target);
     }
     return stored;
   }

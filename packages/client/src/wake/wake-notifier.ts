@@ -28,7 +28,9 @@ interface Tracked {
  * 0.71× throughput with 1 publisher, 0.40× with 8).
  *
  * Events written inside a caller's transaction are committed when the caller
- * commits, which Postbus cannot see: their transaction ids are watched with
+ * commits. On a node-postgres client Postbus hears that on the connection (the
+ * `COMMIT` command tag; `watchTransactionEnd`), at no cost; elsewhere, or when
+ * the connection ends first, their transaction ids are watched with
  * `pg_xact_status` (batched, backing off from 1 ms to 1 s) and a wake-up is
  * sent once they commit.
  */
@@ -74,8 +76,23 @@ export class WakeNotifier {
     this.#schedule();
   }
 
-  /** Events written in a caller's transaction `tx`: wake readers once it commits. */
-  pending(tx: string, channels: Iterable<string>): void {
+  /**
+   * Events written in a caller's transaction `tx` (its id) through `target`: wake readers once it
+   * commits. Heard from the connection when `target` can watch its transaction's end (a
+   * node-postgres client); otherwise, and when that ends without a clear outcome, asked of the
+   * server with `pg_xact_status`.
+   */
+  pending(tx: string, channels: Iterable<string>, target?: Executor): void {
+    if (this.#closed) return;
+    const list = [...channels];
+    const watched = target?.onTransactionEnd?.((outcome) => {
+      if (outcome === "committed") this.committed(list);
+      else if (outcome === "unknown") this.#track(tx, list);
+    });
+    if (watched !== true) this.#track(tx, list);
+  }
+
+  #track(tx: string, channels: readonly string[]): void {
     if (this.#closed) return;
     const entry = this.#tracked.get(tx) ?? { channels: new Set<string>(), since: Date.now(), attempt: 0 };
     for (const channel of channels) entry.channels.add(channel);
