@@ -45,24 +45,32 @@ export async function insertPrepared(
     ];
   }
   if (waking) values.push(notify.inTransaction, wakePayload(events.map((event) => event.channel)));
-  const { rows } = await executor.query<InsertedRow>(text, values, { prepared });
+  const { rows } = await executor.query<InsertedRow>(text, values, prepared ? PREPARED : UNPREPARED);
+  if (events.length === 1 && rows.length === 1) return [storedEvent(events[0]!, rows[0]!)];
   const inserted = new Map(rows.map((row) => [row.event_id_text, row]));
   const skipped = events.filter((event) => !inserted.has(eventIdOf(event)));
   const existing = skipped.length === 0 ? new Map() : await storedTwins(executor, statements, skipped);
   return events.map((event) => {
     const id = eventIdOf(event);
     const row = inserted.get(id);
-    if (row === undefined) return existing.get(id)!;
-    return {
-      id: row.id,
-      channel: event.channel,
-      position: formatPosition({ tx: row.tx_text, id: row.id }),
-      createdAt: new Date(row.created_ms),
-      envelope: event.envelope,
-      type: event.envelope.event_type,
-      data: event.envelope.data,
-    };
+    return row === undefined ? existing.get(id)! : storedEvent(event, row);
   });
+}
+
+const PREPARED = Object.freeze({ prepared: true });
+const UNPREPARED = Object.freeze({ prepared: false });
+
+/** The event as stored: what was prepared, with the row's id, position and time. */
+function storedEvent(event: PreparedEvent, row: InsertedRow): StoredEvent {
+  return {
+    id: row.id,
+    channel: event.channel,
+    position: formatPosition({ tx: row.tx_text, id: row.id }),
+    createdAt: new Date(row.created_ms),
+    envelope: event.envelope,
+    type: event.envelope.event_type,
+    data: event.envelope.data,
+  };
 }
 
 /** The envelope's event id in PostgreSQL's text form of a uuid. */

@@ -40,9 +40,16 @@ export interface PreparedEvent {
   readonly envelope: Envelope;
   /** `JSON.stringify(envelope)`, checked to survive jsonb unchanged. */
   readonly json: string;
-  /** UTF-8 size of `json`. */
+  /**
+   * UTF-8 size of `json`, or an upper bound of it (3 bytes per UTF-16 code unit) when that bound
+   * is within the per-event limit; `publishMany` measures exactly when the bounds exceed its own.
+   */
   readonly bytes: number;
 }
+
+/** The error subjects of a single publish's names (a batch item's carry its index). */
+const EVENT_TYPE = Object.freeze({ field: "eventType" });
+const CHANNEL = Object.freeze({ field: "channel" });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,21 +71,30 @@ export async function prepareEvent(
       hint: "Pass {} or leave the argument out",
     });
   }
-  const type = checkEventName(eventType, "event type", { field: "eventType", ...at });
-  const channel = checkEventName(options.channel ?? type, "channel", { field: "channel", ...at });
+  const type = checkEventName(
+    eventType,
+    "event type",
+    index === undefined ? EVENT_TYPE : { field: "eventType", index },
+  );
+  const channel =
+    options.channel === undefined
+      ? type
+      : checkEventName(
+          options.channel,
+          "channel",
+          index === undefined ? CHANNEL : { field: "channel", index },
+        );
   const jsonContext = { eventType: type, ...at };
+  const dataContext = { pointer: "/data", ...jsonContext };
 
-  const rawJson = toCheckedJson(data, { pointer: "/data", ...jsonContext }, context.limits);
+  const rawJson = toCheckedJson(data, dataContext, context.limits);
   // Without a registry there is nothing to validate: no await, so a publish costs no extra turn.
   const validated =
     context.validators === undefined
       ? data
       : await validatePayload(context.validators, context.unknownEventTypes, type, data, index);
   // A validator may return a new value (defaults, transforms): that is what gets stored, so check it too.
-  const dataJson =
-    validated === data
-      ? rawJson
-      : toCheckedJson(validated, { pointer: "/data", ...jsonContext }, context.limits);
+  const dataJson = validated === data ? rawJson : toCheckedJson(validated, dataContext, context.limits);
 
   let metadata: EventMetadata;
   try {
@@ -92,11 +108,14 @@ export async function prepareEvent(
   // plain JSON by construction; anything the caller passed in is checked like the payload.
   const metadataJson =
     options.metadata === undefined && options.causedBy === undefined && options.partitionKey === undefined
-      ? JSON.stringify(metadata)
+      ? ownMetadataJson(metadata)
       : toCheckedJson(metadata, { pointer: "/metadata", ...jsonContext }, context.limits);
   const timestamp = new Date().toISOString();
-  const json = `{"event_type":${JSON.stringify(type)},"timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
-  const bytes = Buffer.byteLength(json, "utf8");
+  // The type is an allow-listed name (ASCII letters, digits and separators): nothing to escape.
+  const json = `{"event_type":"${type}","timestamp":"${timestamp}","data":${dataJson},"metadata":${metadataJson}}`;
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: only a text that may be over the limit is measured.
+  const bytes =
+    json.length * 3 <= context.limits.maxBytes ? json.length * 3 : Buffer.byteLength(json, "utf8");
   if (bytes > context.limits.maxBytes) {
     throw new PostbusInputError(
       "POSTBUS_JSON_TOO_LARGE",
@@ -125,6 +144,14 @@ export function readEventFields(
     index,
   );
   return (fields ?? {}) as EventOptions & { type?: unknown; data?: unknown; tx?: unknown };
+}
+
+/**
+ * `JSON.stringify` of metadata made of Postbus's own values only (two UUIDs, null and the
+ * producer name), written directly: the UUIDs need no escaping.
+ */
+function ownMetadataJson(metadata: EventMetadata): string {
+  return `{"event_id":"${metadata.event_id}","correlation_id":"${metadata.correlation_id}","causation_id":null,"producer":${JSON.stringify(metadata.producer)}}`;
 }
 
 /** The longest partition key, in UTF-16 code units (keys are hashed, never indexed whole). */

@@ -89,7 +89,8 @@ export function createPublisher(
       throw batchTooLarge(`${items.length} events`, `${MAX_BATCH_EVENTS} events`);
     const prepared: PreparedEvent[] = [];
     let bytes = 0;
-    for (const [index, item] of items.entries()) {
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index];
       if (typeof item !== "object" || item === null) {
         throw new PostbusInputError(
           "POSTBUS_OPTIONS_INVALID",
@@ -105,7 +106,12 @@ export function createPublisher(
       bytes += event.bytes;
       prepared.push(event);
     }
-    if (bytes > MAX_BATCH_BYTES) throw batchTooLarge(`${bytes} bytes`, `${MAX_BATCH_BYTES} bytes`);
+    if (bytes > MAX_BATCH_BYTES) {
+      // The events' sizes may be upper bounds: measure exactly before refusing.
+      bytes = 0;
+      for (const event of prepared) bytes += Buffer.byteLength(event.json, "utf8");
+      if (bytes > MAX_BATCH_BYTES) throw batchTooLarge(`${bytes} bytes`, `${MAX_BATCH_BYTES} bytes`);
+    }
     checkDistinctEventIds(prepared);
     return prepared;
   }
@@ -134,7 +140,8 @@ export function createPublisher(
       throw error;
     }
     if (config.wakeups === "after-commit" && canNotifyAfterCommit) {
-      const channels = new Set(stored.map((event) => event.channel));
+      const channels =
+        stored.length === 1 ? [stored[0]!.channel] : new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);
       else if (!target.inCallerTransaction) notifier.committed(channels);
       else if (!executor.inCallerTransaction)

@@ -38,6 +38,7 @@ export function checkEventName(
   kind: NameKind,
   subject: { readonly field?: string; readonly index?: number } = {},
 ): string {
+  if (typeof name === "string" && CHECKED.has(name)) return name;
   const field = subject.field ?? kind.replace(" ", "");
   if (typeof name !== "string" || !EVENT_NAME.test(name)) {
     throw new PostbusInputError("POSTBUS_NAME_INVALID", `Invalid ${kind} ${describeValue(name)}`, {
@@ -63,8 +64,17 @@ export function checkEventName(
       },
     );
   }
+  if (CHECKED.size >= MAX_CHECKED) CHECKED.clear();
+  CHECKED.add(name);
   return name;
 }
+
+/**
+ * Names that passed {@link checkEventName} (the same rules for every kind), so a publish of a
+ * type seen before skips the pattern match; cleared when it reaches {@link MAX_CHECKED}.
+ */
+const CHECKED = new Set<string>();
+const MAX_CHECKED = 4_096;
 
 /**
  * Returns `name` when it is an allowed schema name for Postbus's tables;
