@@ -44,7 +44,7 @@ import { consumerStatements } from "./sql/consumer-statements.js";
 import { insertStatements } from "./sql/insert-events.js";
 import { partitionStatements } from "./sql/partition-statements.js";
 import { selectRepliesSql } from "./sql/reply-statements.js";
-import { selectEventsAfterSql } from "./sql/select-events-after.js";
+import { selectChannelEventsAfterSql, selectEventsAfterSql } from "./sql/select-events-after.js";
 import { type EventRow, selectLatestEventsSql } from "./sql/select-latest-events.js";
 import { checkEventName, quoteIdentifier } from "./validate/check-name.js";
 import { sharedListener, type WakeListener } from "./wake/listener.js";
@@ -206,6 +206,7 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
   const sql = Object.freeze({
     latest: selectLatestEventsSql(schema),
     after: selectEventsAfterSql(schema),
+    channelAfter: selectChannelEventsAfterSql(schema),
     replies: selectRepliesSql(schema),
   });
   const notifier = new WakeNotifier(
@@ -326,8 +327,8 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
   const targetOf = (tx: Database | undefined): Executor =>
     tx === undefined ? executor : toExecutor(tx, true);
 
-  async function read(target: Database | undefined, text: string, values: unknown[]) {
-    const { rows } = await targetOf(target).query<EventRow>(text, values);
+  async function read(target: Database | undefined, text: string, values: unknown[], prepared = false) {
+    const { rows } = await targetOf(target).query<EventRow>(text, values, { prepared });
     return rows.map(rowToEvent);
   }
 
@@ -393,7 +394,10 @@ export function createPostbusWith(options: PostbusOptions, replyChannelOf: Reply
       }
       const after = readOptions.after === undefined ? START : parsePosition(readOptions.after);
       const limit = checkLimit(readOptions.limit, 100);
-      return read(readOptions.tx, sql.after, [list, after.tx, after.id, limit]);
+      // Page after page of a replay: prepared, planned once per connection.
+      if (new Set(list).size === 1)
+        return read(readOptions.tx, sql.channelAfter, [list[0], after.tx, after.id, limit], config.prepared);
+      return read(readOptions.tx, sql.after, [list, after.tx, after.id, limit], config.prepared);
     },
 
     subscribe,

@@ -44,6 +44,27 @@ describe("readEvents", () => {
     expect(seen).toEqual(written.map((event) => event.id));
   });
 
+  it("replays one channel (its own statement: one index range, no merge) page by page, as the several-channel read does", async () => {
+    const written = await bus.publishMany(
+      Array.from({ length: 23 }, (_, n) => ({ type: n % 2 === 0 ? "single.a" : "single.b", data: { n } })),
+    );
+    await deliverable(pool);
+    const pages = async (channels: string | string[]) => {
+      const seen: number[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await bus.readEvents(channels, { limit: 4, ...(after ? { after } : {}) });
+        if (page.length === 0) return seen;
+        expect(page.every((event) => event.channel === "single.a")).toBe(true);
+        seen.push(...page.map((event) => event.id));
+        after = page.at(-1)!.position;
+      }
+    };
+    const expected = written.filter((event) => event.channel === "single.a").map((event) => event.id);
+    expect(await pages("single.a")).toEqual(expected);
+    expect(await pages(["single.a", "single.a"])).toEqual(expected);
+  });
+
   it("does not return an event whose transaction commits after a later one until it has committed", async () => {
     const early = await pool.connect();
     try {

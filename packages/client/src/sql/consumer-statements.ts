@@ -1,4 +1,4 @@
-import { CLAIMED_COLUMNS, createdMs } from "./select-latest-events.js";
+import { CLAIMED_COLUMNS, createdMs, EVENT_COLUMNS } from "./select-latest-events.js";
 /**
  * The statements of the consuming side, built once per client for its quoted
  * schema. Each is documented where it is defined; parameters are always bound.
@@ -68,6 +68,24 @@ LEFT JOIN LATERAL (
      * `waiting` for a retry, the events in (tx, id) order across the group's channels (`held`
      * null), each channel read from its own cursor with the index, below the horizon.
      */
+    /**
+     * The next batch of a group on one channel, read after its cursor, below the horizon: $1
+     * group, $2 channel, $3 limit. Run after {@link claimBatch} took the lease with a limit of 0,
+     * in the same transaction: a new statement, so its snapshot sees the cursor as the lease's
+     * last holder committed it. The cursor's values are read once (init plans) and bound the
+     * index range; the rows come in index order (no sort) and straight from the scan (a
+     * function's `RETURN QUERY` stores them first). No cursor on the channel: no row.
+     */
+    readAfterCursor: `SELECT ${EVENT_COLUMNS} FROM ${schema}.events AS e
+WHERE e.channel = $2
+  AND e.tx >= (SELECT c.tx FROM ${schema}.postbus_cursors AS c WHERE c.group_name = $1 AND c.channel = $2)
+  AND (e.tx, e.id) > (
+    (SELECT c.tx FROM ${schema}.postbus_cursors AS c WHERE c.group_name = $1 AND c.channel = $2),
+    (SELECT c.id FROM ${schema}.postbus_cursors AS c WHERE c.group_name = $1 AND c.channel = $2))
+  AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.tx, e.id
+LIMIT $3`,
+
     // The function is called once per statement (OFFSET 0 keeps the subquery from being flattened,
     // which would call it once per column read from it).
     claimBatch: `SELECT ${CLAIMED_COLUMNS} FROM (SELECT ${schema}.postbus_claim_batch($1::varchar, $2::int, $3::varchar[], $4::text, $5::text) AS r OFFSET 0) AS b`,

@@ -25,3 +25,18 @@ CROSS JOIN LATERAL (
 ORDER BY e.tx, e.id
 LIMIT $4`;
 }
+
+/**
+ * {@link selectEventsAfterSql} for one channel, the common case: $1 varchar channel, $2 xid8 and
+ * $3 int the position to read after, $4 limit. One index range scan of `events_channel_tx_id_idx`,
+ * already in delivery order: no merge of channels and no sort of the page (measured on a
+ * 100,000-event channel, pages of 1,000: the several-channel form spends ~2.5 of its ~3.9 ms
+ * server time sorting rows the index had in order). Same rows, same horizon.
+ */
+export function selectChannelEventsAfterSql(schema: string): string {
+  return `SELECT ${EVENT_COLUMNS} FROM ${schema}.events AS e
+WHERE e.channel = $1 AND e.tx >= $2::xid8 AND (e.tx, e.id) > ($2::xid8, $3::int)
+  AND e.tx < pg_snapshot_xmin(pg_current_snapshot())
+ORDER BY e.tx, e.id
+LIMIT $4`;
+}
