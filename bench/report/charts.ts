@@ -6,6 +6,7 @@ const COLORS: Record<string, string> = {
   raw: "#6b7280",
   "raw-pg": "#6b7280",
   "no publish": "#6b7280",
+  "raw INSERT": "#6b7280",
   "pg-boss": "#d97706",
   "redis-streams": "#dc2626",
   rabbitmq: "#ea580c",
