@@ -9,6 +9,11 @@ export interface ClaimedBatch {
   readonly events: readonly StoredEvent[];
   readonly state: GroupState;
   readonly slots?: readonly number[];
+  /**
+   * The batch's `SAVEPOINT` when the scope already sent it (right behind its claim or read on the
+   * connection, so its round trip overlaps theirs); otherwise `runBatch` sends it.
+   */
+  readonly savepoint?: Promise<unknown>;
 }
 
 /** Where a failed attempt of an event is counted, scheduled and dead-lettered. */

@@ -18,3 +18,6 @@ export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">)
     statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
   };
 }
+
+/** The batch's savepoint: a failed handler's writes roll back to it, and the lease stays held. */
+export const BATCH_SAVEPOINT_SQL = "SAVEPOINT postbus_batch";

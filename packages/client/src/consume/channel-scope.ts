@@ -1,10 +1,11 @@
+import type { Executor } from "../driver/executor.js";
 import type { StoredEvent } from "../envelope.js";
 import { PostbusDatabaseError } from "../errors/postbus-error.js";
 import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { BatchDeps } from "./batch-deps.js";
 import type { BatchScope, FailureBook } from "./batch-scope.js";
-import { serverDeadline } from "./batch-transaction.js";
+import { BATCH_SAVEPOINT_SQL, serverDeadline } from "./batch-transaction.js";
 
 /**
  * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,
@@ -51,11 +52,21 @@ export const channelScope: BatchScope = {
       limit >= SPLIT_READ_EVENTS &&
       deps.config.channels.length === 1 &&
       (lastClaimed.get(deps) ?? 0) >= SPLIT_READ_EVENTS;
-    const { rows } = await tx.query<BatchRow>(
+    const claiming = tx.query<BatchRow>(
       deps.statements.claimBatch,
       [deps.config.group, split ? 0 : limit, deps.config.channels, deps.lockKey, serverDeadline(deps.config)],
       { prepared: deps.prepared },
     );
+    // One statement is queued right behind the claim, so the connection sends it the moment the
+    // claim is answered, without waiting for this code to run (node-postgres sends one statement
+    // at a time; more than one queued is deprecated in pg 8): the split read, else the savepoint
+    // — unless the last claim found nothing, as it mostly will again (a savepoint nobody needs
+    // would delay that empty batch's commit). The server runs them in order, so the read is a
+    // statement of its own after the lease; what it or the savepoint did is dropped when the
+    // claim brings no events (the transaction then ends having written nothing).
+    const reading = split ? readBatch(deps, tx, limit) : undefined;
+    let savepoint = reading === undefined && lastClaimed.get(deps) !== 0 ? sendSavepoint(tx) : undefined;
+    const { rows } = await claiming;
     const first = rows[0];
     if (!first) throw missingGroup(deps.config.group);
     if (first.held === false) return { kind: "busy" };
@@ -66,21 +77,19 @@ export const channelScope: BatchScope = {
     const state = { failing, redrive: head.redrive };
     if (head.waiting) return { kind: "waiting", waitMs: head.wait_ms ?? 0, state };
     const events: StoredEvent[] = [];
-    if (split) {
+    if (reading !== undefined) {
       // A new statement, a new snapshot, after the lease: it reads the cursor as the lease's last
-      // holder committed it, exactly like the claim's own read.
-      const read = await tx.query<EventRow>(
-        deps.statements.readAfterCursor,
-        [deps.config.group, deps.config.channels[0], limit],
-        { prepared: deps.prepared },
-      );
-      for (const row of read.rows) events.push(rowToEvent(row));
+      // holder committed it, exactly like the claim's own read. The savepoint goes right behind it.
+      savepoint = sendSavepoint(tx);
+      for (const row of (await reading).rows) events.push(rowToEvent(row));
     } else {
       for (let index = 1; index < rows.length; index++) events.push(rowToEvent(rows[index] as EventRow));
     }
     lastClaimed.set(deps, events.length);
     if (events.length === 0) return { kind: "handled", count: 0, state };
-    return { kind: "claimed", events, state };
+    return savepoint === undefined
+      ? { kind: "claimed", events, state }
+      : { kind: "claimed", events, state, savepoint };
   },
 
   async advance(deps, tx, batch, count, clean) {
@@ -127,6 +136,24 @@ export const channelScope: BatchScope = {
     };
   },
 };
+
+/** The next batch of a one-channel group, read after its cursor by a statement of its own. */
+function readBatch(deps: BatchDeps, tx: Executor, limit: number): Promise<{ rows: EventRow[] }> {
+  const reading = tx.query<EventRow>(
+    deps.statements.readAfterCursor,
+    [deps.config.group, deps.config.channels[0], limit],
+    { prepared: deps.prepared },
+  );
+  // Awaited only when the claim granted the lease; a claim that failed has the error to report.
+  reading.catch(() => {});
+  return reading;
+}
+
+function sendSavepoint(tx: Executor): Promise<unknown> {
+  const savepoint = tx.query(BATCH_SAVEPOINT_SQL);
+  savepoint.catch(() => {});
+  return savepoint;
+}
 
 /** The batch's compare-and-set found a cursor moved by someone else (a reset during the batch). */
 export function cursorMoved(group: string): PostbusDatabaseError {
