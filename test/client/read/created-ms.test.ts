@@ -1,22 +1,17 @@
-import { createPostbus, fromPool, migrate, type Postbus } from "@postbus/client";
 import type pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createdMs } from "../../../packages/client/src/sql/select-latest-events.js";
-import { deliverable } from "../../support/deliverable.js";
 import { useTestDatabase } from "../../support/test-database.js";
 
 // createdMs computes in float8 between 1900 and 2100 and in numeric elsewhere; both must give the
-// exact milliseconds (floored) that the numeric computation gives.
+// exact milliseconds (floored) that the numeric computation gives. Reads through the client, with
+// instants on both sides of the range, are in reads.test.ts ("createdAt").
 const db = useTestDatabase();
 let pool: pg.Pool;
-let bus: Postbus;
 
-beforeAll(async () => {
+beforeAll(() => {
   pool = db.pool();
-  await migrate(fromPool(pool));
-  bus = createPostbus({ db: pool });
 });
-afterAll(() => bus.close());
 
 const EXACT = "floor(extract(epoch FROM t) * 1000)::float8";
 
@@ -41,32 +36,5 @@ describe("created_ms", () => {
        FROM instants, LATERAL (SELECT ${createdMs("t")}) AS fast`,
     );
     expect(rows[0]).toEqual({ checked: 300_060, wrong: 0, example: null });
-  });
-
-  it("reads instants outside 1900–2100 exactly too (the numeric path), as node-postgres's parser does", async () => {
-    const times = ["1850-06-01 12:00:00.999999", "2150-01-01 00:00:00.123", "9999-12-31 23:59:59.999999"];
-    const channel = "created.far";
-    for (const [n, at] of times.entries())
-      await pool.query("INSERT INTO events (channel, data, created_at) VALUES ($1, $2, $3::timestamp)", [
-        channel,
-        { n },
-        at,
-      ]);
-    await deliverable(pool);
-    const { rows } = await pool.query<{ at: Date }>(
-      "SELECT created_at::timestamptz AS at FROM events WHERE channel = $1 ORDER BY id",
-      [channel],
-    );
-    const want = rows.map((row) => row.at.getTime());
-    const read = await bus.readEvents(channel, { limit: 10 });
-    expect(read.map((event) => event.createdAt.getTime())).toEqual(want);
-    const delivered: number[] = [];
-    await bus.drain({
-      group: "created-far",
-      channels: [channel],
-      from: "beginning",
-      handler: (event) => void delivered.push(event.createdAt.getTime()),
-    });
-    expect(delivered).toEqual(want);
   });
 });

@@ -176,12 +176,16 @@ describe("created_at", () => {
 describe("createdAt", () => {
   it("is created_at in the session's time zone truncated to the millisecond, as node-postgres's own parser reads it, on every path", async () => {
     // Microsecond parts that float arithmetic would round the wrong way (.123000 as 122.99…),
-    // a whole second, and the last microsecond of a millisecond.
+    // a whole second, and the last microsecond of a millisecond; then instants outside 1900–2100,
+    // which createdMs computes in numeric.
     const times = [
       "2026-12-03 10:15:30.123",
       "2026-12-03 10:15:31",
       "2026-12-03 10:15:32.999999",
       "1999-12-31 23:59:59.000001",
+      "1850-06-01 12:00:00.999999",
+      "2150-01-01 00:00:00.123",
+      "9999-12-31 23:59:59.999999",
     ];
     const channel = "created.at";
     for (const [n, at] of times.entries()) {

@@ -1,3 +1,4 @@
+import type { Executor } from "../driver/executor.js";
 import type { ConsumerConfig } from "./consumer-options.js";
 
 /**
@@ -19,5 +20,13 @@ export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">)
   };
 }
 
-/** The batch's savepoint: a failed handler's writes roll back to it, and the lease stays held. */
-export const BATCH_SAVEPOINT_SQL = "SAVEPOINT postbus_batch";
+/**
+ * Sends the batch's savepoint (a failed handler's writes roll back to it, and the lease stays
+ * held) without waiting for it; whoever relies on it awaits the promise, whose failure is
+ * otherwise left to the statements queued behind it.
+ */
+export function sendBatchSavepoint(tx: Executor): Promise<unknown> {
+  const savepoint = tx.query("SAVEPOINT postbus_batch");
+  savepoint.catch(() => {});
+  return savepoint;
+}

@@ -5,7 +5,7 @@ import { rowToEvent } from "../read/row-to-event.js";
 import type { EventRow } from "../sql/select-latest-events.js";
 import type { BatchDeps } from "./batch-deps.js";
 import type { BatchScope, FailureBook } from "./batch-scope.js";
-import { BATCH_SAVEPOINT_SQL, serverDeadline } from "./batch-transaction.js";
+import { sendBatchSavepoint, serverDeadline } from "./batch-transaction.js";
 
 /**
  * A row of `claimBatch`: `held` false (another member holds the lease), true (the group's state,
@@ -65,7 +65,7 @@ export const channelScope: BatchScope = {
     // statement of its own after the lease; what it or the savepoint did is dropped when the
     // claim brings no events (the transaction then ends having written nothing).
     const reading = split ? readBatch(deps, tx, limit) : undefined;
-    let savepoint = reading === undefined && lastClaimed.get(deps) !== 0 ? sendSavepoint(tx) : undefined;
+    let savepoint = reading === undefined && lastClaimed.get(deps) !== 0 ? sendBatchSavepoint(tx) : undefined;
     const { rows } = await claiming;
     const first = rows[0];
     if (!first) throw missingGroup(deps.config.group);
@@ -80,7 +80,7 @@ export const channelScope: BatchScope = {
     if (reading !== undefined) {
       // A new statement, a new snapshot, after the lease: it reads the cursor as the lease's last
       // holder committed it, exactly like the claim's own read. The savepoint goes right behind it.
-      savepoint = sendSavepoint(tx);
+      savepoint = sendBatchSavepoint(tx);
       for (const row of (await reading).rows) events.push(rowToEvent(row));
     } else {
       for (let index = 1; index < rows.length; index++) events.push(rowToEvent(rows[index] as EventRow));
@@ -147,12 +147,6 @@ function readBatch(deps: BatchDeps, tx: Executor, limit: number): Promise<{ rows
   // Awaited only when the claim granted the lease; a claim that failed has the error to report.
   reading.catch(() => {});
   return reading;
-}
-
-function sendSavepoint(tx: Executor): Promise<unknown> {
-  const savepoint = tx.query(BATCH_SAVEPOINT_SQL);
-  savepoint.catch(() => {});
-  return savepoint;
 }
 
 /** The batch's compare-and-set found a cursor moved by someone else (a reset during the batch). */

@@ -4,7 +4,7 @@ import { validatePayload } from "../validate/validate-payload.js";
 import type { BatchDeps } from "./batch-deps.js";
 import type { BatchResult, GroupState } from "./batch-result.js";
 import type { BatchScope } from "./batch-scope.js";
-import { BATCH_SAVEPOINT_SQL, batchTransaction } from "./batch-transaction.js";
+import { batchTransaction, sendBatchSavepoint } from "./batch-transaction.js";
 import { callHandler, handlerTimeout } from "./call-handler.js";
 import { channelScope } from "./channel-scope.js";
 import { inTransaction } from "./ensure-group.js";
@@ -47,8 +47,7 @@ export async function runBatch(
         // Not awaited: the savepoint's round trip overlaps the handlers' work (their statements
         // queue behind it on the connection); it is awaited before anything relies on it. The
         // scope may have sent it already, behind its own statements.
-        const savepoint = claimed.savepoint ?? tx.query(BATCH_SAVEPOINT_SQL);
-        savepoint.catch(() => {});
+        const savepoint = claimed.savepoint ?? sendBatchSavepoint(tx);
         let count = events.length;
         let failed: { index: number; error: unknown } | undefined;
         for (;;) {
