@@ -14,8 +14,13 @@ import net from "node:net";
 
 /** When to cut the next matching connection. */
 export type Cut =
-  /** Drop the connection once the server said CommandComplete "<tag> …" and ReadyForQuery: the statement is done (committed, if it committed on its own), the client never hears it. */
-  | { readonly after: string }
+  /**
+   * Drop the connection once a statement whose text starts with `after` got its CommandComplete
+   * (tag `tag`, default `after`: a `WITH … INSERT` statement that returns a SELECT's rows completes
+   * as "SELECT") and ReadyForQuery: the statement is done (committed, if it committed on its own),
+   * the client never hears it.
+   */
+  | { readonly after: string; readonly tag?: string }
   /** Drop the connection when the client sends a statement whose text starts with `before`: it never reaches the server. */
   | { readonly before: string };
 
@@ -86,7 +91,14 @@ export async function startCuttingProxy(targetPort: number): Promise<CuttingProx
         const cut = state.cut;
         if (armedAfter && cut !== undefined && "after" in cut) {
           const tag = String.fromCharCode(frame.type);
-          if (tag === "C" && frame.bytes.subarray(5).toString("utf8").startsWith(cut.after)) completed = true;
+          if (
+            tag === "C" &&
+            frame.bytes
+              .subarray(5)
+              .toString("utf8")
+              .startsWith(cut.tag ?? cut.after)
+          )
+            completed = true;
           if (completed) {
             if (tag === "Z") {
               state.cut = undefined;

@@ -16,12 +16,23 @@ beforeAll(async () => {
 });
 afterAll(() => proxy.close());
 
+/**
+ * The insert of a publish that is alone on its client: it carries its own wake-up,
+ * `WITH inserted AS (INSERT …), woken AS MATERIALIZED (SELECT pg_notify(…)) SELECT …`.
+ */
+const LEADING_INSERT = { text: "WITH INSERTED AS", tag: "SELECT" } as const;
+/** The insert with wake-ups off (as after commit): a plain `INSERT … RETURNING`. */
+const PLAIN_INSERT = { text: "INSERT", tag: "INSERT" } as const;
+
 /** A client whose one connection goes through the proxy; a fresh pool, so the first INSERT is parsed on it. */
-async function throughProxy<T>(work: (bus: Postbus) => Promise<T>): Promise<T> {
+async function throughProxy<T>(
+  work: (bus: Postbus) => Promise<T>,
+  wakeups: "after-commit" | "off" = "after-commit",
+): Promise<T> {
   const url = new URL(db.url);
   url.port = String(proxy.port);
   const proxied = new pg.Pool({ connectionString: url.toString(), max: 1 });
-  const bus = createPostbus({ db: proxied, listen: false });
+  const bus = createPostbus({ db: proxied, listen: false, wakeups });
   try {
     return await work(bus);
   } finally {
@@ -48,35 +59,42 @@ async function failure(work: Promise<unknown>): Promise<unknown> {
 }
 
 describe("a publish whose commit outcome is unknown", () => {
-  it("committed, reply lost: POSTBUS_COMMIT_UNKNOWN naming the event id; a retry with that event_id returns the stored event and writes nothing", async () => {
-    const eventId = randomUUID();
-    const error = await throughProxy(async (bus) => {
-      proxy.cut = { after: "INSERT" };
-      return failure(bus.publish("ac.committed", { n: 1 }, { metadata: { event_id: eventId } }));
-    });
-    expect(proxy.cuts).toBe(1);
-    expect(isPostbusError(error, "POSTBUS_COMMIT_UNKNOWN")).toBe(true);
-    expect(error).toMatchObject({ subject: { eventType: "ac.committed", eventId } });
-    expect((error as Error).message).toMatch(/may or may not have been committed/);
-    const stored = await rowsWithEventId(eventId);
-    expect(stored).toHaveLength(1); // it had committed
+  it.each([
+    ["after-commit", LEADING_INSERT],
+    ["off", PLAIN_INSERT],
+  ] as const)(
+    "committed, reply lost (wake-ups %s): POSTBUS_COMMIT_UNKNOWN naming the event id; a retry with that event_id returns the stored event and writes nothing",
+    async (wakeups, insert) => {
+      const eventId = randomUUID();
+      const cutsBefore = proxy.cuts;
+      const error = await throughProxy(async (bus) => {
+        proxy.cut = { after: insert.text, tag: insert.tag };
+        return failure(bus.publish("ac.committed", { n: 1 }, { metadata: { event_id: eventId } }));
+      }, wakeups);
+      expect(proxy.cuts - cutsBefore).toBe(1);
+      expect(isPostbusError(error, "POSTBUS_COMMIT_UNKNOWN")).toBe(true);
+      expect(error).toMatchObject({ subject: { eventType: "ac.committed", eventId } });
+      expect((error as Error).message).toMatch(/may or may not have been committed/);
+      const stored = await rowsWithEventId(eventId);
+      expect(stored).toHaveLength(1); // it had committed
 
-    const bus = createPostbus({ db: pool, listen: false });
-    try {
-      const retried = await bus.publish("ac.committed", { n: 1 }, { metadata: { event_id: eventId } });
-      expect(retried.id).toBe(stored[0]!.id);
-      expect(retried.position).toBe(`${stored[0]!.tx}:${stored[0]!.id}`);
-      expect(retried.envelope.metadata.event_id).toBe(eventId);
-      expect(await rowsWithEventId(eventId)).toHaveLength(1);
-    } finally {
-      await bus.close();
-    }
-  });
+      const bus = createPostbus({ db: pool, listen: false });
+      try {
+        const retried = await bus.publish("ac.committed", { n: 1 }, { metadata: { event_id: eventId } });
+        expect(retried.id).toBe(stored[0]!.id);
+        expect(retried.position).toBe(`${stored[0]!.tx}:${stored[0]!.id}`);
+        expect(retried.envelope.metadata.event_id).toBe(eventId);
+        expect(await rowsWithEventId(eventId)).toHaveLength(1);
+      } finally {
+        await bus.close();
+      }
+    },
+  );
 
   it("never sent: the same code (the client cannot tell), and the retry writes the event once", async () => {
     const eventId = randomUUID();
     const error = await throughProxy(async (bus) => {
-      proxy.cut = { before: "INSERT" };
+      proxy.cut = { before: LEADING_INSERT.text };
       return failure(bus.publish("ac.lost", { n: 2 }, { metadata: { event_id: eventId } }));
     });
     expect(isPostbusError(error, "POSTBUS_COMMIT_UNKNOWN")).toBe(true);
@@ -95,7 +113,7 @@ describe("a publish whose commit outcome is unknown", () => {
       metadata: { event_id: randomUUID() },
     }));
     const error = await throughProxy(async (bus) => {
-      proxy.cut = { after: "INSERT" };
+      proxy.cut = { after: LEADING_INSERT.text, tag: LEADING_INSERT.tag };
       return failure(bus.publishMany(items));
     });
     expect(isPostbusError(error, "POSTBUS_COMMIT_UNKNOWN")).toBe(true);

@@ -88,6 +88,98 @@ describe("wake-ups", () => {
     expect(received.filter((m) => m.payload === "")).toEqual([]); // the trigger stayed quiet
   });
 
+  it("an idle publisher's commit carries its own wake-up: delivered by the time publish returns, no NOTIFY statement after it", async () => {
+    const sent: string[] = [];
+    const base = fromPool(pool);
+    const recording: Executor = {
+      inCallerTransaction: false,
+      query(text, values, options) {
+        sent.push(text);
+        return base.query(text, values, options);
+      },
+    };
+    const idle = createPostbus({ db: recording });
+    try {
+      await settle(20);
+      sent.length = 0;
+      received.length = 0;
+      await idle.publish("lead.first", { n: 1 });
+      // PostgreSQL delivers a transaction's notifications at its commit, before the statement's reply.
+      await next((payload) => payload === "lead.first", 500);
+      await settle(50);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/pg_notify/);
+      expect(received.map((message) => message.payload)).toEqual(["lead.first"]);
+    } finally {
+      await idle.close();
+    }
+  });
+
+  it("a leading publish that fails hands the edge back: overlapping and later publishes are all announced", async () => {
+    const base = fromPool(pool);
+    let failNext = true;
+    const sent: string[] = [];
+    const flaky: Executor = {
+      inCallerTransaction: false,
+      query(text, values, options) {
+        sent.push(text);
+        if (failNext && /INSERT INTO/.test(text)) {
+          failNext = false;
+          return Promise.reject(new Error("refused by the test"));
+        }
+        return base.query(text, values, options);
+      },
+    };
+    const client = createPostbus({ db: flaky });
+    try {
+      received.length = 0;
+      await expect(client.publish("edge.failed", {})).rejects.toThrow(/refused by the test/);
+      // The edge is free again: the next idle publish leads (one statement, which notifies).
+      sent.length = 0;
+      await client.publish("edge.next", {});
+      await next((payload) => payload === "edge.next", 500);
+      await settle(20);
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toMatch(/pg_notify/);
+      // One leads (its statement notifies), the others overlap it and are announced after commit.
+      await Promise.all([0, 1, 2, 3].map((n) => client.publish(`edge.overlap.${n}`, {})));
+      await client.publish("edge.last", {});
+      await next((payload) => payload.split(",").includes("edge.last"));
+      const named = new Set(received.flatMap((message) => message.payload.split(",")));
+      for (const n of [0, 1, 2, 3]) expect(named).toContain(`edge.overlap.${n}`);
+      expect(named).not.toContain("edge.failed");
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("a subscription in the publishing process is told of a leading commit at once, without LISTEN", async () => {
+    const quiet = createPostbus({ db: pool, listen: false });
+    try {
+      const handled: number[] = [];
+      const subscription = quiet.subscribe({
+        group: "lead-local",
+        channels: ["lead.local"],
+        from: "now",
+        pollIntervalMs: 30_000,
+        handler: () => {
+          handled.push(Date.now());
+        },
+      });
+      await subscription.ready;
+      await settle(50);
+      const before = Date.now();
+      await quiet.publish("lead.local", {});
+      const deadline = Date.now() + 2_000;
+      while (handled.length === 0 && Date.now() < deadline) await settle(5);
+      expect(handled).toHaveLength(1);
+      expect(handled[0]! - before).toBeLessThan(1_000);
+      await subscription.close();
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it("an event in the caller's transaction wakes readers only once it commits, without notifying inside it", async () => {
     received.length = 0;
     const client = await pool.connect();

@@ -9,7 +9,11 @@ import type { WakeListenerOptions } from "../wake/listener.js";
 
 /** How readers are woken when events commit. */
 export type WakeupMode =
-  /** Default: Postbus sends one coalesced NOTIFY after commit; publishing transactions pay no notify lock. */
+  /**
+   * Default: Postbus sends one coalesced NOTIFY after commit, so overlapping publishing transactions
+   * pay no notify lock; a write that commits on its own while nothing else is in flight carries
+   * the NOTIFY in its own statement (delivered at its commit, a round trip sooner).
+   */
   | "after-commit"
   /** Every publishing statement notifies inside its transaction (exact, but serializes commits). */
   | "in-transaction"

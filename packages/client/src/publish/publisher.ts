@@ -124,14 +124,21 @@ export function createPublisher(
     // created on one caller-owned connection) the table's trigger notifies, inside the transaction.
     const canNotifyAfterCommit =
       afterCommit !== undefined || !target.inCallerTransaction || !executor.inCallerTransaction;
+    // A write that commits on its own: the notifier decides whether it carries the wake-up itself.
+    const ownCommit =
+      config.wakeups === "after-commit" && afterCommit === undefined && !target.inCallerTransaction;
+    const lead = ownCommit && notifier.beginWrite();
     const mode: NotifyMode =
-      config.wakeups === "in-transaction" || (config.wakeups === "after-commit" && !canNotifyAfterCommit)
+      lead ||
+      config.wakeups === "in-transaction" ||
+      (config.wakeups === "after-commit" && !canNotifyAfterCommit)
         ? inTransaction
         : "after-commit";
     let stored: StoredEvent[];
     try {
       stored = await insertPrepared(target, statements, prepared, mode, config.prepared);
     } catch (error) {
+      if (ownCommit) notifier.endWrite(lead, undefined);
       // A statement that commits on its own and lost its connection after it was sent: it may
       // have committed. The caller's or Postbus's transaction reports that at its COMMIT instead.
       if (afterCommit === undefined && !target.inCallerTransaction && isConnectionLoss(error)) {
@@ -143,7 +150,7 @@ export function createPublisher(
       const channels =
         stored.length === 1 ? [stored[0]!.channel] : new Set(stored.map((event) => event.channel));
       if (afterCommit) for (const channel of channels) afterCommit.add(channel);
-      else if (!target.inCallerTransaction) notifier.committed(channels);
+      else if (ownCommit) notifier.endWrite(lead, channels);
       else if (!executor.inCallerTransaction)
         notifier.pending(stored[0]!.position.split(":")[0]!, channels, target);
     }
