@@ -112,4 +112,56 @@ describe("a batch's statements on one connection", () => {
     expect(rows[0]!.count).toBe(700);
     expect(warnings.filter((warning) => warning.startsWith("DeprecationWarning"))).toEqual([]);
   });
+
+  it("writes BEGIN, the claim and the savepoint without waiting for answers (pg's pipeline mode), and returns the connection unpipelined", async () => {
+    const own = db.pool({ max: 2 });
+    const wire: string[] = [];
+    const clients = new Set<pg.PoolClient>();
+    own.on("acquire", (client) => {
+      if (clients.has(client)) return;
+      clients.add(client);
+      const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+        const config = args[0] as string | { text: string };
+        const text = typeof config === "string" ? config : config.text;
+        const name = text.startsWith("BEGIN") ? "begin" : label(text);
+        wire.push(`call ${name}`);
+        const running = query(...args);
+        // pg-pool's own calls pass a callback and get no promise back.
+        running?.then(
+          () => wire.push(`done ${name}`),
+          () => wire.push(`failed ${name}`),
+        );
+        return running;
+      };
+    });
+    const piped = createPostbus({ db: own, listen: false });
+    try {
+      await piped.publishMany([1, 2, 3].map((n) => ({ type: "pipe.begin", data: { n } })));
+      await deliverable(own);
+      let handled = 0;
+      await piped.drain({
+        group: "pipe-begin",
+        channels: ["pipe.begin"],
+        from: "beginning",
+        handler: () => void handled++,
+      });
+      expect(handled).toBe(3);
+      // The first batch's transaction (the group was created in one of its own before it).
+      const begin = wire.lastIndexOf("call begin", wire.indexOf("call claim"));
+      const batch = wire.slice(begin);
+      // All three are on the wire before BEGIN's answer came back.
+      expect(batch.slice(0, 3)).toEqual(["call begin", "call claim", "call savepoint"]);
+      expect(batch.indexOf("done begin")).toBeGreaterThan(2);
+      expect(batch.indexOf("done claim")).toBeGreaterThan(batch.indexOf("done begin"));
+      for (const client of clients) expect((client as unknown as { pipeline: boolean }).pipeline).toBe(false);
+      // The connections work as plain ones afterwards.
+      const { rows } = await own.query<{ one: number }>("SELECT 1 AS one");
+      expect(rows[0]!.one).toBe(1);
+      expect(warnings.filter((warning) => warning.startsWith("DeprecationWarning"))).toEqual([]);
+    } finally {
+      await piped.close();
+      await own.end();
+    }
+  });
 });

@@ -16,6 +16,7 @@ export function serverDeadline(config: Pick<ConsumerConfig, "batchTimeoutMs">): 
 export function batchTransaction(config: Pick<ConsumerConfig, "batchTimeoutMs">) {
   return {
     isolation: "read committed" as const,
+    pipelined: true,
     statementDeadlineMs: Math.ceil(config.batchTimeoutMs / 2) + 5_000,
   };
 }

@@ -122,4 +122,11 @@ export interface TransactionOptions {
    * little above their server-side `statement_timeout`. Executors may ignore it.
    */
   readonly statementDeadlineMs?: number;
+  /**
+   * Write `BEGIN` and the first statement together, and every later statement as soon as it is
+   * queued (node-postgres's pipeline mode, where the client has it): the first statement's result
+   * is handed over only once `BEGIN` succeeded. For transactions whose first statement writes
+   * nothing (a consumer batch's claim). Executors may ignore it.
+   */
+  readonly pipelined?: boolean;
 }

@@ -9,6 +9,7 @@ import type {
 } from "./executor.js";
 import { openPoolListenConnection } from "./listen-connection.js";
 import type { PgPoolClientLike, PgPoolLike } from "./pg-types.js";
+import { enterPipeline, leavePipeline } from "./pipeline-mode.js";
 import { runQuery } from "./run-query.js";
 import { isConnectionLoss, markNotSent, toPostbusError } from "./wrap-database-error.js";
 
@@ -123,19 +124,32 @@ function adaptPoolStatements(pool: PgPoolLike): Executor {
       };
       client.on?.("error", onError);
       const deadlineMs = options.statementDeadlineMs;
+      const pipelined = options.pipelined === true && enterPipeline(client);
+      // Pipelined, BEGIN is not awaited: the first statement is written right behind it, and its
+      // result is handed over only once BEGIN has succeeded.
+      let begin: Promise<unknown> | undefined;
       const tx: Executor = {
         inCallerTransaction: false,
         query<Row>(text: string, values?: readonly unknown[], queryOptions?: QueryOptions) {
-          const running = runQuery<Row>(client, text, values, queryOptions?.prepared);
-          return deadlineMs === undefined ? running : withDeadline(running, deadlineMs, client);
+          const sent = runQuery<Row>(client, text, values, queryOptions?.prepared);
+          const running = deadlineMs === undefined ? sent : withDeadline(sent, deadlineMs, client);
+          const first = begin;
+          if (first === undefined) return running;
+          begin = undefined;
+          running.catch(() => {}); // its outcome is reported behind BEGIN's
+          return first.then(() => running);
         },
       };
       let broken: Error | undefined;
       try {
-        await tx.query(
-          options.isolation === "read committed" ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN",
-        );
+        const beginText =
+          options.isolation === "read committed" ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN";
+        if (pipelined) {
+          begin = tx.query(beginText);
+          begin.catch(() => {}); // awaited through the first statement, or below
+        } else await tx.query(beginText);
         const result = await work(tx);
+        if (begin !== undefined) await begin;
         try {
           await tx.query("COMMIT");
         } catch (error) {
@@ -153,6 +167,8 @@ function adaptPoolStatements(pool: PgPoolLike): Executor {
         throw error;
       } finally {
         client.off?.("error", onError);
+        if (pipelined && !leavePipeline(client))
+          broken ??= new Error("a statement was still running after its transaction ended");
         client.release(broken ?? lost ?? false);
       }
     },
